@@ -1,0 +1,240 @@
+//! The command line. With no subcommand, `truce-atlas` opens the app; the subcommands answer
+//! the same questions in a terminal, as tables or stable JSON.
+//!
+//! Exit status: 0 success, 1 an invalid dataset or failed check, 2 a usage error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::engine::Engine;
+use crate::load::{DatasetError, load_embedded, load_folder};
+use crate::report;
+use crate::timefmt::parse_user_time;
+use crate::verify;
+
+pub const EXIT_INVALID: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "truce-atlas",
+    version,
+    about = "Where a truce held, when, and who said so.",
+    long_about = "Where a truce held, when, and who said so.\n\nWith no subcommand, opens the map app. \
+Times are RFC 3339 with an offset (2016-05-01T12:00:00+03:00) or a local time in the dataset's \
+time zone (\"2016-05-01 12:00\")."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Dataset folder to use instead of the embedded default (see data/FORMAT.md)
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data: Option<PathBuf>,
+
+    /// App: open at this instant
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+
+    /// App: open with this zone selected (its id, e.g. aleppo)
+    #[arg(long, value_name = "ID")]
+    pub zone: Option<String>,
+
+    /// App: show only what had been reported by this time
+    #[arg(long, value_name = "TIME")]
+    pub known_on: Option<String>,
+
+    /// App: render the view to this PNG file and exit (needs a display, e.g. Xvfb)
+    #[arg(long, value_name = "PNG")]
+    pub screenshot: Option<PathBuf>,
+
+    /// App: window size in logical pixels, for --screenshot or the first start
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
+
+    /// App: start without the state saved by the last run
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Every zone's status at an instant, with the quotes behind it
+    Status {
+        /// The instant, e.g. 2016-05-01T12:00:00+03:00
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        /// Use only what had been reported by this time
+        #[arg(long, value_name = "TIME")]
+        known_on: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The chronology of events, with their citations
+    Events {
+        /// Only the events concerning this zone id
+        #[arg(long, value_name = "ID")]
+        zone: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Check a dataset: a one-line summary, or every problem found
+    Validate,
+    /// Check that every quote is an exact excerpt of its source's archived text
+    Verify {
+        /// Folder of archived source texts, matched by sha256 or by `archive_file` name
+        #[arg(long, value_name = "DIR")]
+        sources: PathBuf,
+    },
+}
+
+pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let err = || format!("\"{text}\" is not a size like 1400x900");
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(err)?;
+    let w: u32 = w.trim().parse().map_err(|_| err())?;
+    let h: u32 = h.trim().parse().map_err(|_| err())?;
+    if !(200..=8192).contains(&w) || !(200..=8192).contains(&h) {
+        return Err(format!(
+            "{text}: width and height must be between 200 and 8192"
+        ));
+    }
+    Ok((w, h))
+}
+
+/// Loads the dataset the flags name: a folder, or the embedded default.
+pub fn load_dataset(data: Option<&Path>) -> Result<Engine, DatasetError> {
+    let dataset = match data {
+        Some(dir) => load_folder(dir)?,
+        None => load_embedded()?,
+    };
+    Ok(Engine::new(dataset))
+}
+
+fn time_arg(engine: &Engine, flag: &str, text: &str) -> Result<DateTime<Utc>, String> {
+    parse_user_time(text, engine.dataset().meta.timezone).map_err(|e| format!("--{flag}: {e}"))
+}
+
+/// Runs a subcommand, writing its output to `out` and messages to `err`. Returns the exit code.
+pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match run_inner(command, data, out) {
+        Ok(code) => code,
+        Err((code, message)) => {
+            let _ = writeln!(err, "{}", message.trim_end());
+            code
+        }
+    }
+}
+
+fn run_inner(
+    command: &Command,
+    data: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<u8, (u8, String)> {
+    let engine = load_dataset(data).map_err(|e| {
+        (
+            EXIT_INVALID,
+            format!("error: invalid dataset\n{}", e.report()),
+        )
+    })?;
+    let ds = engine.dataset();
+    let io = |e: std::io::Error| (EXIT_INVALID, format!("error: cannot write output: {e}"));
+    match command {
+        Command::Status {
+            at,
+            known_on,
+            format,
+        } => {
+            let at =
+                time_arg(&engine, "at", at).map_err(|e| (EXIT_USAGE, format!("error: {e}")))?;
+            let known_on = known_on
+                .as_deref()
+                .map(|k| time_arg(&engine, "known-on", k))
+                .transpose()
+                .map_err(|e| (EXIT_USAGE, format!("error: {e}")))?;
+            match format {
+                Format::Json => {
+                    let doc = report::status_doc(&engine, at, known_on);
+                    let text = serde_json::to_string_pretty(&doc)
+                        .map_err(|e| (EXIT_INVALID, e.to_string()))?;
+                    writeln!(out, "{text}").map_err(io)?;
+                }
+                Format::Table => {
+                    write!(out, "{}", report::status_table(&engine, at, known_on)).map_err(io)?
+                }
+            }
+            Ok(0)
+        }
+        Command::Events { zone, format } => {
+            let zone = match zone {
+                None => None,
+                Some(id) => Some(ds.zone_index(id).ok_or_else(|| {
+                    let ids: Vec<&str> = ds.zones.iter().map(|z| z.id.as_str()).collect();
+                    (
+                        EXIT_USAGE,
+                        format!(
+                            "error: --zone: unknown zone \"{id}\"; the zones are {}",
+                            ids.join(", ")
+                        ),
+                    )
+                })?),
+            };
+            match format {
+                Format::Json => {
+                    let text = serde_json::to_string_pretty(&report::events_doc(&engine, zone))
+                        .map_err(|e| (EXIT_INVALID, e.to_string()))?;
+                    writeln!(out, "{text}").map_err(io)?;
+                }
+                Format::Table => {
+                    write!(out, "{}", report::events_table(&engine, zone)).map_err(io)?
+                }
+            }
+            Ok(0)
+        }
+        Command::Validate => {
+            let citations: usize = ds.events.iter().map(|e| e.citations.len()).sum();
+            writeln!(
+                out,
+                "ok: \"{}\": {} zones, {} sources, {} instruments, {} events, {} citations",
+                ds.meta.name,
+                ds.zones.len(),
+                ds.sources.len(),
+                ds.instruments.len(),
+                ds.events.len(),
+                citations
+            )
+            .map_err(io)?;
+            Ok(0)
+        }
+        Command::Verify { sources } => {
+            let report =
+                verify::verify(ds, sources).map_err(|e| (EXIT_INVALID, format!("error: {e}")))?;
+            if report.misses.is_empty() {
+                writeln!(
+                    out,
+                    "ok: {} quotes are exact excerpts of {} archived sources",
+                    report.quotes_checked, report.sources_found
+                )
+                .map_err(io)?;
+                Ok(0)
+            } else {
+                let mut text = format!(
+                    "error: {} problem(s) verifying quotes\n",
+                    report.misses.len()
+                );
+                for miss in &report.misses {
+                    text.push_str(&format!("  {miss}\n"));
+                }
+                Err((EXIT_INVALID, text))
+            }
+        }
+    }
+}

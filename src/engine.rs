@@ -1,0 +1,675 @@
+//! The status engine: what was the truce status of zone Z at instant T, and who says so.
+//!
+//! Status is derived from events, never typed. Per zone, [`ZoneScan`] applies the zone's events
+//! in time order and [`ZoneScan::evaluate`] reads the status at an instant; that pair is the plain,
+//! obviously-correct reference. At load, the engine runs it once per breakpoint (every event time
+//! and every end a duration produces) and keeps the resulting piecewise-constant timeline, so a
+//! query is a binary search that returns a reference: no scan, no allocation.
+//!
+//! "As known on K" uses only events first reported by K. Reports arrive on few distinct days, so
+//! the engine keeps one timeline per distinct report instant and picks one by binary search too.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use crate::model::{Dataset, EventKind, Moment, Precision, Status};
+
+/// One citation of one event: `dataset.events[event].citations[citation]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CiteRef {
+    pub event: usize,
+    pub citation: usize,
+}
+
+/// The resolved status of a zone over one interval of time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    pub status: Status,
+    /// Cited claims about this zone and instant disagree; `disputed_by` holds the dissent.
+    pub contested: bool,
+    /// The instrument behind the status: the most recently started one in force, or the one the
+    /// last breakdown, exclusion or talks concerned.
+    pub instrument: Option<usize>,
+    /// When this status (with this instrument) began, as precisely as the reports allow.
+    pub since: Option<Moment>,
+    /// When it ends, as far as the events known say; `None` when nothing known ends it.
+    pub until: Option<Moment>,
+    /// The citations that back the status, most relevant first.
+    pub citations: Vec<CiteRef>,
+    pub disputed_by: Vec<CiteRef>,
+    /// `Unknown` because a truce ran out with nothing reported after it.
+    pub lapsed: bool,
+}
+
+impl Resolution {
+    fn unknown() -> Self {
+        Resolution {
+            status: Status::Unknown,
+            contested: false,
+            instrument: None,
+            since: None,
+            until: None,
+            citations: Vec::new(),
+            disputed_by: Vec::new(),
+            lapsed: false,
+        }
+    }
+}
+
+/// A stretch of a zone's timeline with one resolution. `start` is `None` for "since forever".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interval {
+    pub start: Option<DateTime<Utc>>,
+    /// Where this interval ends (the next one's start), `None` for "for ever".
+    pub end: Option<DateTime<Utc>>,
+    pub resolution: Resolution,
+}
+
+#[derive(Debug, Clone)]
+struct End {
+    at: DateTime<Utc>,
+    precision: Precision,
+    /// The event whose claim produced this end.
+    by: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Run {
+    instrument: usize,
+    start_event: usize,
+    ends: Vec<End>,
+    /// The breakdown or exclusion that ended the run.
+    broken: Option<usize>,
+    support: Vec<usize>,
+    disputes: Vec<usize>,
+    affirmations: Vec<usize>,
+}
+
+impl Run {
+    fn latest_end(&self) -> Option<&End> {
+        self.ends.iter().max_by_key(|e| e.at)
+    }
+}
+
+/// The state of one zone after applying its events in time order. This is the reference
+/// semantics; the index is built from it and the property tests compare against it.
+#[derive(Debug, Clone)]
+pub struct ZoneScan<'a> {
+    ds: &'a Dataset,
+    runs: Vec<Run>,
+    /// The last breakdown, exclusion or talks: what the zone falls back to with nothing in force.
+    /// Consecutive events of the same status accumulate, so that every party reporting talks is
+    /// cited and the status dates from the first of them.
+    last_state: Option<(Status, Vec<usize>)>,
+    /// Every end any run has had, for the index's breakpoints.
+    produced_ends: Vec<(DateTime<Utc>, Precision)>,
+}
+
+fn hours(h: u32) -> Duration {
+    Duration::hours(i64::from(h))
+}
+
+impl<'a> ZoneScan<'a> {
+    pub fn new(ds: &'a Dataset) -> Self {
+        ZoneScan {
+            ds,
+            runs: Vec::new(),
+            last_state: None,
+            produced_ends: Vec::new(),
+        }
+    }
+
+    fn run_mut(&mut self, instrument: usize) -> Option<&mut Run> {
+        self.runs.iter_mut().find(|r| r.instrument == instrument)
+    }
+
+    /// Applies one event (which must concern this zone, in time order).
+    pub fn apply(&mut self, index: usize) {
+        let ev = &self.ds.events[index];
+        let t = ev.moment.utc();
+        let precision = ev.moment.precision;
+        let mut new_ends = Vec::new();
+        match (ev.kind, ev.instrument) {
+            (EventKind::TruceStart, Some(instrument)) => {
+                let end = match (ev.until, ev.duration_hours) {
+                    (Some(u), _) => Some(End {
+                        at: u.utc(),
+                        precision: u.precision,
+                        by: index,
+                    }),
+                    (None, Some(h)) => Some(End {
+                        at: t + hours(h),
+                        precision,
+                        by: index,
+                    }),
+                    (None, None) => None,
+                };
+                let run = Run {
+                    instrument,
+                    start_event: index,
+                    ends: end.into_iter().collect(),
+                    broken: None,
+                    support: Vec::new(),
+                    disputes: Vec::new(),
+                    affirmations: Vec::new(),
+                };
+                new_ends.extend(run.ends.iter().map(|e| (e.at, e.precision)));
+                // A new start of the same instrument restarts it.
+                self.runs.retain(|r| r.instrument != instrument);
+                self.runs.push(run);
+            }
+            (EventKind::Extension, Some(instrument)) => {
+                if let Some(run) = self.run_mut(instrument).filter(|r| r.broken.is_none()) {
+                    match (ev.until, ev.duration_hours) {
+                        (Some(u), _) => {
+                            run.ends = vec![End {
+                                at: u.utc(),
+                                precision: u.precision,
+                                by: index,
+                            }];
+                        }
+                        (None, Some(h)) if run.ends.is_empty() => {
+                            run.ends = vec![End {
+                                at: t + hours(h),
+                                precision,
+                                by: index,
+                            }];
+                        }
+                        (None, Some(h)) => {
+                            // "Another 24 hours" counts from the current end, or from the
+                            // extension itself if the truce had already run out.
+                            for end in &mut run.ends {
+                                end.at = end.at.max(t) + hours(h);
+                                end.precision = end.precision.max(precision);
+                                end.by = index;
+                            }
+                        }
+                        (None, None) => {}
+                    }
+                    run.support.push(index);
+                    new_ends.extend(run.ends.iter().map(|e| (e.at, e.precision)));
+                }
+            }
+            (EventKind::ScheduledEnd, Some(instrument)) => {
+                let start = self
+                    .runs
+                    .iter()
+                    .find(|r| r.instrument == instrument)
+                    .map(|r| self.ds.events[r.start_event].moment.utc());
+                if let (Some(run_start), Some(run)) = (start, self.run_mut(instrument)) {
+                    let end = match (ev.until, ev.duration_hours) {
+                        (Some(u), _) => Some(End {
+                            at: u.utc(),
+                            precision: u.precision,
+                            by: index,
+                        }),
+                        (None, Some(h)) => Some(End {
+                            at: run_start + hours(h),
+                            precision,
+                            by: index,
+                        }),
+                        (None, None) => None,
+                    };
+                    if let Some(end) = end {
+                        new_ends.push((end.at, end.precision));
+                        run.ends.push(end);
+                    }
+                    run.support.push(index);
+                }
+            }
+            (EventKind::Breakdown, Some(instrument)) | (EventKind::Exclusion, Some(instrument)) => {
+                if let Some(run) = self.run_mut(instrument).filter(|r| r.broken.is_none()) {
+                    run.broken = Some(index);
+                }
+                let status = if ev.kind == EventKind::Breakdown {
+                    Status::Collapsed
+                } else {
+                    Status::Excluded
+                };
+                self.set_state(status, index);
+            }
+            (EventKind::Talks, _) => self.set_state(Status::Negotiating, index),
+            (EventKind::Dispute, Some(instrument)) => {
+                if let Some(run) = self.run_mut(instrument) {
+                    run.disputes.push(index);
+                }
+            }
+            (EventKind::Affirmation, Some(instrument)) => {
+                if let Some(run) = self.run_mut(instrument) {
+                    run.affirmations.push(index);
+                }
+            }
+            _ => {}
+        }
+        self.produced_ends.extend(new_ends);
+    }
+
+    fn set_state(&mut self, status: Status, event: usize) {
+        match &mut self.last_state {
+            Some((current, events)) if *current == status => events.push(event),
+            _ => self.last_state = Some((status, vec![event])),
+        }
+    }
+
+    fn local(&self, t: DateTime<Utc>) -> chrono::DateTime<chrono::FixedOffset> {
+        self.ds
+            .meta
+            .timezone
+            .from_utc_datetime(&t.naive_utc())
+            .fixed_offset()
+    }
+
+    fn cite_all(&self, event: usize, out: &mut Vec<CiteRef>) {
+        for citation in 0..self.ds.events[event].citations.len() {
+            let cite = CiteRef { event, citation };
+            if !out.contains(&cite) {
+                out.push(cite);
+            }
+        }
+    }
+
+    /// The status at `t`, given that exactly the zone's events at or before `t` were applied.
+    /// `until` holds only the leading instrument's own end: only the whole timeline knows when
+    /// the status itself changes.
+    pub fn evaluate(&self, t: DateTime<Utc>) -> Resolution {
+        let ds = self.ds;
+        let start_of = |run: &Run| ds.events[run.start_event].moment;
+        let mut in_force: Vec<&Run> = self
+            .runs
+            .iter()
+            .filter(|r| r.broken.is_none() && r.latest_end().is_none_or(|e| t < e.at))
+            .collect();
+        if !in_force.is_empty() {
+            // The most recently started instrument leads; ties go to the later event in the file.
+            in_force.sort_by_key(|r| std::cmp::Reverse((start_of(r).utc(), r.start_event)));
+            let mut res = Resolution::unknown();
+            res.status = Status::InEffect;
+            res.instrument = Some(in_force[0].instrument);
+            res.since = Some(start_of(in_force[0]));
+            // The leading instrument's own end; the timeline may cut it shorter.
+            res.until = in_force[0].latest_end().map(|e| Moment {
+                time: self.local(e.at),
+                precision: e.precision,
+            });
+            for run in &in_force {
+                self.cite_all(run.start_event, &mut res.citations);
+                for &e in run.support.iter().chain(&run.affirmations) {
+                    self.cite_all(e, &mut res.citations);
+                }
+                for &e in &run.disputes {
+                    self.cite_all(e, &mut res.disputed_by);
+                }
+                // Two claims about the end: once the earlier one has passed, they disagree.
+                if run.ends.len() > 1 {
+                    for end in run.ends.iter().filter(|e| e.at <= t) {
+                        self.cite_all(end.by, &mut res.disputed_by);
+                    }
+                }
+            }
+            res.contested = !res.disputed_by.is_empty();
+            return res;
+        }
+
+        // Nothing in force: the latest of the last breakdown/exclusion/talks and the last expiry.
+        let expiry = self
+            .runs
+            .iter()
+            .filter(|r| r.broken.is_none())
+            .filter_map(|r| r.latest_end().map(|e| (e, r)))
+            .filter(|(e, _)| e.at <= t)
+            .max_by_key(|(e, r)| (e.at, r.start_event));
+        let state = self
+            .last_state
+            .as_ref()
+            .and_then(|(s, evs)| Some((*s, *evs.first()?, *evs.last()?, evs)));
+        let state_wins = match (state, expiry) {
+            (Some((_, _, last, _)), Some((end, _))) => ds.events[last].moment.utc() >= end.at,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let mut res = Resolution::unknown();
+        if let (true, Some((status, first, ev, events))) = (state_wins, state) {
+            res.status = status;
+            res.instrument = ds.events[ev].instrument;
+            res.since = Some(ds.events[first].moment);
+            for &e in events {
+                self.cite_all(e, &mut res.citations);
+            }
+            // A party saying the truce holds after it was reported broken contradicts it.
+            if status == Status::Collapsed
+                && let Some(run) = res
+                    .instrument
+                    .and_then(|i| self.runs.iter().find(|r| r.instrument == i))
+            {
+                let broken_at = ds.events[ev].moment.utc();
+                for &a in &run.affirmations {
+                    if ds.events[a].moment.utc() >= broken_at {
+                        self.cite_all(a, &mut res.disputed_by);
+                    }
+                }
+            }
+            res.contested = !res.disputed_by.is_empty();
+        } else if let Some((end, run)) = expiry {
+            res.lapsed = true;
+            res.instrument = Some(run.instrument);
+            res.since = Some(Moment {
+                time: self.local(end.at),
+                precision: end.precision,
+            });
+            self.cite_all(end.by, &mut res.citations);
+            self.cite_all(run.start_event, &mut res.citations);
+        }
+        res
+    }
+}
+
+/// The timelines of all zones for one state of knowledge.
+#[derive(Debug, Clone)]
+struct Layer {
+    zones: Vec<Vec<Interval>>,
+}
+
+/// A loaded dataset with its indexes. Built once; every query after that is a lookup.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    dataset: Dataset,
+    /// Distinct report instants, ascending; `layers[j]` knows the events reported by `cutoffs[j]`.
+    cutoffs: Vec<DateTime<Utc>>,
+    layers: Vec<Layer>,
+    /// What is known before anything was reported: unknown everywhere.
+    nothing_known: Layer,
+    /// Per zone, the indices of its events in time order, and their times for binary search.
+    zone_events: Vec<Vec<usize>>,
+    zone_event_times: Vec<Vec<DateTime<Utc>>>,
+    event_times: Vec<DateTime<Utc>>,
+    span: (DateTime<Utc>, DateTime<Utc>),
+}
+
+impl Engine {
+    pub fn new(dataset: Dataset) -> Self {
+        let zone_count = dataset.zones.len();
+        let mut zone_events = vec![Vec::new(); zone_count];
+        for (i, ev) in dataset.events.iter().enumerate() {
+            for &z in &ev.zones {
+                zone_events[z].push(i);
+            }
+        }
+        let zone_event_times: Vec<Vec<DateTime<Utc>>> = zone_events
+            .iter()
+            .map(|evs| {
+                evs.iter()
+                    .map(|&i| dataset.events[i].moment.utc())
+                    .collect()
+            })
+            .collect();
+        let event_times = dataset.events.iter().map(|e| e.moment.utc()).collect();
+
+        let mut cutoffs: Vec<DateTime<Utc>> = dataset.events.iter().map(|e| e.reported).collect();
+        cutoffs.sort();
+        cutoffs.dedup();
+        let layers = cutoffs
+            .iter()
+            .map(|&k| Layer {
+                zones: (0..zone_count)
+                    .map(|z| build_timeline(&dataset, &zone_events[z], Some(k)))
+                    .collect(),
+            })
+            .collect();
+        let nothing_known = Layer {
+            zones: (0..zone_count)
+                .map(|_| {
+                    vec![Interval {
+                        start: None,
+                        end: None,
+                        resolution: Resolution::unknown(),
+                    }]
+                })
+                .collect(),
+        };
+        let span = compute_span(&dataset);
+        Engine {
+            dataset,
+            cutoffs,
+            layers,
+            nothing_known,
+            zone_events,
+            zone_event_times,
+            event_times,
+            span,
+        }
+    }
+
+    pub fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+
+    fn layer(&self, known_on: Option<DateTime<Utc>>) -> &Layer {
+        let j = match known_on {
+            None => self.cutoffs.len(),
+            Some(k) => self.cutoffs.partition_point(|c| *c <= k),
+        };
+        match j.checked_sub(1) {
+            Some(j) => &self.layers[j],
+            None => &self.nothing_known,
+        }
+    }
+
+    /// The whole timeline of a zone: intervals in time order, covering all of time.
+    pub fn timeline(&self, zone: usize, known_on: Option<DateTime<Utc>>) -> &[Interval] {
+        &self.layer(known_on).zones[zone]
+    }
+
+    /// The interval of the zone's timeline that contains `at`. O(log n), no allocation.
+    pub fn interval_at(
+        &self,
+        zone: usize,
+        at: DateTime<Utc>,
+        known_on: Option<DateTime<Utc>>,
+    ) -> &Interval {
+        let timeline = self.timeline(zone, known_on);
+        // Half-open intervals: an interval starting exactly at `at` contains it.
+        let i = timeline.partition_point(|iv| iv.start.is_none_or(|s| s <= at));
+        &timeline[i.saturating_sub(1)]
+    }
+
+    pub fn status(
+        &self,
+        zone: usize,
+        at: DateTime<Utc>,
+        known_on: Option<DateTime<Utc>>,
+    ) -> &Resolution {
+        &self.interval_at(zone, at, known_on).resolution
+    }
+
+    /// The reference answer by a plain scan of all events (slow; for tests and cross-checks).
+    pub fn status_by_scan(
+        &self,
+        zone: usize,
+        at: DateTime<Utc>,
+        known_on: Option<DateTime<Utc>>,
+    ) -> Resolution {
+        let mut scan = ZoneScan::new(&self.dataset);
+        for (i, ev) in self.dataset.events.iter().enumerate() {
+            let known = known_on.is_none_or(|k| ev.reported <= k);
+            if ev.concerns(zone) && known && ev.moment.utc() <= at {
+                scan.apply(i);
+            }
+        }
+        scan.evaluate(at)
+    }
+
+    /// The zone's events, in time order.
+    pub fn zone_events(&self, zone: usize) -> &[usize] {
+        &self.zone_events[zone]
+    }
+
+    fn known(&self, event: usize, known_on: Option<DateTime<Utc>>) -> bool {
+        known_on.is_none_or(|k| self.dataset.events[event].reported <= k)
+    }
+
+    /// The first event strictly after `after` (in `zone`, or anywhere).
+    pub fn next_event(
+        &self,
+        zone: Option<usize>,
+        after: DateTime<Utc>,
+        known_on: Option<DateTime<Utc>>,
+    ) -> Option<usize> {
+        let (events, times): (&[usize], &[DateTime<Utc>]) = match zone {
+            Some(z) => (&self.zone_events[z], &self.zone_event_times[z]),
+            None => (&[], &self.event_times),
+        };
+        let from = times.partition_point(|t| *t <= after);
+        (from..times.len())
+            .map(|i| if zone.is_some() { events[i] } else { i })
+            .find(|&e| self.known(e, known_on))
+    }
+
+    /// The last event strictly before `before` (in `zone`, or anywhere).
+    pub fn previous_event(
+        &self,
+        zone: Option<usize>,
+        before: DateTime<Utc>,
+        known_on: Option<DateTime<Utc>>,
+    ) -> Option<usize> {
+        let (events, times): (&[usize], &[DateTime<Utc>]) = match zone {
+            Some(z) => (&self.zone_events[z], &self.zone_event_times[z]),
+            None => (&[], &self.event_times),
+        };
+        let to = times.partition_point(|t| *t < before);
+        (0..to)
+            .rev()
+            .map(|i| if zone.is_some() { events[i] } else { i })
+            .find(|&e| self.known(e, known_on))
+    }
+
+    /// Up to `n` of the zone's events at or before `at` and `n` after it, in time order.
+    pub fn events_around(&self, zone: usize, at: DateTime<Utc>, n: usize) -> &[usize] {
+        let times = &self.zone_event_times[zone];
+        let split = times.partition_point(|t| *t <= at);
+        let lo = split.saturating_sub(n);
+        let hi = (split + n).min(times.len());
+        &self.zone_events[zone][lo..hi]
+    }
+
+    /// The stretch of time worth showing: from the first event to the last event or end,
+    /// padded by a day on each side.
+    pub fn span(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        self.span
+    }
+
+    /// The instant the app opens on.
+    pub fn default_instant(&self) -> DateTime<Utc> {
+        self.dataset
+            .meta
+            .default_instant
+            .map(|t| t.with_timezone(&Utc))
+            .or_else(|| self.event_times.first().copied())
+            .unwrap_or(self.span.0)
+    }
+}
+
+fn compute_span(ds: &Dataset) -> (DateTime<Utc>, DateTime<Utc>) {
+    let mut times: Vec<DateTime<Utc>> = ds.events.iter().map(|e| e.moment.utc()).collect();
+    for ev in &ds.events {
+        if let Some(u) = ev.until {
+            times.push(u.utc());
+        }
+        if let Some(h) = ev.duration_hours {
+            times.push(ev.moment.utc() + hours(h));
+        }
+    }
+    if let Some(t) = ds.meta.default_instant {
+        times.push(t.with_timezone(&Utc));
+    }
+    let lo = times.iter().min().copied();
+    let hi = times.iter().max().copied();
+    match (lo, hi) {
+        (Some(lo), Some(hi)) => (lo - Duration::days(1), hi + Duration::days(1)),
+        _ => {
+            let now = Utc::now();
+            (now - Duration::days(1), now + Duration::days(1))
+        }
+    }
+}
+
+/// Builds one zone's timeline: evaluates the scan at every instant where the status can change
+/// and keeps the intervals where it does.
+fn build_timeline(
+    ds: &Dataset,
+    zone_events: &[usize],
+    known_on: Option<DateTime<Utc>>,
+) -> Vec<Interval> {
+    let events: Vec<usize> = zone_events
+        .iter()
+        .copied()
+        .filter(|&e| known_on.is_none_or(|k| ds.events[e].reported <= k))
+        .collect();
+
+    // Breakpoints: event times, and every end any run ever had (an extension moves an end, but
+    // the old end still matters if the extension came after it).
+    let mut probe = ZoneScan::new(ds);
+    for &e in &events {
+        probe.apply(e);
+    }
+    let mut breakpoints: Vec<(DateTime<Utc>, Precision)> = events
+        .iter()
+        .map(|&e| (ds.events[e].moment.utc(), ds.events[e].moment.precision))
+        .chain(probe.produced_ends.iter().copied())
+        .collect();
+    breakpoints.sort_by_key(|(t, p)| (*t, std::cmp::Reverse(*p)));
+    // Keep the coarsest precision of what happens at one instant.
+    breakpoints.dedup_by_key(|(t, _)| *t);
+
+    let mut scan = ZoneScan::new(ds);
+    let mut next = 0;
+    let mut intervals = vec![Interval {
+        start: None,
+        end: None,
+        resolution: Resolution::unknown(),
+    }];
+    let mut starts: Vec<Precision> = vec![Precision::Minute];
+    for (bp, precision) in breakpoints {
+        while next < events.len() && ds.events[events[next]].moment.utc() <= bp {
+            scan.apply(events[next]);
+            next += 1;
+        }
+        let res = scan.evaluate(bp);
+        if intervals.last().is_some_and(|last| last.resolution != res) {
+            intervals.push(Interval {
+                start: Some(bp),
+                end: None,
+                resolution: res,
+            });
+            starts.push(precision);
+        }
+    }
+
+    // Ends, and `until`. A truce in effect lasts while any truce is in force (its leading
+    // instrument's own end may come sooner); any other status lasts while its status, instrument
+    // and beginning stay the same. A change of only the citations or of `contested` ends nothing.
+    let tz = ds.meta.timezone;
+    let n = intervals.len();
+    let key = |r: &Resolution| match r.status {
+        Status::InEffect => (r.status, None, None, false),
+        _ => (r.status, r.instrument, r.since.map(|m| m.utc()), r.lapsed),
+    };
+    for i in 0..n {
+        intervals[i].end = intervals.get(i + 1).and_then(|next| next.start);
+        let this = key(&intervals[i].resolution);
+        let status_end = (i + 1..n)
+            .find(|&j| key(&intervals[j].resolution) != this)
+            .and_then(|j| intervals[j].start.map(|t| (t, starts[j])))
+            .map(|(t, precision)| Moment {
+                time: tz.from_utc_datetime(&t.naive_utc()).fixed_offset(),
+                precision,
+            });
+        let own_end = intervals[i].resolution.until;
+        intervals[i].resolution.until = match (own_end, status_end) {
+            (Some(a), Some(b)) => Some(if a.utc() <= b.utc() { a } else { b }),
+            (a, b) => a.or(b),
+        };
+    }
+    intervals
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,277 @@
+//! The dataset as the rest of the program sees it: validated, typed, indexed by position.
+//!
+//! Everything here has been through [`crate::load`], so ids resolve, times parse and geometry
+//! is a valid polygon. References between records are indices into the dataset's vectors, so
+//! the engine never looks an id up by string on a hot path.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use chrono_tz::Tz;
+use geo::MultiPolygon;
+
+/// How exactly a time is known. Ordered from finest to coarsest, so `max` gives the coarser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    Minute,
+    Hour,
+    Day,
+    /// "Late on Friday", "late April": a best placement, not a reading of a clock.
+    Approximate,
+}
+
+impl Precision {
+    pub const ALL: [Precision; 4] = [
+        Precision::Minute,
+        Precision::Hour,
+        Precision::Day,
+        Precision::Approximate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Minute => "minute",
+            Precision::Hour => "hour",
+            Precision::Day => "day",
+            Precision::Approximate => "approximate",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+}
+
+/// What an event says happened. The status engine gives each kind its meaning; see
+/// `data/FORMAT.md` for the prose version that dataset authors read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// A truce, lull or cessation takes effect in the zones (optionally with an end or duration).
+    TruceStart,
+    /// The instrument's run in the zones is extended (by a duration, or to a time).
+    Extension,
+    /// A claim about when the instrument ends in the zones; disagreeing claims make it contested.
+    ScheduledEnd,
+    /// The instrument is reported to have broken down in the zones.
+    Breakdown,
+    /// The zones are left out of the instrument, which is in force elsewhere.
+    Exclusion,
+    /// Talks are under way to bring the zones under a truce.
+    Talks,
+    /// A party rejects the instrument or says it is not holding in the zones.
+    Dispute,
+    /// A party says the instrument is holding in the zones.
+    Affirmation,
+    /// Context for the chronology; changes no status.
+    Statement,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 9] = [
+        EventKind::TruceStart,
+        EventKind::Extension,
+        EventKind::ScheduledEnd,
+        EventKind::Breakdown,
+        EventKind::Exclusion,
+        EventKind::Talks,
+        EventKind::Dispute,
+        EventKind::Affirmation,
+        EventKind::Statement,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::TruceStart => "truce_start",
+            EventKind::Extension => "extension",
+            EventKind::ScheduledEnd => "scheduled_end",
+            EventKind::Breakdown => "breakdown",
+            EventKind::Exclusion => "exclusion",
+            EventKind::Talks => "talks",
+            EventKind::Dispute => "dispute",
+            EventKind::Affirmation => "affirmation",
+            EventKind::Statement => "statement",
+        }
+    }
+
+    /// A short human label for lists and tooltips.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::TruceStart => "Truce takes effect",
+            EventKind::Extension => "Extension",
+            EventKind::ScheduledEnd => "Stated end",
+            EventKind::Breakdown => "Breakdown",
+            EventKind::Exclusion => "Exclusion",
+            EventKind::Talks => "Talks",
+            EventKind::Dispute => "Dispute",
+            EventKind::Affirmation => "Said to hold",
+            EventKind::Statement => "Statement",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Kinds that need an instrument to mean anything.
+    pub fn needs_instrument(self) -> bool {
+        matches!(
+            self,
+            EventKind::TruceStart
+                | EventKind::Extension
+                | EventKind::ScheduledEnd
+                | EventKind::Breakdown
+                | EventKind::Exclusion
+                | EventKind::Dispute
+                | EventKind::Affirmation
+        )
+    }
+}
+
+/// The truce status of a zone at an instant. Derived by the engine, never typed by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Status {
+    InEffect,
+    Negotiating,
+    Excluded,
+    Collapsed,
+    #[default]
+    Unknown,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::InEffect,
+        Status::Negotiating,
+        Status::Excluded,
+        Status::Collapsed,
+        Status::Unknown,
+    ];
+
+    /// The stable machine word, as in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::InEffect => "in_effect",
+            Status::Negotiating => "negotiating",
+            Status::Excluded => "excluded",
+            Status::Collapsed => "collapsed",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// An instant together with how exactly it is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    pub time: DateTime<FixedOffset>,
+    pub precision: Precision,
+}
+
+impl Moment {
+    pub fn utc(&self) -> DateTime<Utc> {
+        self.time.with_timezone(&Utc)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub name: String,
+    pub description: String,
+    pub timezone: Tz,
+    /// The instant the app opens on; the engine falls back to the first event.
+    pub default_instant: Option<DateTime<FixedOffset>>,
+    pub attribution: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Zone {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    /// True where the outline is drawn by hand rather than taken from an authority.
+    pub approximate: bool,
+    pub geometry_source: String,
+    pub geometry: MultiPolygon<f64>,
+}
+
+/// A labelled point for the map (cities, towns).
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub name: String,
+    pub kind: String,
+    pub lon: f64,
+    pub lat: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub outlet: String,
+    pub headline: String,
+    /// Publication day (or instant) in the dataset's time zone, with its precision.
+    pub published: Moment,
+    /// Free text on how the date was read, e.g. "inferred from 'on Sunday, May 1'".
+    pub published_note: String,
+    pub url: Option<String>,
+    pub sha256: Option<String>,
+    /// The archived text's file name, for `verify` when no hash matches.
+    pub archive_file: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Instrument {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Citation {
+    pub source: usize,
+    pub quote: String,
+    /// Who is speaking in the quote, when it is not the outlet's own reporting.
+    pub speaker: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub moment: Moment,
+    /// The time as the reports phrase it ("late on Friday"), for display beside the instant.
+    pub as_reported: Option<String>,
+    pub kind: EventKind,
+    pub zones: Vec<usize>,
+    pub actor: String,
+    pub instrument: Option<usize>,
+    pub until: Option<Moment>,
+    /// Whole hours, so that "24 hours" stays exactly 24 hours.
+    pub duration_hours: Option<u32>,
+    pub citations: Vec<Citation>,
+    pub note: Option<String>,
+    /// When the event was first reported: its earliest source's publication.
+    pub reported: DateTime<Utc>,
+}
+
+impl Event {
+    pub fn concerns(&self, zone: usize) -> bool {
+        self.zones.contains(&zone)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub meta: Meta,
+    pub zones: Vec<Zone>,
+    pub places: Vec<Place>,
+    pub sources: Vec<Source>,
+    pub instruments: Vec<Instrument>,
+    /// Sorted by time; events at the same instant keep their file order.
+    pub events: Vec<Event>,
+}
+
+impl Dataset {
+    pub fn zone_index(&self, id: &str) -> Option<usize> {
+        self.zones.iter().position(|z| z.id == id)
+    }
+
+    pub fn event_index(&self, id: &str) -> Option<usize> {
+        self.events.iter().position(|e| e.id == id)
+    }
+}

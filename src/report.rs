@@ -1,0 +1,255 @@
+//! The engine's answers as stable JSON documents and plain-text tables, for the command line
+//! and for anyone scripting against it. The JSON shapes are part of the public interface and
+//! are pinned by tests in `tests/cli.rs`.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::engine::{CiteRef, Engine};
+use crate::model::{Dataset, Moment};
+use crate::timefmt::{instant_label, moment_short, rfc3339_local};
+
+#[derive(Serialize)]
+pub struct StatusDoc {
+    pub at: String,
+    pub known_on: Option<String>,
+    pub zones: Vec<ZoneDoc>,
+}
+
+#[derive(Serialize)]
+pub struct ZoneDoc {
+    pub id: String,
+    pub name: String,
+    pub status: &'static str,
+    pub contested: bool,
+    pub instrument: Option<String>,
+    pub since: Option<String>,
+    pub since_precision: Option<&'static str>,
+    pub until: Option<String>,
+    pub until_precision: Option<&'static str>,
+    pub citations: Vec<CitationDoc>,
+    pub disputed_by: Vec<CitationDoc>,
+}
+
+#[derive(Serialize)]
+pub struct CitationDoc {
+    pub source: String,
+    pub outlet: String,
+    pub published: String,
+    pub quote: String,
+    pub speaker: Option<String>,
+    pub event: String,
+}
+
+#[derive(Serialize)]
+pub struct EventsDoc {
+    pub events: Vec<EventDoc>,
+}
+
+#[derive(Serialize)]
+pub struct EventDoc {
+    pub id: String,
+    pub time: String,
+    pub precision: &'static str,
+    pub kind: &'static str,
+    pub zones: Vec<String>,
+    pub actor: String,
+    pub instrument: Option<String>,
+    pub citations: Vec<EventCitationDoc>,
+}
+
+#[derive(Serialize)]
+pub struct EventCitationDoc {
+    pub source: String,
+    pub outlet: String,
+    pub quote: String,
+}
+
+fn moment_text(m: &Option<Moment>, ds: &Dataset) -> (Option<String>, Option<&'static str>) {
+    match m {
+        Some(m) => (
+            Some(rfc3339_local(m.utc(), ds.meta.timezone)),
+            Some(m.precision.as_str()),
+        ),
+        None => (None, None),
+    }
+}
+
+pub fn citation_doc(ds: &Dataset, cite: CiteRef) -> CitationDoc {
+    let ev = &ds.events[cite.event];
+    let c = &ev.citations[cite.citation];
+    let src = &ds.sources[c.source];
+    CitationDoc {
+        source: src.id.clone(),
+        outlet: src.outlet.clone(),
+        published: src.published.time.date_naive().to_string(),
+        quote: c.quote.clone(),
+        speaker: c.speaker.clone(),
+        event: ev.id.clone(),
+    }
+}
+
+pub fn status_doc(
+    engine: &Engine,
+    at: DateTime<Utc>,
+    known_on: Option<DateTime<Utc>>,
+) -> StatusDoc {
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
+    let zones = ds
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(z, zone)| {
+            let r = engine.status(z, at, known_on);
+            let (since, since_precision) = moment_text(&r.since, ds);
+            let (until, until_precision) = moment_text(&r.until, ds);
+            ZoneDoc {
+                id: zone.id.clone(),
+                name: zone.name.clone(),
+                status: r.status.as_str(),
+                contested: r.contested,
+                instrument: r.instrument.map(|i| ds.instruments[i].id.clone()),
+                since,
+                since_precision,
+                until,
+                until_precision,
+                citations: r.citations.iter().map(|&c| citation_doc(ds, c)).collect(),
+                disputed_by: r.disputed_by.iter().map(|&c| citation_doc(ds, c)).collect(),
+            }
+        })
+        .collect();
+    StatusDoc {
+        at: rfc3339_local(at, tz),
+        known_on: known_on.map(|k| rfc3339_local(k, tz)),
+        zones,
+    }
+}
+
+pub fn events_doc(engine: &Engine, zone: Option<usize>) -> EventsDoc {
+    let ds = engine.dataset();
+    let indices: Vec<usize> = match zone {
+        Some(z) => engine.zone_events(z).to_vec(),
+        None => (0..ds.events.len()).collect(),
+    };
+    let events = indices
+        .into_iter()
+        .map(|i| {
+            let ev = &ds.events[i];
+            EventDoc {
+                id: ev.id.clone(),
+                time: ev.moment.time.to_rfc3339(),
+                precision: ev.moment.precision.as_str(),
+                kind: ev.kind.as_str(),
+                zones: ev.zones.iter().map(|&z| ds.zones[z].id.clone()).collect(),
+                actor: ev.actor.clone(),
+                instrument: ev.instrument.map(|i| ds.instruments[i].id.clone()),
+                citations: ev
+                    .citations
+                    .iter()
+                    .map(|c| EventCitationDoc {
+                        source: ds.sources[c.source].id.clone(),
+                        outlet: ds.sources[c.source].outlet.clone(),
+                        quote: c.quote.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    EventsDoc { events }
+}
+
+/// A readable table of every zone's status, with the first quote behind each.
+pub fn status_table(engine: &Engine, at: DateTime<Utc>, known_on: Option<DateTime<Utc>>) -> String {
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
+    let mut out = format!("Status at {}", instant_label(at, tz));
+    if let Some(k) = known_on {
+        out.push_str(&format!(", as known on {}", instant_label(k, tz)));
+    }
+    out.push_str(&format!("\nDataset: {}\n\n", ds.meta.name));
+    let width = ds
+        .zones
+        .iter()
+        .map(|z| z.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    out.push_str(&format!(
+        "{:width$}  {:<12} {:<10} {:<14} {:<14} INSTRUMENT\n",
+        "ZONE", "STATUS", "CONTESTED", "SINCE", "UNTIL"
+    ));
+    for (z, zone) in ds.zones.iter().enumerate() {
+        let r = engine.status(z, at, known_on);
+        let short = |m: &Option<Moment>| {
+            m.as_ref()
+                .map(|m| moment_short(m, tz))
+                .unwrap_or_else(|| "-".into())
+        };
+        out.push_str(&format!(
+            "{:width$}  {:<12} {:<10} {:<14} {:<14} {}\n",
+            zone.name,
+            r.status.as_str(),
+            if r.contested { "yes" } else { "no" },
+            short(&r.since),
+            short(&r.until),
+            r.instrument
+                .map(|i| ds.instruments[i].name.as_str())
+                .unwrap_or("-"),
+        ));
+    }
+    for (z, zone) in ds.zones.iter().enumerate() {
+        let r = engine.status(z, at, known_on);
+        if let Some(&first) = r.citations.first() {
+            let c = citation_doc(ds, first);
+            out.push_str(&format!(
+                "\n{}: \"{}\"\n    ({}, {})",
+                zone.name, c.quote, c.outlet, c.published
+            ));
+            if r.citations.len() > 1 {
+                out.push_str(&format!(" and {} more", r.citations.len() - 1));
+            }
+            out.push('\n');
+        }
+        if let Some(&first) = r.disputed_by.first() {
+            let c = citation_doc(ds, first);
+            out.push_str(&format!(
+                "  disputed: \"{}\"\n    ({}, {})\n",
+                c.quote, c.outlet, c.published
+            ));
+        }
+    }
+    out
+}
+
+pub fn events_table(engine: &Engine, zone: Option<usize>) -> String {
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
+    let doc_indices: Vec<usize> = match zone {
+        Some(z) => engine.zone_events(z).to_vec(),
+        None => (0..ds.events.len()).collect(),
+    };
+    let mut out = String::new();
+    for i in doc_indices {
+        let ev = &ds.events[i];
+        let zones: Vec<&str> = ev.zones.iter().map(|&z| ds.zones[z].id.as_str()).collect();
+        out.push_str(&format!(
+            "{:<16} {:<14} {:<28} {}\n    by {}{}\n",
+            moment_short(&ev.moment, tz),
+            ev.kind.as_str(),
+            ev.id,
+            zones.join(", "),
+            ev.actor,
+            ev.instrument
+                .map(|i| format!(" · {}", ds.instruments[i].name))
+                .unwrap_or_default()
+        ));
+        for c in &ev.citations {
+            out.push_str(&format!(
+                "    \"{}\" ({})\n",
+                c.quote, ds.sources[c.source].outlet
+            ));
+        }
+    }
+    out
+}

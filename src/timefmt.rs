@@ -1,0 +1,178 @@
+//! Times as people read and type them: in the dataset's local time, with the offset spelt out
+//! and the precision of what the reports say respected ("late on Friday" is not 23:59).
+
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::model::{Moment, Precision};
+
+/// "Damascus" for `Asia/Damascus`, "New York" for `America/New_York`.
+pub fn zone_city(tz: Tz) -> String {
+    tz.name()
+        .rsplit('/')
+        .next()
+        .unwrap_or(tz.name())
+        .replace('_', " ")
+}
+
+/// "UTC+3", "UTC+5:30", "UTC".
+pub fn offset_label(offset: FixedOffset) -> String {
+    let secs = offset.local_minus_utc();
+    if secs == 0 {
+        return "UTC".into();
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let (h, m) = (secs.abs() / 3600, secs.abs() % 3600 / 60);
+    if m == 0 {
+        format!("UTC{sign}{h}")
+    } else {
+        format!("UTC{sign}{h}:{m:02}")
+    }
+}
+
+pub fn local(t: DateTime<Utc>, tz: Tz) -> DateTime<FixedOffset> {
+    tz.from_utc_datetime(&t.naive_utc()).fixed_offset()
+}
+
+/// "Sun 1 May 2016, 12:00 Damascus (UTC+3)": the slider and status bar label.
+pub fn instant_label(t: DateTime<Utc>, tz: Tz) -> String {
+    let l = local(t, tz);
+    format!(
+        "{}, {} {} ({})",
+        l.format("%a %-d %b %Y"),
+        l.format("%H:%M"),
+        zone_city(tz),
+        offset_label(*l.offset())
+    )
+}
+
+/// "2016-05-01T12:00:00+03:00".
+pub fn rfc3339_local(t: DateTime<Utc>, tz: Tz) -> String {
+    local(t, tz).to_rfc3339()
+}
+
+/// A reported moment as precisely as it is known: a minute shows the clock, a day only the date,
+/// an approximate time only "about" the date.
+pub fn moment_label(m: &Moment, tz: Tz) -> String {
+    let l = local(m.utc(), tz);
+    match m.precision {
+        Precision::Minute => l.format("%a %-d %b %Y, %H:%M").to_string(),
+        Precision::Hour => format!("{} (to the hour)", l.format("%a %-d %b %Y, %H:00")),
+        Precision::Day => l.format("%a %-d %b %Y").to_string(),
+        Precision::Approximate => format!("about {}", l.format("%a %-d %b %Y")),
+    }
+}
+
+/// Short form for dense lists: "1 May 12:00", "1 May", "~30 Apr".
+pub fn moment_short(m: &Moment, tz: Tz) -> String {
+    let l = local(m.utc(), tz);
+    match m.precision {
+        Precision::Minute | Precision::Hour => l.format("%-d %b %H:%M").to_string(),
+        Precision::Day => l.format("%-d %b").to_string(),
+        Precision::Approximate => format!("~{}", l.format("%-d %b")),
+    }
+}
+
+/// Reads a time typed by a person. Accepts RFC 3339 with an offset, or a local date and time in
+/// the dataset's zone ("2016-05-01 12:00", "2016-05-01T12:00", "2016-05-01").
+pub fn parse_user_time(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    });
+    let Some(naive) = naive else {
+        return Err(format!(
+            "\"{text}\" is not a time; use 2016-05-01T12:00:00+03:00, or a local time like 2016-05-01 12:00 ({})",
+            tz.name()
+        ));
+    };
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        // At a fall-back hour, take the first of the two readings, as clocks showed it first.
+        LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
+        LocalResult::None => Err(format!(
+            "{text} does not exist in {} (the clocks skipped it); give an offset to be exact",
+            tz.name()
+        )),
+    }
+}
+
+/// The offset in force in `tz` at `t`.
+pub fn offset_at(t: DateTime<Utc>, tz: Tz) -> FixedOffset {
+    tz.offset_from_utc_datetime(&t.naive_utc()).fix()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn damascus() -> Tz {
+        chrono_tz::Asia::Damascus
+    }
+
+    #[test]
+    fn the_slider_label_reads_as_a_person_would_say_it() {
+        let t = parse_user_time("2016-05-01T12:00:00+03:00", damascus()).expect("valid");
+        assert_eq!(
+            instant_label(t, damascus()),
+            "Sun 1 May 2016, 12:00 Damascus (UTC+3)"
+        );
+    }
+
+    #[test]
+    fn damascus_is_utc_plus_two_in_february_and_plus_three_after_march_25() {
+        let feb = parse_user_time("2016-02-27 00:00", damascus()).expect("valid");
+        let apr = parse_user_time("2016-04-30 06:00", damascus()).expect("valid");
+        assert_eq!(offset_label(offset_at(feb, damascus())), "UTC+2");
+        assert_eq!(offset_label(offset_at(apr, damascus())), "UTC+3");
+        assert_eq!(rfc3339_local(feb, damascus()), "2016-02-27T00:00:00+02:00");
+    }
+
+    #[test]
+    fn a_local_time_without_offset_is_read_in_the_dataset_zone() {
+        let a = parse_user_time("2016-05-01 12:00", damascus()).expect("valid");
+        let b = parse_user_time("2016-05-01T09:00:00Z", damascus()).expect("valid");
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn nonsense_time_input_is_refused_with_an_example() {
+        let err = parse_user_time("yesterday", damascus()).expect_err("must fail");
+        assert!(err.contains("2016-05-01"), "{err}");
+    }
+
+    #[test]
+    fn an_approximate_moment_shows_no_clock() {
+        let t = DateTime::parse_from_rfc3339("2016-04-29T21:00:00+03:00").expect("valid");
+        let m = Moment {
+            time: t,
+            precision: Precision::Approximate,
+        };
+        assert_eq!(moment_label(&m, damascus()), "about Fri 29 Apr 2016");
+        let m = Moment {
+            time: t,
+            precision: Precision::Minute,
+        };
+        assert_eq!(moment_label(&m, damascus()), "Fri 29 Apr 2016, 21:00");
+    }
+
+    #[test]
+    fn offsets_with_minutes_are_spelt_out() {
+        let o = FixedOffset::east_opt(5 * 3600 + 1800).expect("valid");
+        assert_eq!(offset_label(o), "UTC+5:30");
+        assert_eq!(zone_city(chrono_tz::America::New_York), "New York");
+    }
+}

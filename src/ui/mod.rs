@@ -1,0 +1,4 @@
+//! The desktop app (in progress).
+pub fn run_app(_cli: &crate::cli::Cli) -> u8 {
+    0
+}

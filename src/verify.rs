@@ -1,0 +1,144 @@
+//! Checks that every quote is an exact excerpt of its source's archived text.
+//!
+//! "Exact" allows only what copying from a web page changes without changing the words: runs
+//! of white space fold to one space, and typographic quote marks and apostrophes fold to their
+//! plain forms. Everything else (letters, case, punctuation, dashes, ellipses) must match.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::model::Dataset;
+
+/// Folds white space and quote marks as documented in data/FORMAT.md.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_space = false;
+    for ch in text.chars() {
+        if ch.is_whitespace() {
+            in_space = true;
+            continue;
+        }
+        if in_space && !out.is_empty() {
+            out.push(' ');
+        }
+        in_space = false;
+        out.push(match ch {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+            | '\u{00BB}' => '"',
+            other => other,
+        });
+    }
+    out
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What `verify` found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub quotes_checked: usize,
+    pub sources_found: usize,
+    pub misses: Vec<String>,
+}
+
+/// Matches each source to a file in `dir` (by sha256 first, then by `archive_file` name) and
+/// checks every quote against it.
+pub fn verify(ds: &Dataset, dir: &Path) -> Result<Report, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: cannot read folder: {e}", dir.display()))?;
+    let mut by_hash: HashMap<String, String> = HashMap::new();
+    let mut by_name: HashMap<String, String> = HashMap::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        // Archived texts are UTF-8; anything else in the folder is not one of them.
+        let Ok(text) = String::from_utf8(bytes.clone()) else {
+            continue;
+        };
+        let normalized = normalize(&text);
+        by_hash.insert(sha256_hex(&bytes), normalized.clone());
+        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+            by_name.insert(name.to_string(), normalized);
+        }
+    }
+
+    let mut report = Report::default();
+    let mut texts: Vec<Option<&String>> = Vec::new();
+    for source in &ds.sources {
+        let by_sha = source.sha256.as_ref().and_then(|h| by_hash.get(h));
+        let by_file = source.archive_file.as_ref().and_then(|f| by_name.get(f));
+        if let (Some(hash), None, Some(file)) = (&source.sha256, by_sha, &source.archive_file)
+            && by_file.is_some()
+        {
+            report.misses.push(format!(
+                "source \"{}\": {file} is there but its sha256 is not {hash}; the archived text changed",
+                source.id
+            ));
+        }
+        let text = by_sha.or(by_file);
+        if text.is_some() {
+            report.sources_found += 1;
+        } else {
+            report.misses.push(format!(
+                "source \"{}\" ({}): no archived text in {} (looked for sha256 {} and file {})",
+                source.id,
+                source.outlet,
+                dir.display(),
+                source.sha256.as_deref().unwrap_or("(none given)"),
+                source.archive_file.as_deref().unwrap_or("(none given)")
+            ));
+        }
+        texts.push(text);
+    }
+
+    for ev in &ds.events {
+        for (k, cit) in ev.citations.iter().enumerate() {
+            report.quotes_checked += 1;
+            let Some(text) = texts[cit.source] else {
+                continue;
+            };
+            if !text.contains(&normalize(&cit.quote)) {
+                report.misses.push(format!(
+                    "event \"{}\" citations[{k}]: quote not found in source \"{}\": \"{}\"",
+                    ev.id, ds.sources[cit.source].id, cit.quote
+                ));
+            }
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn white_space_and_curly_quotes_fold_but_words_do_not() {
+        assert_eq!(
+            normalize("  “We’re\n\tclose,”  he said "),
+            "\"We're close,\" he said"
+        );
+        assert_ne!(normalize("Aleppo—city"), normalize("Aleppo-city"));
+    }
+
+    #[test]
+    fn sha256_of_a_known_string() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

