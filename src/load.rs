@@ -452,17 +452,32 @@ pub fn load(files: &dyn DatasetFiles) -> Result<Dataset, DatasetError> {
         .and_then(|raw| validate_meta(raw, &mut c));
     let tz = meta.as_ref().map(|m| m.timezone);
 
-    let zones = read_json(files, ZONES_FILE, true, &mut c)
-        .map(|v| validate_zones(v, &mut c))
-        .unwrap_or_default();
+    // Ids that exist, even where the record itself is broken: references to them are not
+    // reported again. `None` when the whole file failed, so its references go unchecked rather
+    // than burying the one real error under a hundred "unknown id" lines.
+    let (zones, zone_ids) = match read_json(files, ZONES_FILE, true, &mut c) {
+        Some(v) => {
+            let (zones, ids) = validate_zones(v, &mut c);
+            (zones, Some(ids))
+        }
+        None => (Vec::new(), None),
+    };
     let places = read_json(files, PLACES_FILE, false, &mut c)
         .map(|v| validate_places(v, &mut c))
         .unwrap_or_default();
-    let sources = read_json(files, SOURCES_FILE, true, &mut c)
-        .map(|v| validate_sources(v, tz, &mut c))
-        .unwrap_or_default();
+    let (sources, source_ids) = match read_json(files, SOURCES_FILE, true, &mut c) {
+        Some(v) => {
+            let (sources, ids) = validate_sources(v, tz, &mut c);
+            (sources, Some(ids))
+        }
+        None => (Vec::new(), None),
+    };
+    let known = KnownIds {
+        zones: zone_ids,
+        sources: source_ids,
+    };
     let (instruments, events) = match read_json(files, EVENTS_FILE, true, &mut c) {
-        Some(v) => validate_events(v, tz, &zones, &sources, &mut c),
+        Some(v) => validate_events(v, tz, &zones, &sources, &known, &mut c),
         None => (Vec::new(), Vec::new()),
     };
 
@@ -547,7 +562,22 @@ fn feature_id(
     }
 }
 
-fn validate_zones(value: Value, c: &mut Collector) -> Vec<Zone> {
+/// Ids present in the zones and sources files, for reference checks (see [`load`]).
+struct KnownIds {
+    zones: Option<HashSet<String>>,
+    sources: Option<HashSet<String>>,
+}
+
+impl KnownIds {
+    fn unknown_zone(&self, id: &str) -> bool {
+        self.zones.as_ref().is_some_and(|ids| !ids.contains(id))
+    }
+    fn unknown_source(&self, id: &str) -> bool {
+        self.sources.as_ref().is_some_and(|ids| !ids.contains(id))
+    }
+}
+
+fn validate_zones(value: Value, c: &mut Collector) -> (Vec<Zone>, HashSet<String>) {
     let f = ZONES_FILE;
     let mut seen = HashSet::new();
     let mut zones = Vec::new();
@@ -610,7 +640,7 @@ fn validate_zones(value: Value, c: &mut Collector) -> Vec<Zone> {
     if zones.is_empty() && c.problems.iter().all(|p| p.file != f) {
         c.add(f, "features", "the dataset has no zones");
     }
-    zones
+    (zones, seen)
 }
 
 /// Converts a GeoJSON geometry to a valid multipolygon, or reports why it cannot be one.
@@ -759,7 +789,11 @@ fn parse_published(
     }
 }
 
-fn validate_sources(value: Value, tz: Option<Tz>, c: &mut Collector) -> Vec<Source> {
+fn validate_sources(
+    value: Value,
+    tz: Option<Tz>,
+    c: &mut Collector,
+) -> (Vec<Source>, HashSet<String>) {
     let f = SOURCES_FILE;
     let mut seen = HashSet::new();
     let mut sources = Vec::new();
@@ -809,7 +843,7 @@ fn validate_sources(value: Value, tz: Option<Tz>, c: &mut Collector) -> Vec<Sour
             });
         }
     }
-    sources
+    (sources, seen)
 }
 
 fn validate_events(
@@ -817,6 +851,7 @@ fn validate_events(
     tz: Option<Tz>,
     zones: &[Zone],
     sources: &[Source],
+    known: &KnownIds,
     c: &mut Collector,
 ) -> (Vec<Instrument>, Vec<Event>) {
     let f = EVENTS_FILE;
@@ -920,11 +955,13 @@ fn validate_events(
                 Some(&zi) if !zone_idx.contains(&zi) => zone_idx.push(zi),
                 Some(_) => c.add(f, &place, format!("zone \"{z}\" is listed twice")),
                 None => {
-                    c.add(
-                        f,
-                        &place,
-                        format!("unknown zone id \"{z}\" (not in zones.geojson)"),
-                    );
+                    if known.unknown_zone(z) {
+                        c.add(
+                            f,
+                            &place,
+                            format!("unknown zone id \"{z}\" (not in zones.geojson)"),
+                        );
+                    }
                     ok = false;
                 }
             }
@@ -1037,11 +1074,13 @@ fn validate_events(
             let cplace = format!("{place} citations[{k}]");
             let source = source_ids.get(cit.source.as_str()).copied();
             if source.is_none() {
-                c.add(
-                    f,
-                    &cplace,
-                    format!("unknown source id \"{}\" (not in sources.json)", cit.source),
-                );
+                if known.unknown_source(&cit.source) {
+                    c.add(
+                        f,
+                        &cplace,
+                        format!("unknown source id \"{}\" (not in sources.json)", cit.source),
+                    );
+                }
                 ok = false;
             }
             if cit.quote.trim().is_empty() {
