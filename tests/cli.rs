@@ -181,6 +181,9 @@ fn validate_exits_0_with_a_one_line_summary() {
     assert!(stdout(&o).starts_with("ok: "));
 }
 
+/// Turns a file's text into the damaged bytes written in its place.
+type Damage = Box<dyn Fn(String) -> Vec<u8>>;
+
 fn damaged(tag: &str, file: &str, damage: impl Fn(String) -> Vec<u8>) -> Output {
     let dir = dataset_copy(tag);
     let path = dir.join(file);
@@ -193,7 +196,7 @@ fn damaged(tag: &str, file: &str, damage: impl Fn(String) -> Vec<u8>) -> Output 
 
 #[test]
 fn a_damaged_dataset_exits_1_naming_the_file_and_the_place() {
-    let cases: Vec<(&str, &str, Box<dyn Fn(String) -> Vec<u8>>, &str)> = vec![
+    let cases: Vec<(&str, &str, Damage, &str)> = vec![
         (
             "truncated",
             "events.json",
@@ -320,5 +323,41 @@ fn verify_passes_on_the_seed_reports() {
         stdout(&o).contains("are exact excerpts of 5 archived sources"),
         "{}",
         stdout(&o)
+    );
+}
+
+#[test]
+fn the_worked_example_of_format_md_validates_verifies_and_gives_the_statuses_shown() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
+    let dir = dir.to_str().expect("path");
+    assert!(atlas(&["validate", "--data", dir]).status.success());
+    assert!(
+        atlas(&["verify", "--data", dir, "--sources", dir])
+            .status
+            .success()
+    );
+    let status = |at: &str, known: Option<&str>| -> Vec<String> {
+        let mut args = vec!["status", "--data", dir, "--at", at, "--format", "json"];
+        if let Some(k) = known {
+            args.extend(["--known-on", k]);
+        }
+        let doc: Value = serde_json::from_str(&stdout(&atlas(&args))).expect("json");
+        doc["zones"]
+            .as_array()
+            .expect("zones")
+            .iter()
+            .map(|z| z["status"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(status("2024-06-02 12:00", None), ["in_effect", "excluded"]);
+    assert_eq!(status("2024-06-02 20:00", None), ["collapsed", "excluded"]);
+    assert_eq!(
+        status("2024-06-02 20:00", Some("2024-06-02")),
+        ["in_effect", "excluded"]
+    );
+    assert_eq!(
+        status("2024-06-03 07:00", Some("2024-06-02")),
+        ["unknown", "excluded"],
+        "the 48 hours ran out"
     );
 }
