@@ -1,4 +1,105 @@
-//! The desktop app (in progress).
-pub fn run_app(_cli: &crate::cli::Cli) -> u8 {
-    0
+//! The desktop app: an eframe window that only reads the engine and draws it.
+
+pub mod app;
+pub mod commands;
+pub mod map;
+pub mod open_dialog;
+pub mod sidebar;
+pub mod theme;
+pub mod timebar;
+
+use std::sync::atomic::Ordering;
+
+use crate::cli::{Cli, EXIT_INVALID, EXIT_USAGE, load_dataset};
+use crate::timefmt::parse_user_time;
+use app::{AtlasApp, SAVE_KEY, StartOptions};
+
+/// Opens the window. Returns the process exit code: 0, 1 for an invalid dataset or a failed
+/// screenshot, 2 for a bad flag. Everything the flags name is checked before a window opens.
+pub fn run_app(cli: &Cli) -> u8 {
+    let engine = match load_dataset(cli.data.as_deref()) {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprint!("error: invalid dataset\n{}", e.report());
+            return EXIT_INVALID;
+        }
+    };
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
+    let time = |flag: &str, text: &Option<String>| match text {
+        None => Ok(None),
+        Some(t) => parse_user_time(t, tz)
+            .map(Some)
+            .map_err(|e| format!("error: --{flag}: {e}")),
+    };
+    let (instant, known_on) = match (time("at", &cli.at), time("known-on", &cli.known_on)) {
+        (Ok(a), Ok(k)) => (a, k),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("{e}");
+            return EXIT_USAGE;
+        }
+    };
+    let zone = match &cli.zone {
+        None => None,
+        Some(id) => match ds.zone_index(id) {
+            Some(z) => Some(z),
+            None => {
+                let ids: Vec<&str> = ds.zones.iter().map(|z| z.id.as_str()).collect();
+                eprintln!(
+                    "error: --zone: unknown zone \"{id}\"; the zones are {}",
+                    ids.join(", ")
+                );
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let title = format!("Truce Atlas — {}", ds.meta.name);
+    let screenshot = cli.screenshot.clone();
+    let start = StartOptions {
+        instant,
+        zone,
+        known_on,
+        data_dir: cli.data.clone(),
+        ignore_saved: cli.fresh || screenshot.is_some(),
+        screenshot,
+        exit_code: Default::default(),
+    };
+    let (w, h) = cli.size.unwrap_or((1400, 900));
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title(title)
+        .with_app_id("truce-atlas")
+        .with_min_inner_size([900.0, 600.0]);
+    if cli.size.is_some() || start.screenshot.is_some() {
+        viewport = viewport.with_inner_size([w as f32, h as f32]);
+    } else {
+        viewport = viewport.with_inner_size([1400.0, 900.0]);
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        // Glow runs under software OpenGL (Mesa llvmpipe), as on CI and many VMs.
+        renderer: eframe::Renderer::Glow,
+        // A screenshot is rendered at the size asked for, not the size the user last left.
+        persist_window: start.screenshot.is_none() && cli.size.is_none(),
+        ..Default::default()
+    };
+    let exit_code = start.exit_code.clone();
+    let result = eframe::run_native(
+        "Truce Atlas",
+        options,
+        Box::new(move |cc| {
+            cc.egui_ctx.set_theme(egui::Theme::Light);
+            let saved = cc.storage.and_then(|s| s.get_string(SAVE_KEY));
+            Ok(Box::new(AtlasApp::new(engine, start, saved)))
+        }),
+    );
+    match result {
+        Ok(()) => exit_code.load(Ordering::SeqCst),
+        Err(e) => {
+            eprintln!("error: cannot open the window: {e}");
+            eprintln!(
+                "(Truce Atlas needs a display with OpenGL 2+; the subcommands status, events, validate and verify work without one.)"
+            );
+            EXIT_INVALID
+        }
+    }
 }
