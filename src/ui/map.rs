@@ -589,29 +589,34 @@ fn draw_zone_outline(
 }
 
 /// Draws the labelled points and returns the space they take, for the zone labels to avoid.
+/// Every dot goes down before any name, so that no name covers a neighbour's dot.
 fn draw_places(
     painter: &egui::Painter,
     layers: &MapLayers,
     t: &Transform,
     view: Rect,
 ) -> Vec<Rect> {
-    let mut occupied = Vec::with_capacity(layers.places.len());
-    for place in &layers.places {
-        let p = t.screen(place.at);
-        if !view.contains(p) {
-            continue;
-        }
+    let mut occupied = Vec::with_capacity(2 * layers.places.len());
+    let shown = || {
+        layers
+            .places
+            .iter()
+            .map(|p| (p, t.screen(p.at)))
+            .filter(|(_, s)| view.contains(*s))
+    };
+    for (place, p) in shown() {
         let capital = place.kind == "capital";
         let r = if capital { 4.0 } else { 3.0 };
         painter.circle(p, r, Color32::WHITE, Stroke::new(1.5, theme::MAP_TEXT));
         if capital {
             painter.circle_filled(p, 1.6, theme::MAP_TEXT);
         }
-        let dot = Rect::from_center_size(p, Vec2::splat(2.0 * r + 2.0));
-        let font = FontId::proportional(if capital { 13.0 } else { 12.0 });
+        occupied.push(Rect::from_center_size(p, Vec2::splat(2.0 * r + 2.0)));
+    }
+    for (place, p) in shown() {
+        let font = FontId::proportional(if place.kind == "capital" { 13.0 } else { 12.0 });
         let galley = painter.layout_no_wrap(place.name.clone(), font, theme::MAP_TEXT);
-        // Above right of the dot, else below left; a name that fits nowhere is left out, the
-        // dot stays.
+        // Above right of the dot, else another corner; a name that fits nowhere is left out.
         let size = galley.size();
         let spots = [
             p + vec2(6.0, -size.y - 1.0),
@@ -624,15 +629,13 @@ fn draw_places(
             .into_iter()
             .find(|at| free(&Rect::from_min_size(*at, size).expand(1.0)))
         else {
-            occupied.push(dot);
             continue;
         };
         // A faint halo keeps the name readable over any fill.
-        let text_rect = Rect::from_min_size(at, galley.size()).expand(1.0);
+        let text_rect = Rect::from_min_size(at, size).expand(1.0);
         painter.rect_filled(text_rect, 2.0, Color32::from_white_alpha(150));
         painter.galley(at, galley, theme::MAP_TEXT);
         occupied.push(text_rect);
-        occupied.push(dot);
     }
     occupied
 }

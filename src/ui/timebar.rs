@@ -447,17 +447,18 @@ fn paint_slider(
         .find(|k| *k as f32 * px_per_day >= 64.0)
         .unwrap_or(60);
     let first = local(input.range.start, tz).date_naive();
-    let mut day = first;
     let text = visuals.weak_text_color();
-    loop {
-        // Where a clock change skips midnight (Damascus on 25 March 2016), the day starts at the
-        // first local time that exists.
-        let Some(midnight) = [0, 1, 2]
+    // Where a clock change skips midnight (Damascus on 25 March 2016), the day starts at the
+    // first local time that exists.
+    let day_start = |day: chrono::NaiveDate| {
+        [0, 1, 2]
             .into_iter()
             .filter_map(|h| day.and_hms_opt(h, 0, 0))
             .find_map(|m| tz.from_local_datetime(&m).earliest())
-        else {
-            break;
+    };
+    for day in first.iter_days().take(days as usize + 2) {
+        let Some(midnight) = day_start(day) else {
+            continue;
         };
         let t = midnight.with_timezone(&Utc);
         if t > input.range.end {
@@ -497,10 +498,6 @@ fn paint_slider(
                     );
                 }
             }
-        }
-        match day.succ_opt() {
-            Some(next) => day = next,
-            None => break,
         }
     }
     // A tick above the rail at every event.

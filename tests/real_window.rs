@@ -1,0 +1,161 @@
+//! The end-to-end smoke test: the real binary opens a real window (glow on software OpenGL under
+//! Xvfb), renders 1 May 2016 at midday and saves it with `--screenshot`; the PNG must be a map.
+//!
+//! It needs Xvfb and Mesa, so plain `cargo test` skips it; `.ci/run` installs them and runs
+//! `cargo test --release --test real_window -- --ignored`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use egui::Color32;
+use truce_atlas::model::Status;
+use truce_atlas::ui::theme;
+
+struct Xvfb(Child);
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts Xvfb on a free display and waits for its socket.
+fn start_xvfb() -> (Xvfb, String) {
+    for n in 90..120 {
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        if socket.exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            continue;
+        }
+        let child = Command::new("Xvfb")
+            .args([
+                format!(":{n}").as_str(),
+                "-screen",
+                "0",
+                "1600x1000x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb runs (apt-get install xvfb)");
+        let xvfb = Xvfb(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if socket.exists() {
+                return (xvfb, format!(":{n}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    panic!("no Xvfb display came up");
+}
+
+fn read_png(path: &Path) -> (u32, u32, Vec<[u8; 4]>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(path).expect("the PNG exists"),
+    ));
+    let mut reader = decoder.read_info().expect("a PNG header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("PNG data");
+    assert_eq!(info.color_type, png::ColorType::Rgba);
+    let pixels = buf[..info.buffer_size()]
+        .chunks_exact(4)
+        .map(|c| [c[0], c[1], c[2], c[3]])
+        .collect();
+    (info.width, info.height, pixels)
+}
+
+/// A zone fill as it appears over the focus country's land.
+fn blended(fill: Color32) -> [u8; 3] {
+    let a = f32::from(theme::ZONE_FILL_ALPHA) / 255.0;
+    let land = theme::FOCUS_LAND;
+    let mix = |f: u8, l: u8| (f32::from(f) * a + f32::from(l) * (1.0 - a)).round() as u8;
+    [
+        mix(fill.r(), land.r()),
+        mix(fill.g(), land.g()),
+        mix(fill.b(), land.b()),
+    ]
+}
+
+fn count_near(pixels: &[[u8; 4]], target: [u8; 3], tolerance: i16) -> usize {
+    pixels
+        .iter()
+        .filter(|p| (0..3).all(|i| (i16::from(p[i]) - i16::from(target[i])).abs() <= tolerance))
+        .count()
+}
+
+#[test]
+#[ignore = "needs Xvfb and Mesa; .ci/run installs them and runs it"]
+fn the_real_window_renders_1_may_as_a_map_with_the_zone_colours() {
+    let (_xvfb, display) = start_xvfb();
+    let out = std::env::temp_dir().join(format!("truce-atlas-smoke-{}.png", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
+        .args([
+            "--at",
+            "2016-05-01T12:00:00+03:00",
+            "--zone",
+            "aleppo",
+            "--size",
+            "1400x900",
+            "--screenshot",
+        ])
+        .arg(&out)
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        // A fresh home, so no saved state or cache of the developer's leaks into the run.
+        .env("HOME", std::env::temp_dir())
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join("truce-atlas-smoke-data"),
+        )
+        .spawn()
+        .expect("the binary starts");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("no screenshot within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "the app exited with {status}");
+
+    let (width, height, pixels) = read_png(&out);
+    std::fs::remove_file(&out).ok();
+    assert_eq!((width, height), (1400, 900), "the size asked for");
+    let mut colours: Vec<[u8; 4]> = pixels.clone();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(
+        colours.len() > 500,
+        "a map has many colours, not {}",
+        colours.len()
+    );
+    assert!(
+        count_near(&pixels, [theme::SEA.r(), theme::SEA.g(), theme::SEA.b()], 2) > 10_000,
+        "the sea is drawn"
+    );
+    // Damascus, Latakia and Eastern Ghouta are in effect; Aleppo negotiating.
+    let in_effect = count_near(
+        &pixels,
+        blended(theme::status_style(Status::InEffect).fill),
+        14,
+    );
+    let negotiating = count_near(
+        &pixels,
+        blended(theme::status_style(Status::Negotiating).fill),
+        14,
+    );
+    assert!(in_effect > 300, "in-effect fill: {in_effect} pixels");
+    assert!(
+        negotiating > 3_000,
+        "negotiating fill: {negotiating} pixels"
+    );
+}

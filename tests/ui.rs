@@ -1,0 +1,290 @@
+//! Behaviour tests of the app, driven as a user would (by accessible names, keys and clicks),
+//! with egui_kittest: no window, no GPU. Every `run()` also checks that each input widget has an
+//! accessible name.
+
+use chrono::{DateTime, Utc};
+use egui::accesskit::Role;
+use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use truce_atlas::timefmt::parse_user_time;
+use truce_atlas::ui::app::{AtlasApp, Saved, StartOptions};
+use truce_atlas::ui::timebar::{SLIDER_LABEL, slider_value};
+
+fn engine() -> truce_atlas::engine::Engine {
+    truce_atlas::default_engine().expect("the default dataset is valid")
+}
+
+fn harness_with(app: AtlasApp) -> Harness<'static, AtlasApp> {
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(|ui, app: &mut AtlasApp| app.show(ui), app);
+    harness.run();
+    harness
+}
+
+fn harness() -> Harness<'static, AtlasApp> {
+    harness_with(AtlasApp::new(engine(), StartOptions::default(), None))
+}
+
+fn damascus_time(text: &str) -> DateTime<Utc> {
+    parse_user_time(text, chrono_tz::Asia::Damascus).expect("valid time")
+}
+
+fn click_at(harness: &mut Harness<'static, AtlasApp>, pos: Pos2) {
+    harness.hover_at(pos);
+    for pressed in [true, false] {
+        harness.event(Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    harness.run();
+}
+
+#[test]
+fn the_app_starts_and_lists_the_four_zones_with_their_status() {
+    let harness = harness();
+    for name in ["Damascus", "Latakia", "Eastern Ghouta", "Aleppo"] {
+        harness.get_by_label_contains(&format!("{name}  —  "));
+        harness.get_by_label(&format!("Timeline lane: {name}"));
+    }
+    // It opens on the dataset's default instant: 1 May 2016, midday in Damascus.
+    assert_eq!(
+        harness
+            .get_all_by_label_contains("Sun 1 May 2016, 12:00 Damascus (UTC+3)")
+            .count(),
+        2,
+        "time bar and status bar"
+    );
+}
+
+#[test]
+fn setting_the_slider_to_1_may_noon_shows_damascus_in_effect_and_aleppo_not() {
+    let mut harness = harness_with(AtlasApp::new(
+        engine(),
+        StartOptions {
+            instant: Some(damascus_time("2016-04-20 12:00")),
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    harness.get_by_label_contains("Aleppo  —  ✔ In effect");
+    let target = damascus_time("2016-05-01T12:00:00+03:00");
+    harness
+        .get_by_role_and_label(Role::Slider, SLIDER_LABEL)
+        .set_value_accesskit(slider_value(target));
+    harness.run();
+    assert_eq!(harness.state().instant(), target);
+    harness.get_by_label_contains("Damascus  —  ✔ In effect");
+    assert!(
+        harness
+            .query_by_label_contains("Aleppo  —  ✔ In effect")
+            .is_none()
+    );
+    harness.get_by_label_contains("Aleppo  —  … Negotiating");
+}
+
+#[test]
+fn a_click_on_aleppo_on_the_map_opens_the_side_panel_with_a_quote() {
+    let mut harness = harness();
+    let engine = harness.state().engine().clone();
+    let aleppo = engine.dataset().zone_index("aleppo").expect("zone");
+    // A point inside the Aleppo zone, away from its label.
+    let pos = harness
+        .state()
+        .screen_position(38.0, 36.4)
+        .expect("the map has been drawn");
+    click_at(&mut harness, pos);
+    assert_eq!(harness.state().selected(), Some(aleppo));
+    harness.get_by_label_contains("Who says so");
+    // A quote that the dataset cites for Aleppo's status at this instant.
+    harness.get_by_label_contains(
+        "active negotiation process taking place to establish a regime of calm also in Aleppo",
+    );
+
+    // A click on empty map (the sea off Latakia) clears the selection.
+    let sea = harness.state().screen_position(35.2, 35.0).expect("drawn");
+    click_at(&mut harness, sea);
+    assert_eq!(harness.state().selected(), None);
+}
+
+#[test]
+fn the_next_event_key_moves_the_instant_to_the_next_event() {
+    let start = damascus_time("2016-04-29 12:00");
+    let mut harness = harness_with(AtlasApp::new(
+        engine(),
+        StartOptions {
+            instant: Some(start),
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    let engine = harness.state().engine().clone();
+    let next = engine
+        .next_event(None, start, None)
+        .expect("an event follows");
+    let expected = engine.dataset().events[next].moment.utc();
+    assert!(expected > start);
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    assert_eq!(harness.state().instant(), expected);
+    assert!(
+        harness
+            .get_all_by_label_contains("Fri 29 Apr 2016, 21:00 Damascus (UTC+3)")
+            .count()
+            >= 1
+    );
+    harness.key_press(Key::ArrowLeft);
+    harness.run();
+    assert!(
+        harness.state().instant() < expected,
+        "the previous-event key goes back"
+    );
+}
+
+#[test]
+fn clicking_a_lane_marker_moves_the_instant_and_selects_the_zone() {
+    let mut harness = harness();
+    let engine = harness.state().engine().clone();
+    let breakdown = engine
+        .dataset()
+        .event_index("aleppo-coh-breakdown")
+        .expect("event");
+    harness
+        .get_by_label("Event: Breakdown in Aleppo, about Fri 22 Apr 2016")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().instant(),
+        engine.dataset().events[breakdown].moment.utc()
+    );
+    assert_eq!(
+        harness.state().selected(),
+        engine.dataset().zone_index("aleppo")
+    );
+    harness.get_by_label_contains("Aleppo  —  ✖ Collapsed");
+}
+
+#[test]
+fn typing_a_time_in_the_go_to_field_moves_the_instant() {
+    let mut harness = harness();
+    let field = harness.get_by_label("Go to");
+    field.focus();
+    field.type_text("2016-05-05 12:00");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().instant(), damascus_time("2016-05-05 12:00"));
+    harness.get_by_label_contains("Aleppo  —  ✔ In effect");
+}
+
+#[test]
+fn opening_a_broken_dataset_lists_its_errors_and_keeps_the_current_one() {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2016");
+    for name in [
+        "dataset.json",
+        "zones.geojson",
+        "sources.json",
+        "events.json",
+    ] {
+        std::fs::copy(src.join(name), dir.join(name)).expect("copy");
+    }
+    std::fs::write(dir.join("events.json"), "{\"events\": [").expect("write");
+
+    let mut harness = harness();
+    let name_before = harness.state().engine().dataset().meta.name.clone();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run();
+    harness
+        .get_by_label("Dataset folder")
+        .set_text_value_accesskit(&dir.display().to_string());
+    harness.run();
+    harness.get_by_label("Open this folder").click();
+    harness.run();
+    std::fs::remove_dir_all(&dir).ok();
+
+    let error = harness
+        .state()
+        .load_error()
+        .expect("the errors are kept as state");
+    assert!(
+        error
+            .problems
+            .iter()
+            .any(|p| p.file == "events.json" && p.place.starts_with("line 1")),
+        "{error:?}"
+    );
+    harness.get_by_label_contains("events.json: line 1, column 12: JSON ends too early");
+    harness.get_by_label_contains("stays loaded");
+    assert_eq!(harness.state().engine().dataset().meta.name, name_before);
+    harness.get_by_label_contains("Aleppo  —  ");
+}
+
+#[test]
+fn a_corrupt_saved_state_starts_clean_and_says_so() {
+    let default = engine().default_instant();
+    for corrupt in [
+        "{not json",
+        "{\"instant\": \"yesterday\"}",
+        "\u{0}\u{1}garbage",
+        "[1, 2, 3]",
+    ] {
+        let harness = harness_with(AtlasApp::new(
+            engine(),
+            StartOptions::default(),
+            Some(corrupt.to_string()),
+        ));
+        assert_eq!(harness.state().instant(), default, "{corrupt:?}");
+        assert_eq!(harness.state().selected(), None);
+        assert!(
+            harness
+                .state()
+                .notice()
+                .is_some_and(|n| n.contains("could not be read")),
+            "{corrupt:?}"
+        );
+        harness.get_by_label_contains("starting fresh");
+    }
+}
+
+#[test]
+fn the_view_saved_on_exit_is_restored_on_the_next_start() {
+    let mut first = harness();
+    let aleppo = first.state().engine().dataset().zone_index("aleppo");
+    first
+        .get_by_label("Event: Breakdown in Aleppo, about Fri 22 Apr 2016")
+        .click();
+    first.run();
+    let saved = first.state().saved();
+    assert_eq!(saved.zone.as_deref(), Some("aleppo"));
+    let text = serde_json::to_string(&saved).expect("serialises");
+
+    let second = harness_with(AtlasApp::new(engine(), StartOptions::default(), Some(text)));
+    assert_eq!(second.state().instant(), first.state().instant());
+    assert_eq!(second.state().selected(), aleppo);
+    let (lon, lat, zoom) = saved.view.expect("the map view is saved");
+    let restored: Saved = second.state().saved();
+    let (lon2, lat2, zoom2) = restored.view.expect("restored");
+    assert!((lon - lon2).abs() < 1e-9 && (lat - lat2).abs() < 1e-9 && (zoom - zoom2).abs() < 1e-9);
+}
+
+#[test]
+fn escape_clears_the_selection() {
+    let mut harness = harness_with(AtlasApp::new(
+        engine(),
+        StartOptions {
+            zone: Some(0),
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    harness.get_by_label_contains("Who says so");
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(harness.state().selected(), None);
+}
