@@ -288,3 +288,34 @@ fn escape_clears_the_selection() {
     harness.run();
     assert_eq!(harness.state().selected(), None);
 }
+
+#[test]
+fn the_arrow_keys_still_step_events_after_a_button_was_clicked() {
+    let start = damascus_time("2016-04-29 12:00");
+    let mut harness = harness_with(AtlasApp::new(
+        engine(),
+        StartOptions {
+            instant: Some(start),
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    let engine = harness.state().engine().clone();
+    let first = engine.next_event(None, start, None).expect("event");
+    let first_time = engine.dataset().events[first].moment.utc();
+    let second = engine.next_event(None, first_time, None).expect("event");
+    harness.get_by_label("Event ▶").click();
+    harness.run();
+    assert_eq!(
+        harness.state().instant(),
+        first_time,
+        "the button steps to the next event"
+    );
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    assert_eq!(
+        harness.state().instant(),
+        engine.dataset().events[second].moment.utc(),
+        "and so does the key, after it"
+    );
+}

@@ -415,7 +415,7 @@ impl AtlasApp {
             })
             .inner;
         let tiles_note = self.online_tiles.then_some(
-            "Online tiles: if none appear, the network is unavailable; the built-in basemap stays",
+            "Online tiles requested; none received yet (offline?). The built-in basemap stays.",
         );
         let outcome = egui::CentralPanel::no_frame()
             .show(ui, |ui| {

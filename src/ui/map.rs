@@ -300,10 +300,16 @@ pub fn map_view(
         looks,
         selected,
         patterns,
-        tiles,
+        mut tiles,
         tiles_note,
     } = input;
-    let online = tiles.is_some();
+    // Online tiles replace the vector land and sea only once they have actually arrived: offline,
+    // or while loading, the built-in basemap stays.
+    let online = match tiles.as_deref_mut() {
+        Some(t) => centre_tile_loaded(t, &state.memory),
+        None => false,
+    };
+    let note = if online { None } else { tiles_note };
     let (lon, lat, _) = layers.fit(ui.available_size());
     let my_position = lon_lat(lon, lat);
     let tiles: Option<&mut dyn Tiles> = tiles.map(|t| t as &mut dyn Tiles);
@@ -339,7 +345,7 @@ pub fn map_view(
         occupied.push(legend);
         draw_zone_labels(&painter, layers, &t, rect, looks, selected, occupied);
         draw_scale_bar(&painter, rect, projector.scale_pixel_per_meter(centre));
-        draw_attribution(&painter, rect, online, tiles_note);
+        draw_attribution(&painter, rect, online, note);
 
         // A click, not the end of a drag: pick the zone under the pointer, or none.
         let clicked = (response.clicked() && !response.changed())
@@ -384,6 +390,22 @@ pub fn map_view(
     state.last_transform = Some(t);
     state.last_rect = Some(rect);
     MapOutcome { clicked, hovered }
+}
+
+/// Whether the tile under the map's centre is there to draw (asking for it if not).
+fn centre_tile_loaded(tiles: &mut HttpTiles, memory: &MapMemory) -> bool {
+    let Some(centre) = memory.detached() else {
+        return false;
+    };
+    let zoom = memory.zoom().round().clamp(0.0, 19.0) as u8;
+    let p = mercator(centre.x(), centre.y());
+    let n = f64::from(1u32 << zoom);
+    let id = walkers::TileId {
+        x: (p[0] * n).floor().clamp(0.0, n - 1.0) as u32,
+        y: (p[1] * n).floor().clamp(0.0, n - 1.0) as u32,
+        zoom,
+    };
+    tiles.at(id).is_some()
 }
 
 fn draw_basemap(
@@ -589,7 +611,8 @@ fn draw_zone_outline(
 }
 
 /// Draws the labelled points and returns the space they take, for the zone labels to avoid.
-/// Every dot goes down before any name, so that no name covers a neighbour's dot.
+/// Every dot goes down before any name, so that no name covers a neighbour's dot; names go
+/// down by rank (capital, city, town), so a crowded town loses its name before a capital does.
 fn draw_places(
     painter: &egui::Painter,
     layers: &MapLayers,
@@ -611,18 +634,29 @@ fn draw_places(
         if capital {
             painter.circle_filled(p, 1.6, theme::MAP_TEXT);
         }
-        occupied.push(Rect::from_center_size(p, Vec2::splat(2.0 * r + 2.0)));
+        // A town's dot may sit under a bigger place's name (its own name then gives way).
+        if place.kind != "town" {
+            occupied.push(Rect::from_center_size(p, Vec2::splat(2.0 * r + 2.0)));
+        }
     }
-    for (place, p) in shown() {
+    let rank = |kind: &str| match kind {
+        "capital" => 0,
+        "town" => 2,
+        _ => 1,
+    };
+    let mut named: Vec<(&Place, Pos2)> = shown().collect();
+    named.sort_by_key(|(place, _)| rank(&place.kind));
+    for (place, p) in named {
         let font = FontId::proportional(if place.kind == "capital" { 13.0 } else { 12.0 });
         let galley = painter.layout_no_wrap(place.name.clone(), font, theme::MAP_TEXT);
         // Above right of the dot, else another corner; a name that fits nowhere is left out.
         let size = galley.size();
+        // Clear of the place's own dot (radius 4 at most, plus its outline).
         let spots = [
-            p + vec2(6.0, -size.y - 1.0),
-            p + vec2(-size.x - 6.0, 1.0),
-            p + vec2(6.0, 1.0),
-            p + vec2(-size.x - 6.0, -size.y - 1.0),
+            p + vec2(8.0, -size.y - 2.0),
+            p + vec2(-size.x - 8.0, 2.0),
+            p + vec2(8.0, 2.0),
+            p + vec2(-size.x - 8.0, -size.y - 2.0),
         ];
         let free = |r: &Rect| !occupied.iter().any(|o: &Rect| o.intersects(*r));
         let Some(at) = spots
