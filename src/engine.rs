@@ -108,6 +108,23 @@ fn hours(h: u32) -> Duration {
     Duration::hours(i64::from(h))
 }
 
+/// The end an event claims: its `until`, or its duration counted from `base`.
+fn claimed_end(ev: &crate::model::Event, index: usize, base: DateTime<Utc>) -> Option<End> {
+    match (ev.until, ev.duration_hours) {
+        (Some(u), _) => Some(End {
+            at: u.utc(),
+            precision: u.precision,
+            by: index,
+        }),
+        (None, Some(h)) => Some(End {
+            at: base + hours(h),
+            precision: ev.moment.precision,
+            by: index,
+        }),
+        (None, None) => None,
+    }
+}
+
 impl<'a> ZoneScan<'a> {
     pub fn new(ds: &'a Dataset) -> Self {
         ZoneScan {
@@ -130,19 +147,7 @@ impl<'a> ZoneScan<'a> {
         let mut new_ends = Vec::new();
         match (ev.kind, ev.instrument) {
             (EventKind::TruceStart, Some(instrument)) => {
-                let end = match (ev.until, ev.duration_hours) {
-                    (Some(u), _) => Some(End {
-                        at: u.utc(),
-                        precision: u.precision,
-                        by: index,
-                    }),
-                    (None, Some(h)) => Some(End {
-                        at: t + hours(h),
-                        precision,
-                        by: index,
-                    }),
-                    (None, None) => None,
-                };
+                let end = claimed_end(ev, index, t);
                 let run = Run {
                     instrument,
                     start_event: index,
@@ -196,20 +201,8 @@ impl<'a> ZoneScan<'a> {
                     .find(|r| r.instrument == instrument)
                     .map(|r| self.ds.events[r.start_event].moment.utc());
                 if let (Some(run_start), Some(run)) = (start, self.run_mut(instrument)) {
-                    let end = match (ev.until, ev.duration_hours) {
-                        (Some(u), _) => Some(End {
-                            at: u.utc(),
-                            precision: u.precision,
-                            by: index,
-                        }),
-                        (None, Some(h)) => Some(End {
-                            at: run_start + hours(h),
-                            precision,
-                            by: index,
-                        }),
-                        (None, None) => None,
-                    };
-                    if let Some(end) = end {
+                    // A stated duration counts from the truce's start, not from the statement.
+                    if let Some(end) = claimed_end(ev, index, run_start) {
                         new_ends.push((end.at, end.precision));
                         run.ends.push(end);
                     }
@@ -380,6 +373,8 @@ pub struct Engine {
     /// Per zone, the indices of its events in time order, and their times for binary search.
     zone_events: Vec<Vec<usize>>,
     zone_event_times: Vec<Vec<DateTime<Utc>>>,
+    /// The same for all events: `0..n` and their times.
+    all_events: Vec<usize>,
     event_times: Vec<DateTime<Utc>>,
     span: (DateTime<Utc>, DateTime<Utc>),
 }
@@ -402,6 +397,7 @@ impl Engine {
             })
             .collect();
         let event_times = dataset.events.iter().map(|e| e.moment.utc()).collect();
+        let all_events = (0..dataset.events.len()).collect();
 
         let mut cutoffs: Vec<DateTime<Utc>> = dataset.events.iter().map(|e| e.reported).collect();
         cutoffs.sort();
@@ -433,6 +429,7 @@ impl Engine {
             nothing_known,
             zone_events,
             zone_event_times,
+            all_events,
             event_times,
             span,
         }
@@ -506,6 +503,14 @@ impl Engine {
         known_on.is_none_or(|k| self.dataset.events[event].reported <= k)
     }
 
+    /// The events (of a zone, or all) in time order, with their times.
+    fn events_and_times(&self, zone: Option<usize>) -> (&[usize], &[DateTime<Utc>]) {
+        match zone {
+            Some(z) => (&self.zone_events[z], &self.zone_event_times[z]),
+            None => (&self.all_events, &self.event_times),
+        }
+    }
+
     /// The first event strictly after `after` (in `zone`, or anywhere).
     pub fn next_event(
         &self,
@@ -513,13 +518,11 @@ impl Engine {
         after: DateTime<Utc>,
         known_on: Option<DateTime<Utc>>,
     ) -> Option<usize> {
-        let (events, times): (&[usize], &[DateTime<Utc>]) = match zone {
-            Some(z) => (&self.zone_events[z], &self.zone_event_times[z]),
-            None => (&[], &self.event_times),
-        };
+        let (events, times) = self.events_and_times(zone);
         let from = times.partition_point(|t| *t <= after);
-        (from..times.len())
-            .map(|i| if zone.is_some() { events[i] } else { i })
+        events[from..]
+            .iter()
+            .copied()
             .find(|&e| self.known(e, known_on))
     }
 
@@ -530,14 +533,12 @@ impl Engine {
         before: DateTime<Utc>,
         known_on: Option<DateTime<Utc>>,
     ) -> Option<usize> {
-        let (events, times): (&[usize], &[DateTime<Utc>]) = match zone {
-            Some(z) => (&self.zone_events[z], &self.zone_event_times[z]),
-            None => (&[], &self.event_times),
-        };
+        let (events, times) = self.events_and_times(zone);
         let to = times.partition_point(|t| *t < before);
-        (0..to)
+        events[..to]
+            .iter()
             .rev()
-            .map(|i| if zone.is_some() { events[i] } else { i })
+            .copied()
             .find(|&e| self.known(e, known_on))
     }
 

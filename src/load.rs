@@ -550,6 +550,25 @@ fn feature_list(value: Value, file: &str, c: &mut Collector) -> Vec<Value> {
     top_array(value, file, "features", c)
 }
 
+fn parse_feature(
+    item: Value,
+    file: &str,
+    place: &str,
+    c: &mut Collector,
+) -> Option<geojson::Feature> {
+    match serde_json::from_value(item) {
+        Ok(feature) => Some(feature),
+        Err(e) => {
+            c.add(
+                file,
+                place,
+                format!("not a GeoJSON Feature: {}", strip_serde_position(&e)),
+            );
+            None
+        }
+    }
+}
+
 fn feature_id(
     feature: &geojson::Feature,
     props: &serde_json::Map<String, Value>,
@@ -583,16 +602,8 @@ fn validate_zones(value: Value, c: &mut Collector) -> (Vec<Zone>, HashSet<String
     let mut zones = Vec::new();
     for (i, item) in feature_list(value, f, c).into_iter().enumerate() {
         let mut place = format!("features[{i}]");
-        let feature: geojson::Feature = match serde_json::from_value(item) {
-            Ok(feature) => feature,
-            Err(e) => {
-                c.add(
-                    f,
-                    &place,
-                    format!("not a GeoJSON Feature: {}", strip_serde_position(&e)),
-                );
-                continue;
-            }
+        let Some(feature) = parse_feature(item, f, &place, c) else {
+            continue;
         };
         let props = feature.properties.clone().unwrap_or_default();
         let id = feature_id(&feature, &props).unwrap_or_default();
@@ -711,16 +722,8 @@ fn validate_places(value: Value, c: &mut Collector) -> Vec<Place> {
     let mut places = Vec::new();
     for (i, item) in feature_list(value, f, c).into_iter().enumerate() {
         let place = format!("features[{i}]");
-        let feature: geojson::Feature = match serde_json::from_value(item) {
-            Ok(feature) => feature,
-            Err(e) => {
-                c.add(
-                    f,
-                    &place,
-                    format!("not a GeoJSON Feature: {}", strip_serde_position(&e)),
-                );
-                continue;
-            }
+        let Some(feature) = parse_feature(item, f, &place, c) else {
+            continue;
         };
         let props = feature.properties.clone().unwrap_or_default();
         let name = props

@@ -27,6 +27,18 @@ fn harness() -> Harness<'static, AtlasApp> {
     harness_with(AtlasApp::new(engine(), StartOptions::default(), None))
 }
 
+/// The app opened on a given instant, as with `--at`.
+fn harness_at(instant: DateTime<Utc>) -> Harness<'static, AtlasApp> {
+    harness_with(AtlasApp::new(
+        engine(),
+        StartOptions {
+            instant: Some(instant),
+            ..StartOptions::default()
+        },
+        None,
+    ))
+}
+
 fn damascus_time(text: &str) -> DateTime<Utc> {
     parse_user_time(text, chrono_tz::Asia::Damascus).expect("valid time")
 }
@@ -63,14 +75,7 @@ fn the_app_starts_and_lists_the_four_zones_with_their_status() {
 
 #[test]
 fn setting_the_slider_to_1_may_noon_shows_damascus_in_effect_and_aleppo_not() {
-    let mut harness = harness_with(AtlasApp::new(
-        engine(),
-        StartOptions {
-            instant: Some(damascus_time("2016-04-20 12:00")),
-            ..StartOptions::default()
-        },
-        None,
-    ));
+    let mut harness = harness_at(damascus_time("2016-04-20 12:00"));
     harness.get_by_label_contains("Aleppo  —  ✔ In effect");
     let target = damascus_time("2016-05-01T12:00:00+03:00");
     harness
@@ -114,14 +119,7 @@ fn a_click_on_aleppo_on_the_map_opens_the_side_panel_with_a_quote() {
 #[test]
 fn the_next_event_key_moves_the_instant_to_the_next_event() {
     let start = damascus_time("2016-04-29 12:00");
-    let mut harness = harness_with(AtlasApp::new(
-        engine(),
-        StartOptions {
-            instant: Some(start),
-            ..StartOptions::default()
-        },
-        None,
-    ));
+    let mut harness = harness_at(start);
     let engine = harness.state().engine().clone();
     let next = engine
         .next_event(None, start, None)
@@ -292,14 +290,7 @@ fn escape_clears_the_selection() {
 #[test]
 fn the_arrow_keys_still_step_events_after_a_button_was_clicked() {
     let start = damascus_time("2016-04-29 12:00");
-    let mut harness = harness_with(AtlasApp::new(
-        engine(),
-        StartOptions {
-            instant: Some(start),
-            ..StartOptions::default()
-        },
-        None,
-    ));
+    let mut harness = harness_at(start);
     let engine = harness.state().engine().clone();
     let first = engine.next_event(None, start, None).expect("event");
     let first_time = engine.dataset().events[first].moment.utc();
@@ -317,5 +308,64 @@ fn the_arrow_keys_still_step_events_after_a_button_was_clicked() {
         harness.state().instant(),
         engine.dataset().events[second].moment.utc(),
         "and so does the key, after it"
+    );
+}
+
+#[test]
+fn a_click_on_a_zone_label_selects_that_zone_even_away_from_its_outline() {
+    let mut harness = harness();
+    let damascus = harness.state().engine().dataset().zone_index("damascus");
+    // Damascus is small: its label sits beside it, on a leader line. Find the label by drawing
+    // it; the label box is where the map says it is.
+    let label = harness
+        .state()
+        .zone_label_rect(damascus.expect("zone"))
+        .expect("the label was drawn");
+    click_at(&mut harness, label.center());
+    assert_eq!(harness.state().selected(), damascus);
+}
+
+#[test]
+fn the_map_pans_and_zooms_from_the_keyboard() {
+    let mut harness = harness();
+    let before = harness.state().screen_position(37.0, 35.0).expect("drawn");
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    harness.run();
+    let after = harness.state().screen_position(37.0, 35.0).expect("drawn");
+    assert!(
+        after.x < before.x - 50.0,
+        "panning east moves the map left: {before:?} -> {after:?}"
+    );
+    let distance = |h: &Harness<'static, AtlasApp>| {
+        let a = h.state().screen_position(37.0, 35.0).expect("drawn");
+        let b = h.state().screen_position(38.0, 36.0).expect("drawn");
+        (a - b).length()
+    };
+    let d1 = distance(&harness);
+    harness.key_press(Key::Plus);
+    harness.run();
+    let d2 = distance(&harness);
+    assert!(
+        (d2 / d1 - 2.0).abs() < 0.05,
+        "one zoom step doubles distances: {d1} -> {d2}"
+    );
+}
+
+#[test]
+fn shift_arrow_steps_one_hour_not_one_event() {
+    let start = damascus_time("2016-04-29 12:00");
+    let mut harness = harness_at(start);
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    harness.run();
+    assert_eq!(
+        harness.state().instant(),
+        start + chrono::Duration::hours(1)
+    );
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    harness.run();
+    assert_eq!(
+        harness.state().instant(),
+        start - chrono::Duration::hours(1)
     );
 }

@@ -14,7 +14,7 @@ use crate::cli::load_dataset;
 use crate::engine::Engine;
 use crate::geometry::Basemap;
 use crate::load::DatasetError;
-use crate::timefmt::{instant_label, moment_label, offset_at, offset_label};
+use crate::timefmt::{instant_label, moment_label};
 use crate::ui::commands::Command;
 use crate::ui::map::{MapInput, MapLayers, MapState, ZoneLook, map_view};
 use crate::ui::open_dialog::{self, DialogAction, OpenDialog};
@@ -204,6 +204,10 @@ impl AtlasApp {
     pub fn screen_position(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
         self.map.screen_position(lon, lat)
     }
+    /// Where the zone's label box was drawn on the last frame.
+    pub fn zone_label_rect(&self, zone: usize) -> Option<egui::Rect> {
+        self.map.label_rect(zone)
+    }
     /// A point inside the zone (lon, lat), where its label is anchored.
     pub fn zone_anchor(&self, zone: usize) -> (f64, f64) {
         self.layers.zone_anchor(zone)
@@ -295,6 +299,10 @@ impl AtlasApp {
             Command::ResetView => self.map.request_fit(),
             Command::ZoomIn => self.map.zoom_by(1),
             Command::ZoomOut => self.map.zoom_by(-1),
+            Command::PanWest => self.map.pan_by(-120.0, 0.0),
+            Command::PanEast => self.map.pan_by(120.0, 0.0),
+            Command::PanNorth => self.map.pan_by(0.0, -120.0),
+            Command::PanSouth => self.map.pan_by(0.0, 120.0),
             Command::ToggleOnlineTiles => {
                 self.online_tiles = !self.online_tiles;
                 if !self.online_tiles {
@@ -504,9 +512,10 @@ impl AtlasApp {
         let tz = ds.meta.timezone;
         ui.horizontal(|ui| {
             ui.label(RichText::new(instant_label(self.instant, tz)).strong());
+            // The same instant in UTC, for checking against reports that give UTC.
             ui.weak(format!(
-                "({} in {})",
-                offset_label(offset_at(self.instant, tz)),
+                "= {} UTC · {}",
+                self.instant.format("%-d %b %H:%M"),
                 tz.name()
             ));
             if let Some(k) = self.known_on {
@@ -673,6 +682,10 @@ fn menu_bar(ui: &mut Ui, online: bool, commands: &mut Vec<Command>) {
                 Command::ResetView,
                 Command::ZoomIn,
                 Command::ZoomOut,
+                Command::PanWest,
+                Command::PanEast,
+                Command::PanNorth,
+                Command::PanSouth,
                 Command::ClearSelection,
             ] {
                 item(ui, c, commands);
@@ -705,8 +718,7 @@ fn menu_bar(ui: &mut Ui, online: bool, commands: &mut Vec<Command>) {
 fn shortcuts(ctx: &egui::Context, dialog_open: bool) -> Vec<Command> {
     let typing = ctx.egui_wants_keyboard_input() || dialog_open;
     ctx.input_mut(|i| {
-        Command::ALL
-            .into_iter()
+        Command::by_specificity()
             .filter(|c| !typing || c.works_while_typing() || *c == Command::ClearSelection)
             .filter(|c| c.shortcut().is_some_and(|s| i.consume_shortcut(&s)))
             .collect()

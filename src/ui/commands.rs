@@ -20,12 +20,16 @@ pub enum Command {
     ResetView,
     ZoomIn,
     ZoomOut,
+    PanWest,
+    PanEast,
+    PanNorth,
+    PanSouth,
     ToggleOnlineTiles,
     ShowShortcuts,
 }
 
 impl Command {
-    pub const ALL: [Command; 17] = [
+    pub const ALL: [Command; 21] = [
         Command::OpenDataset,
         Command::OpenDefaultDataset,
         Command::Quit,
@@ -41,6 +45,10 @@ impl Command {
         Command::ResetView,
         Command::ZoomIn,
         Command::ZoomOut,
+        Command::PanWest,
+        Command::PanEast,
+        Command::PanNorth,
+        Command::PanSouth,
         Command::ToggleOnlineTiles,
         Command::ShowShortcuts,
     ];
@@ -62,6 +70,10 @@ impl Command {
             Command::ResetView => "Show all zones",
             Command::ZoomIn => "Zoom in",
             Command::ZoomOut => "Zoom out",
+            Command::PanWest => "Pan west",
+            Command::PanEast => "Pan east",
+            Command::PanNorth => "Pan north",
+            Command::PanSouth => "Pan south",
             Command::ToggleOnlineTiles => "Online map tiles (OpenStreetMap)",
             Command::ShowShortcuts => "Keyboard shortcuts",
         }
@@ -90,6 +102,10 @@ impl Command {
             Command::ResetView => "Zoom and pan so that every zone is in view",
             Command::ZoomIn => "Zoom the map in",
             Command::ZoomOut => "Zoom the map out",
+            Command::PanWest => "Move the map view west",
+            Command::PanEast => "Move the map view east",
+            Command::PanNorth => "Move the map view north",
+            Command::PanSouth => "Move the map view south",
             Command::ToggleOnlineTiles => {
                 "Draw OpenStreetMap tiles under the zones (needs the network; tiles are cached on disk). Off by default: the offline basemap is always there"
             }
@@ -114,9 +130,27 @@ impl Command {
             Command::ResetView => key(Modifiers::NONE, Key::Num0),
             Command::ZoomIn => key(Modifiers::NONE, Key::Plus),
             Command::ZoomOut => key(Modifiers::NONE, Key::Minus),
+            Command::PanWest => key(Modifiers::ALT, Key::ArrowLeft),
+            Command::PanEast => key(Modifiers::ALT, Key::ArrowRight),
+            Command::PanNorth => key(Modifiers::ALT, Key::ArrowUp),
+            Command::PanSouth => key(Modifiers::ALT, Key::ArrowDown),
             Command::ShowShortcuts => key(Modifiers::NONE, Key::F1),
             Command::OpenDefaultDataset | Command::ToggleOnlineTiles => None,
         }
+    }
+
+    /// The commands, those whose shortcut has more modifiers first. egui matches shortcuts
+    /// logically, ignoring an extra Shift or Alt, so → would otherwise take Shift+→ and Alt+→
+    /// before their own commands saw them.
+    pub fn by_specificity() -> impl Iterator<Item = Command> {
+        let mut all = Self::ALL;
+        all.sort_by_key(|c| {
+            let m = c.shortcut().map(|s| s.modifiers).unwrap_or_default();
+            std::cmp::Reverse(
+                u8::from(m.alt) + u8::from(m.shift) + u8::from(m.command) + u8::from(m.ctrl),
+            )
+        });
+        all.into_iter()
     }
 
     /// Shortcuts without a modifier would steal typing from a text field.
@@ -141,6 +175,15 @@ mod tests {
         for (i, a) in shortcuts.iter().enumerate() {
             assert!(!shortcuts[i + 1..].contains(a), "{a:?} is used twice");
         }
+    }
+
+    #[test]
+    fn a_shortcut_with_modifiers_is_tried_before_the_same_key_without() {
+        let order: Vec<Command> = Command::by_specificity().collect();
+        let at = |c: Command| order.iter().position(|x| *x == c).expect("listed");
+        assert!(at(Command::HourForward) < at(Command::NextEvent));
+        assert!(at(Command::PanEast) < at(Command::NextEvent));
+        assert_eq!(order.len(), Command::ALL.len());
     }
 
     #[test]

@@ -68,6 +68,9 @@ pub struct MapState {
     /// The transform of the last frame, so that tests and the app can find a place on screen.
     pub last_transform: Option<Transform>,
     pub last_rect: Option<Rect>,
+    /// Where each zone's label was drawn last frame: a label is part of its zone for clicks
+    /// and hover, even where a leader line puts it outside the zone.
+    labels: Vec<(usize, Rect)>,
     /// The map's size when it was last fitted: the panels settle their widths over the first
     /// frames, so a fit holds only once the size stops changing.
     fitted_size: Option<Vec2>,
@@ -96,6 +99,24 @@ impl MapState {
     pub fn request_fit(&mut self) {
         self.fit_requested = true;
         self.fitted_size = None;
+    }
+
+    pub fn label_rect(&self, zone: usize) -> Option<Rect> {
+        self.labels
+            .iter()
+            .find(|(z, _)| *z == zone)
+            .map(|(_, r)| *r)
+    }
+
+    /// Pans by a number of screen points (positive x: the view moves east, y: south).
+    pub fn pan_by(&mut self, dx: f64, dy: f64) {
+        let Some(centre) = self.memory.detached() else {
+            return;
+        };
+        let scale = 256.0 * 2f64.powf(self.memory.zoom());
+        let p = mercator(centre.x(), centre.y());
+        let (lon, lat) = unmercator([p[0] + dx / scale, (p[1] + dy / scale).clamp(0.0, 1.0)]);
+        self.memory.center_at(lon_lat(lon, lat));
     }
 
     pub fn zoom_by(&mut self, steps: i32) {
@@ -333,17 +354,22 @@ pub fn map_view(
         draw_basemap(&painter, layers, &t, rect, online);
         draw_zones(&painter, layers, &t, rect, looks, selected, patterns);
 
-        let hovered = response.hover_pos().map(|p| t.projected(p)).and_then(|p| {
-            let (lon, lat) = unmercator(p);
-            layers.zone_at(lon, lat)
-        });
+        let labels = &state.labels;
+        let zone_under = |p: Pos2| {
+            let label = labels.iter().find(|(_, r)| r.contains(p)).map(|(z, _)| *z);
+            label.or_else(|| {
+                let (lon, lat) = unmercator(t.projected(p));
+                layers.zone_at(lon, lat)
+            })
+        };
+        let hovered = response.hover_pos().and_then(zone_under);
         if let Some(z) = hovered {
             draw_zone_outline(&painter, layers, &t, z, theme::HOVERED, 2.0);
         }
         let legend = draw_legend(ui, &painter, rect, patterns);
         let mut occupied = draw_places(&painter, layers, &t, rect);
         occupied.push(legend);
-        draw_zone_labels(&painter, layers, &t, rect, looks, selected, occupied);
+        let labels = draw_zone_labels(&painter, layers, &t, rect, looks, selected, occupied);
         draw_scale_bar(&painter, rect, projector.scale_pixel_per_meter(centre));
         draw_attribution(&painter, rect, online, note);
 
@@ -351,13 +377,11 @@ pub fn map_view(
         let clicked = (response.clicked() && !response.changed())
             .then(|| response.interact_pointer_pos())
             .flatten()
-            .map(|p| {
-                let (lon, lat) = unmercator(t.projected(p));
-                layers.zone_at(lon, lat)
-            });
-        (t, rect, clicked, hovered, response.clone())
+            .map(zone_under);
+        (t, rect, clicked, hovered, labels, response.clone())
     });
-    let (t, rect, clicked, hovered, response) = inner.inner;
+    let (t, rect, clicked, hovered, labels, response) = inner.inner;
+    state.labels = labels;
     if let Some(z) = hovered {
         let look = &looks[z];
         let name = layers.zone_names[z].clone();
@@ -686,7 +710,8 @@ fn draw_zone_labels(
     looks: &[ZoneLook],
     selected: Option<usize>,
     mut occupied: Vec<Rect>,
-) {
+) -> Vec<(usize, Rect)> {
+    let mut drawn = Vec::with_capacity(looks.len());
     let mut order: Vec<usize> = (0..looks.len()).collect();
     order.sort_by(|&a, &b| layers.zones[a].area.total_cmp(&layers.zones[b].area));
     for z in order {
@@ -769,7 +794,9 @@ fn draw_zone_labels(
             style.ink,
         );
         occupied.push(rect);
+        drawn.push((z, rect));
     }
+    drawn
 }
 
 /// The key to the colours and patterns, in the map's top-left corner.
