@@ -15,7 +15,7 @@ use crate::engine::Engine;
 use crate::geometry::Basemap;
 use crate::load::DatasetError;
 use crate::timefmt::{instant_label, moment_label};
-use crate::ui::commands::Command;
+use crate::ui::commands::{Command, Menu};
 use crate::ui::map::{MapInput, MapLayers, MapState, ZoneLook, map_view};
 use crate::ui::open_dialog::{self, DialogAction, OpenDialog};
 use crate::ui::sidebar::{SideAction, SideInput, sidebar};
@@ -657,52 +657,25 @@ fn menu_bar(ui: &mut Ui, online: bool, commands: &mut Vec<Command>) {
         }
     };
     egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button("File", |ui| {
-            item(ui, Command::OpenDataset, commands);
-            item(ui, Command::OpenDefaultDataset, commands);
-            ui.separator();
-            item(ui, Command::Quit, commands);
-        });
-        ui.menu_button("Go", |ui| {
-            for c in [
-                Command::PreviousEvent,
-                Command::NextEvent,
-                Command::HourBack,
-                Command::HourForward,
-                Command::DayBack,
-                Command::DayForward,
-                Command::GoToStart,
-                Command::GoToEnd,
-            ] {
-                item(ui, c, commands);
-            }
-        });
-        ui.menu_button("View", |ui| {
-            for c in [
-                Command::ResetView,
-                Command::ZoomIn,
-                Command::ZoomOut,
-                Command::PanWest,
-                Command::PanEast,
-                Command::PanNorth,
-                Command::PanSouth,
-                Command::ClearSelection,
-            ] {
-                item(ui, c, commands);
-            }
-            ui.separator();
-            let mut on = online;
-            if ui
-                .checkbox(&mut on, Command::ToggleOnlineTiles.text())
-                .on_hover_text(Command::ToggleOnlineTiles.tooltip())
-                .changed()
-            {
-                commands.push(Command::ToggleOnlineTiles);
-            }
-        });
-        ui.menu_button("Help", |ui| {
-            item(ui, Command::ShowShortcuts, commands);
-        });
+        for menu in Menu::ALL {
+            ui.menu_button(menu.title(), |ui| {
+                for c in Command::ALL.into_iter().filter(|c| c.menu() == menu) {
+                    if c == Command::ToggleOnlineTiles {
+                        ui.separator();
+                        let mut on = online;
+                        let checkbox = ui.checkbox(&mut on, c.text()).on_hover_text(c.tooltip());
+                        if checkbox.changed() {
+                            commands.push(c);
+                        }
+                    } else {
+                        if c == Command::Quit {
+                            ui.separator();
+                        }
+                        item(ui, c, commands);
+                    }
+                }
+            });
+        }
         ui.add_space(12.0);
         ui.label(
             RichText::new("Truce Atlas")

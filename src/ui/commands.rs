@@ -3,6 +3,28 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+/// The menu a command lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    File,
+    Go,
+    View,
+    Help,
+}
+
+impl Menu {
+    pub const ALL: [Menu; 4] = [Menu::File, Menu::Go, Menu::View, Menu::Help];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Go => "Go",
+            Menu::View => "View",
+            Menu::Help => "Help",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
     OpenDataset,
@@ -76,6 +98,31 @@ impl Command {
             Command::PanSouth => "Pan south",
             Command::ToggleOnlineTiles => "Online map tiles (OpenStreetMap)",
             Command::ShowShortcuts => "Keyboard shortcuts",
+        }
+    }
+
+    /// Where the command appears in the menu bar (in the order of [`Command::ALL`]).
+    pub fn menu(self) -> Menu {
+        match self {
+            Command::OpenDataset | Command::OpenDefaultDataset | Command::Quit => Menu::File,
+            Command::PreviousEvent
+            | Command::NextEvent
+            | Command::HourBack
+            | Command::HourForward
+            | Command::DayBack
+            | Command::DayForward
+            | Command::GoToStart
+            | Command::GoToEnd => Menu::Go,
+            Command::ClearSelection
+            | Command::ResetView
+            | Command::ZoomIn
+            | Command::ZoomOut
+            | Command::PanWest
+            | Command::PanEast
+            | Command::PanNorth
+            | Command::PanSouth
+            | Command::ToggleOnlineTiles => Menu::View,
+            Command::ShowShortcuts => Menu::Help,
         }
     }
 
