@@ -542,6 +542,19 @@ impl Engine {
             .find(|&e| self.known(e, known_on))
     }
 
+    /// The events at times within `[start, end]`, in time order. O(log n).
+    pub fn events_between(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> &[usize] {
+        let lo = self.event_times.partition_point(|t| *t < start);
+        let hi = self.event_times.partition_point(|t| *t <= end);
+        &self.all_events[lo..hi.max(lo)]
+    }
+
+    /// The distinct instants at which reports first made events known, ascending: the
+    /// "as known on" dates that change anything.
+    pub fn report_instants(&self) -> &[DateTime<Utc>] {
+        &self.cutoffs
+    }
+
     /// Up to `n` of the zone's events at or before `at` and `n` after it, in time order.
     pub fn events_around(&self, zone: usize, at: DateTime<Utc>, n: usize) -> &[usize] {
         let times = &self.zone_event_times[zone];

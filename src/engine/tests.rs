@@ -805,3 +805,23 @@ fn every_status_the_default_dataset_shows_is_backed_by_a_quote() {
         }
     }
 }
+
+#[test]
+fn events_between_is_inclusive_at_both_ends_and_report_instants_are_distinct() {
+    let e = with_events(
+        dataset(&[0, 48]),
+        vec![
+            ev(TruceStart, 0, 0, 0),
+            ev(Talks, 5, 1, 0),
+            ev(Breakdown, 10, 0, 0).source(1),
+        ],
+    );
+    assert_eq!(e.events_between(h(0), h(10)), &[0, 1, 2]);
+    assert_eq!(e.events_between(h(1), h(9)), &[1]);
+    assert!(e.events_between(h(11), h(20)).is_empty());
+    assert!(
+        e.events_between(h(9), h(1)).is_empty(),
+        "an inverted range is empty"
+    );
+    assert_eq!(e.report_instants(), &[h(0), h(48)]);
+}

@@ -208,10 +208,6 @@ impl AtlasApp {
     pub fn zone_label_rect(&self, zone: usize) -> Option<egui::Rect> {
         self.map.label_rect(zone)
     }
-    /// A point inside the zone (lon, lat), where its label is anchored.
-    pub fn zone_anchor(&self, zone: usize) -> (f64, f64) {
-        self.layers.zone_anchor(zone)
-    }
 
     // --- state changes
 
@@ -477,9 +473,6 @@ impl AtlasApp {
     fn known_on_picker(&mut self, ui: &mut Ui) {
         let ds = self.engine.dataset();
         let tz = ds.meta.timezone;
-        let mut days: Vec<DateTime<Utc>> = ds.sources.iter().map(|s| s.published.utc()).collect();
-        days.sort();
-        days.dedup();
         let text = |k: Option<DateTime<Utc>>| match k {
             None => "all reports".to_string(),
             Some(k) => format!(
@@ -493,7 +486,7 @@ impl AtlasApp {
                 .selected_text(text(self.known_on))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.known_on, None, text(None));
-                    for day in days {
+                    for &day in self.engine.report_instants() {
                         // The end of that publication day: everything published that day is known.
                         let end = day + Duration::days(1) - Duration::seconds(1);
                         ui.selectable_value(&mut self.known_on, Some(end), text(Some(end)));

@@ -67,7 +67,6 @@ pub struct MapState {
     pub fit_requested: bool,
     /// The transform of the last frame, so that tests and the app can find a place on screen.
     pub last_transform: Option<Transform>,
-    pub last_rect: Option<Rect>,
     /// Where each zone's label was drawn last frame: a label is part of its zone for clicks
     /// and hover, even where a leader line puts it outside the zone.
     labels: Vec<(usize, Rect)>,
@@ -166,6 +165,8 @@ pub struct MapLayers {
     approximate: Vec<bool>,
     places: Vec<Place>,
     zones_bounds: ([f64; 2], [f64; 2]),
+    /// The middle of the zones (lon, lat): where the map looks before it is fitted.
+    centre: (f64, f64),
     land: Buffer,
     borders: Buffer,
     division_lines: Buffer,
@@ -231,6 +232,7 @@ impl MapLayers {
                 .collect(),
             zones,
             zones_bounds,
+            centre: (clon, clat),
             land: Buffer::default(),
             borders: Buffer::default(),
             division_lines: Buffer::default(),
@@ -250,11 +252,6 @@ impl MapLayers {
             .filter(|(_, s)| s.contains(lon, lat))
             .min_by(|a, b| a.1.area.total_cmp(&b.1.area))
             .map(|(i, _)| i)
-    }
-
-    /// A point inside the zone, where its label goes (lon, lat).
-    pub fn zone_anchor(&self, zone: usize) -> (f64, f64) {
-        self.zones[zone].label
     }
 
     /// The camera that shows every zone in a rect of the given size: (lon, lat, zoom).
@@ -331,8 +328,7 @@ pub fn map_view(
         None => false,
     };
     let note = if online { None } else { tiles_note };
-    let (lon, lat, _) = layers.fit(ui.available_size());
-    let my_position = lon_lat(lon, lat);
+    let my_position = lon_lat(layers.centre.0, layers.centre.1);
     let tiles: Option<&mut dyn Tiles> = tiles.map(|t| t as &mut dyn Tiles);
     let map = Map::new(tiles, &mut state.memory, my_position)
         .zoom_with_ctrl(false)
@@ -412,7 +408,6 @@ pub fn map_view(
         ui.ctx().request_repaint();
     }
     state.last_transform = Some(t);
-    state.last_rect = Some(rect);
     MapOutcome { clicked, hovered }
 }
 

@@ -501,15 +501,16 @@ fn paint_slider(
         }
     }
     // A tick above the rail at every event.
-    for ev in &input.engine.dataset().events {
-        let t = ev.moment.utc();
-        if t >= input.range.start && t <= input.range.end {
-            let x = axis.x(t);
-            painter.line_segment(
-                [pos2(x, rail_y - 9.0), pos2(x, rail_y - 3.0)],
-                Stroke::new(1.5, visuals.strong_text_color()),
-            );
-        }
+    let events = &input.engine.dataset().events;
+    for &e in input
+        .engine
+        .events_between(input.range.start, input.range.end)
+    {
+        let x = axis.x(events[e].moment.utc());
+        painter.line_segment(
+            [pos2(x, rail_y - 9.0), pos2(x, rail_y - 3.0)],
+            Stroke::new(1.5, visuals.strong_text_color()),
+        );
     }
     let x = axis.x(input.instant).clamp(axis.left, axis.right);
     let handle = pos2(x, rail_y);
