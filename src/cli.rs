@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::Engine;
-use crate::load::{DatasetError, load_embedded, load_folder};
+use crate::load::DatasetError;
 use crate::report;
 use crate::timefmt::parse_user_time;
 use crate::verify;
@@ -112,11 +112,7 @@ pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
 
 /// Loads the dataset the flags name: a folder, or the embedded default.
 pub fn load_dataset(data: Option<&Path>) -> Result<Engine, DatasetError> {
-    let dataset = match data {
-        Some(dir) => load_folder(dir)?,
-        None => load_embedded()?,
-    };
-    Ok(Engine::new(dataset))
+    crate::open(data)
 }
 
 fn time_arg(engine: &Engine, flag: &str, text: &str) -> Result<DateTime<Utc>, String> {
@@ -212,11 +208,17 @@ fn run_inner(
                 citations
             )
             .map_err(io)?;
+            for note in &ds.notes {
+                writeln!(out, "note: {note}").map_err(io)?;
+            }
             Ok(0)
         }
         Command::Verify { sources } => {
             let report =
                 verify::verify(ds, sources).map_err(|e| (EXIT_INVALID, format!("error: {e}")))?;
+            for skipped in &report.skipped {
+                writeln!(out, "note: not read: {skipped}").map_err(io)?;
+            }
             if report.misses.is_empty() {
                 writeln!(
                     out,

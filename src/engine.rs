@@ -11,7 +11,13 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
+use crate::load::{DatasetError, EVENTS_FILE, max_time};
 use crate::model::{Dataset, EventKind, Moment, Precision, Status};
+
+/// An end that falls past the last writable time (chained extensions can push it there): the
+/// event that produced it, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOverflow(pub usize);
 
 /// One citation of one event: `dataset.events[event].citations[citation]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -104,25 +110,32 @@ pub struct ZoneScan<'a> {
     produced_ends: Vec<(DateTime<Utc>, Precision)>,
 }
 
-fn hours(h: u32) -> Duration {
-    Duration::hours(i64::from(h))
+/// `t` plus `h` hours, if that is still a writable time. Every sum of times goes through here.
+fn plus_hours(t: DateTime<Utc>, h: u32, event: usize) -> Result<DateTime<Utc>, TimeOverflow> {
+    t.checked_add_signed(Duration::hours(i64::from(h)))
+        .filter(|end| *end <= max_time())
+        .ok_or(TimeOverflow(event))
 }
 
 /// The end an event claims: its `until`, or its duration counted from `base`.
-fn claimed_end(ev: &crate::model::Event, index: usize, base: DateTime<Utc>) -> Option<End> {
-    match (ev.until, ev.duration_hours) {
+fn claimed_end(
+    ev: &crate::model::Event,
+    index: usize,
+    base: DateTime<Utc>,
+) -> Result<Option<End>, TimeOverflow> {
+    Ok(match (ev.until, ev.duration_hours) {
         (Some(u), _) => Some(End {
             at: u.utc(),
             precision: u.precision,
             by: index,
         }),
         (None, Some(h)) => Some(End {
-            at: base + hours(h),
+            at: plus_hours(base, h, index)?,
             precision: ev.moment.precision,
             by: index,
         }),
         (None, None) => None,
-    }
+    })
 }
 
 impl<'a> ZoneScan<'a> {
@@ -139,15 +152,16 @@ impl<'a> ZoneScan<'a> {
         self.runs.iter_mut().find(|r| r.instrument == instrument)
     }
 
-    /// Applies one event (which must concern this zone, in time order).
-    pub fn apply(&mut self, index: usize) {
+    /// Applies one event (which must concern this zone, in time order). Fails if an end it
+    /// produces falls past the last writable time.
+    pub fn apply(&mut self, index: usize) -> Result<(), TimeOverflow> {
         let ev = &self.ds.events[index];
         let t = ev.moment.utc();
         let precision = ev.moment.precision;
         let mut new_ends = Vec::new();
         match (ev.kind, ev.instrument) {
             (EventKind::TruceStart, Some(instrument)) => {
-                let end = claimed_end(ev, index, t);
+                let end = claimed_end(ev, index, t)?;
                 let run = Run {
                     instrument,
                     start_event: index,
@@ -174,7 +188,7 @@ impl<'a> ZoneScan<'a> {
                         }
                         (None, Some(h)) if run.ends.is_empty() => {
                             run.ends = vec![End {
-                                at: t + hours(h),
+                                at: plus_hours(t, h, index)?,
                                 precision,
                                 by: index,
                             }];
@@ -183,7 +197,7 @@ impl<'a> ZoneScan<'a> {
                             // "Another 24 hours" counts from the current end, or from the
                             // extension itself if the truce had already run out.
                             for end in &mut run.ends {
-                                end.at = end.at.max(t) + hours(h);
+                                end.at = plus_hours(end.at.max(t), h, index)?;
                                 end.precision = end.precision.max(precision);
                                 end.by = index;
                             }
@@ -202,7 +216,7 @@ impl<'a> ZoneScan<'a> {
                     .map(|r| self.ds.events[r.start_event].moment.utc());
                 if let (Some(run_start), Some(run)) = (start, self.run_mut(instrument)) {
                     // A stated duration counts from the truce's start, not from the statement.
-                    if let Some(end) = claimed_end(ev, index, run_start) {
+                    if let Some(end) = claimed_end(ev, index, run_start)? {
                         new_ends.push((end.at, end.precision));
                         run.ends.push(end);
                     }
@@ -234,6 +248,7 @@ impl<'a> ZoneScan<'a> {
             _ => {}
         }
         self.produced_ends.extend(new_ends);
+        Ok(())
     }
 
     fn set_state(&mut self, status: Status, event: usize) {
@@ -380,7 +395,9 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(dataset: Dataset) -> Self {
+    /// Indexes a loaded dataset. Fails, naming the event, where an end produced by chained
+    /// extensions falls past the last writable time (9999-12-31T23:59:59Z).
+    pub fn new(dataset: Dataset) -> Result<Self, DatasetError> {
         let zone_count = dataset.zones.len();
         let mut zone_events = vec![Vec::new(); zone_count];
         for (i, ev) in dataset.events.iter().enumerate() {
@@ -402,14 +419,23 @@ impl Engine {
         let mut cutoffs: Vec<DateTime<Utc>> = dataset.events.iter().map(|e| e.reported).collect();
         cutoffs.sort();
         cutoffs.dedup();
-        let layers = cutoffs
+        let layers: Result<Vec<Layer>, TimeOverflow> = cutoffs
             .iter()
-            .map(|&k| Layer {
-                zones: (0..zone_count)
+            .map(|&k| {
+                let zones = (0..zone_count)
                     .map(|z| build_timeline(&dataset, &zone_events[z], Some(k)))
-                    .collect(),
+                    .collect::<Result<_, _>>()?;
+                Ok(Layer { zones })
             })
             .collect();
+        let layers = layers.map_err(|TimeOverflow(e)| {
+            DatasetError::single(
+                "dataset",
+                EVENTS_FILE,
+                &format!("event \"{}\"", dataset.events[e].id),
+                "the end it gives, counted through the extensions before it, falls after 9999-12-31T23:59:59Z, the last time that can be written",
+            )
+        })?;
         let nothing_known = Layer {
             zones: (0..zone_count)
                 .map(|_| {
@@ -422,7 +448,7 @@ impl Engine {
                 .collect(),
         };
         let span = compute_span(&dataset);
-        Engine {
+        Ok(Engine {
             dataset,
             cutoffs,
             layers,
@@ -432,7 +458,7 @@ impl Engine {
             all_events,
             event_times,
             span,
-        }
+        })
     }
 
     pub fn dataset(&self) -> &Dataset {
@@ -487,8 +513,9 @@ impl Engine {
         let mut scan = ZoneScan::new(&self.dataset);
         for (i, ev) in self.dataset.events.iter().enumerate() {
             let known = known_on.is_none_or(|k| ev.reported <= k);
-            if ev.concerns(zone) && known && ev.moment.utc() <= at {
-                scan.apply(i);
+            // The engine was built, so no event overflows.
+            if ev.concerns(zone) && known && ev.moment.utc() <= at && scan.apply(i).is_err() {
+                break;
             }
         }
         scan.evaluate(at)
@@ -583,12 +610,15 @@ impl Engine {
 
 fn compute_span(ds: &Dataset) -> (DateTime<Utc>, DateTime<Utc>) {
     let mut times: Vec<DateTime<Utc>> = ds.events.iter().map(|e| e.moment.utc()).collect();
-    for ev in &ds.events {
+    for (i, ev) in ds.events.iter().enumerate() {
         if let Some(u) = ev.until {
             times.push(u.utc());
         }
-        if let Some(h) = ev.duration_hours {
-            times.push(ev.moment.utc() + hours(h));
+        if let Some(end) = ev
+            .duration_hours
+            .and_then(|h| plus_hours(ev.moment.utc(), h, i).ok())
+        {
+            times.push(end);
         }
     }
     if let Some(t) = ds.meta.default_instant {
@@ -596,13 +626,20 @@ fn compute_span(ds: &Dataset) -> (DateTime<Utc>, DateTime<Utc>) {
     }
     let lo = times.iter().min().copied();
     let hi = times.iter().max().copied();
-    match (lo, hi) {
-        (Some(lo), Some(hi)) => (lo - Duration::days(1), hi + Duration::days(1)),
-        _ => {
-            let now = Utc::now();
-            (now - Duration::days(1), now + Duration::days(1))
-        }
-    }
+    let (lo, hi) = match (lo, hi) {
+        (Some(lo), Some(hi)) => (lo, hi),
+        _ => (Utc::now(), Utc::now()),
+    };
+    // A day of margin either side; times lie within years 0 to 9999, far inside chrono's range,
+    // and the span ends no later than the last time that can be written.
+    let day = Duration::days(1);
+    (
+        lo.checked_sub_signed(day).unwrap_or(lo),
+        hi.checked_add_signed(day)
+            .unwrap_or(hi)
+            .min(max_time())
+            .max(hi),
+    )
 }
 
 /// Builds one zone's timeline: evaluates the scan at every instant where the status can change
@@ -611,7 +648,7 @@ fn build_timeline(
     ds: &Dataset,
     zone_events: &[usize],
     known_on: Option<DateTime<Utc>>,
-) -> Vec<Interval> {
+) -> Result<Vec<Interval>, TimeOverflow> {
     let events: Vec<usize> = zone_events
         .iter()
         .copied()
@@ -622,7 +659,7 @@ fn build_timeline(
     // the old end still matters if the extension came after it).
     let mut probe = ZoneScan::new(ds);
     for &e in &events {
-        probe.apply(e);
+        probe.apply(e)?;
     }
     let mut breakpoints: Vec<(DateTime<Utc>, Precision)> = events
         .iter()
@@ -643,7 +680,7 @@ fn build_timeline(
     let mut starts: Vec<Precision> = vec![Precision::Minute];
     for (bp, precision) in breakpoints {
         while next < events.len() && ds.events[events[next]].moment.utc() <= bp {
-            scan.apply(events[next]);
+            scan.apply(events[next])?;
             next += 1;
         }
         let res = scan.evaluate(bp);
@@ -682,7 +719,7 @@ fn build_timeline(
             (a, b) => a.or(b),
         };
     }
-    intervals
+    Ok(intervals)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! unit-tested; [`cli`] prints their answers; [`ui`] only draws them.
 #![deny(clippy::unwrap_used)]
 
+pub mod axis;
 pub mod cli;
 pub mod engine;
 pub mod geometry;
@@ -15,8 +16,26 @@ pub mod timefmt;
 pub mod ui;
 pub mod verify;
 
-/// Loads the embedded default dataset. It is checked by the test suite, so a failure here is a
+use std::path::Path;
+
+/// Opens a dataset, a folder or (with `None`) the embedded default, and indexes it: the one way
+/// in for the app, the command line and tests. Every problem found is in the error.
+pub fn open(dir: Option<&Path>) -> Result<engine::Engine, load::DatasetError> {
+    let (dataset, origin) = match dir {
+        Some(dir) => (load::load_folder(dir)?, dir.display().to_string()),
+        None => (
+            load::load_embedded()?,
+            load::DatasetFiles::origin(&load::EmbeddedFiles),
+        ),
+    };
+    engine::Engine::new(dataset).map_err(|mut e| {
+        e.origin = origin;
+        e
+    })
+}
+
+/// Opens the embedded default dataset. It is checked by the test suite, so a failure here is a
 /// build defect, reported like any other dataset error rather than a panic.
 pub fn default_engine() -> Result<engine::Engine, load::DatasetError> {
-    load::load_embedded().map(engine::Engine::new)
+    open(None)
 }

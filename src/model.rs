@@ -264,6 +264,9 @@ pub struct Dataset {
     pub instruments: Vec<Instrument>,
     /// Sorted by time; events at the same instant keep their file order.
     pub events: Vec<Event>,
+    /// What the loader read past without it being an error ("zones.geojson: ignored member
+    /// `crs`"), for `validate` to list.
+    pub notes: Vec<String>,
 }
 
 impl Dataset {

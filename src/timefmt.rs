@@ -1,7 +1,9 @@
 //! Times as people read and type them: in the dataset's local time, with the offset spelt out
 //! and the precision of what the reports say respected ("late on Friday" is not 23:59).
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 use crate::model::{Moment, Precision};
@@ -51,13 +53,32 @@ pub fn rfc3339_local(t: DateTime<Utc>, tz: Tz) -> String {
     local(t, tz).to_rfc3339()
 }
 
+/// Whether the local clock reading of `t` happens twice (the hour repeated when clocks go back):
+/// such a time must show its offset, or "23:30" may read later than a "23:15" that came after it.
+pub fn in_repeated_hour(t: DateTime<Utc>, tz: Tz) -> bool {
+    matches!(
+        tz.from_local_datetime(&local(t, tz).naive_local()),
+        LocalResult::Ambiguous(..)
+    )
+}
+
+/// " (UTC+3)" for a time in the repeated hour, else nothing.
+fn offset_if_repeated(t: DateTime<Utc>, tz: Tz) -> String {
+    if in_repeated_hour(t, tz) {
+        format!(" ({})", offset_label(offset_at(t, tz)))
+    } else {
+        String::new()
+    }
+}
+
 /// A reported moment as precisely as it is known: a minute shows the clock, a day only the date,
 /// an approximate time only "about" the date.
 pub fn moment_label(m: &Moment, tz: Tz) -> String {
     let l = local(m.utc(), tz);
+    let offset = offset_if_repeated(m.utc(), tz);
     match m.precision {
-        Precision::Minute => l.format("%a %-d %b %Y, %H:%M").to_string(),
-        Precision::Hour => format!("{} (to the hour)", l.format("%a %-d %b %Y, %H:00")),
+        Precision::Minute => format!("{}{offset}", l.format("%a %-d %b %Y, %H:%M")),
+        Precision::Hour => format!("{}{offset} (to the hour)", l.format("%a %-d %b %Y, %H:00")),
         Precision::Day => l.format("%a %-d %b %Y").to_string(),
         Precision::Approximate => format!("about {}", l.format("%a %-d %b %Y")),
     }
@@ -67,9 +88,43 @@ pub fn moment_label(m: &Moment, tz: Tz) -> String {
 pub fn moment_short(m: &Moment, tz: Tz) -> String {
     let l = local(m.utc(), tz);
     match m.precision {
-        Precision::Minute | Precision::Hour => l.format("%-d %b %H:%M").to_string(),
+        Precision::Minute | Precision::Hour => {
+            format!(
+                "{}{}",
+                l.format("%-d %b %H:%M"),
+                offset_if_repeated(m.utc(), tz)
+            )
+        }
         Precision::Day => l.format("%-d %b").to_string(),
         Precision::Approximate => format!("~{}", l.format("%-d %b")),
+    }
+}
+
+/// The first instant of a local calendar day: its midnight, or, where a clock change skips
+/// midnight (Damascus on 25 March 2016, Santiago on 8 September 2024), the instant the clocks
+/// jump. `None` only for a date outside chrono's range.
+pub fn local_day_start(date: NaiveDate, tz: Tz) -> Option<DateTime<Utc>> {
+    let midnight = date.and_hms_opt(0, 0, 0)?;
+    match tz.from_local_datetime(&midnight) {
+        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
+        LocalResult::None => {
+            // In the gap, the offset before the jump still holds at the jump itself: midnight
+            // read with that offset is the instant the day begins.
+            let day_before = midnight.checked_sub_signed(Duration::days(1))?;
+            let before = tz.offset_from_utc_datetime(&day_before).fix();
+            let jump = midnight
+                .checked_sub_signed(Duration::seconds(i64::from(before.local_minus_utc())))?;
+            let t = Utc.from_utc_datetime(&jump);
+            let starts_day = |t: DateTime<Utc>| local(t, tz).date_naive() >= date;
+            if starts_day(t) && !starts_day(t - Duration::seconds(1)) {
+                return Some(t);
+            }
+            // Two changes within a day: find the first minute of the day by stepping.
+            (-15 * 60..=15 * 60)
+                .map(|m| Utc.from_utc_datetime(&midnight) + Duration::minutes(m))
+                .find(|&t| starts_day(t))
+        }
     }
 }
 
@@ -167,6 +222,60 @@ mod tests {
             precision: Precision::Minute,
         };
         assert_eq!(moment_label(&m, damascus()), "Fri 29 Apr 2016, 21:00");
+    }
+
+    #[test]
+    fn a_day_whose_midnight_was_skipped_starts_when_the_clocks_jumped() {
+        // Damascus went from 23:59:59 on 24 March 2016 (UTC+2) straight to 01:00 (UTC+3).
+        let d = NaiveDate::from_ymd_opt(2016, 3, 25).expect("date");
+        let start = local_day_start(d, damascus()).expect("exists");
+        assert_eq!(start.to_rfc3339(), "2016-03-24T22:00:00+00:00");
+        assert_eq!(
+            rfc3339_local(start, damascus()),
+            "2016-03-25T01:00:00+03:00"
+        );
+        // Santiago skipped midnight on 8 September 2024 (UTC-4 to UTC-3).
+        let santiago = chrono_tz::America::Santiago;
+        let d = NaiveDate::from_ymd_opt(2024, 9, 8).expect("date");
+        let start = local_day_start(d, santiago).expect("exists");
+        assert_eq!(rfc3339_local(start, santiago), "2024-09-08T01:00:00-03:00");
+        // An ordinary day starts at midnight.
+        let d = NaiveDate::from_ymd_opt(2016, 5, 1).expect("date");
+        let start = local_day_start(d, damascus()).expect("exists");
+        assert_eq!(
+            rfc3339_local(start, damascus()),
+            "2016-05-01T00:00:00+03:00"
+        );
+    }
+
+    #[test]
+    fn a_time_in_the_repeated_hour_shows_its_offset_so_order_reads_right() {
+        // Damascus put clocks back from 00:00 (UTC+3) to 23:00 (UTC+2) on 28 October 2016.
+        let first = "2016-10-27T23:30:00+03:00"
+            .parse::<DateTime<FixedOffset>>()
+            .expect("valid");
+        let second = "2016-10-27T23:15:00+02:00"
+            .parse::<DateTime<FixedOffset>>()
+            .expect("valid");
+        assert!(first < second);
+        let m = |t: DateTime<FixedOffset>| Moment {
+            time: t,
+            precision: Precision::Minute,
+        };
+        assert_eq!(
+            moment_label(&m(first), damascus()),
+            "Thu 27 Oct 2016, 23:30 (UTC+3)"
+        );
+        assert_eq!(
+            moment_label(&m(second), damascus()),
+            "Thu 27 Oct 2016, 23:15 (UTC+2)"
+        );
+        assert_eq!(moment_short(&m(second), damascus()), "27 Oct 23:15 (UTC+2)");
+        // Outside the repeated hour no offset clutters the label.
+        let noon = "2016-10-27T12:00:00+03:00"
+            .parse::<DateTime<FixedOffset>>()
+            .expect("valid");
+        assert_eq!(moment_label(&m(noon), damascus()), "Thu 27 Oct 2016, 12:00");
     }
 
     #[test]

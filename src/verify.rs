@@ -9,6 +9,8 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use crate::load::files::read_inside;
+use crate::load::limits::MAX_ARCHIVE_BYTES;
 use crate::model::Dataset;
 
 /// Folds white space and quote marks as documented in data/FORMAT.md.
@@ -47,35 +49,62 @@ pub struct Report {
     pub quotes_checked: usize,
     pub sources_found: usize,
     pub misses: Vec<String>,
+    /// Files in the folder that were not read, and why (a link out of the folder, a device,
+    /// too large, not UTF-8 text).
+    pub skipped: Vec<String>,
+}
+
+/// The archived texts in `dir`, normalized, by sha256 and by file name. Only regular files
+/// inside the folder are read (links leading out of it are refused, as in a dataset folder).
+fn archive(dir: &Path, report: &mut Report) -> Result<Archive, String> {
+    let cannot = |e: std::io::Error| format!("{}: cannot read folder: {e}", dir.display());
+    let real = std::fs::canonicalize(dir).map_err(cannot)?;
+    let entries = std::fs::read_dir(&real).map_err(cannot)?;
+    let mut archive = Archive::default();
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            report.skipped.push(format!(
+                "{:?}: the file name is not UTF-8",
+                entry.file_name()
+            ));
+            continue;
+        };
+        let bytes = match read_inside(&real, &name, MAX_ARCHIVE_BYTES) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => continue,
+            Err(why) => {
+                report.skipped.push(format!("{name}: {why}"));
+                continue;
+            }
+        };
+        // Archived texts are UTF-8; anything else in the folder is not one of them.
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            report.skipped.push(format!("{name}: not UTF-8 text"));
+            continue;
+        };
+        let normalized = normalize(text);
+        archive
+            .by_hash
+            .insert(sha256_hex(&bytes), normalized.clone());
+        archive.by_name.insert(name, normalized);
+    }
+    Ok(archive)
+}
+
+#[derive(Default)]
+struct Archive {
+    by_hash: HashMap<String, String>,
+    by_name: HashMap<String, String>,
 }
 
 /// Matches each source to a file in `dir` (by sha256 first, then by `archive_file` name) and
 /// checks every quote against it.
 pub fn verify(ds: &Dataset, dir: &Path) -> Result<Report, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: cannot read folder: {e}", dir.display()))?;
-    let mut by_hash: HashMap<String, String> = HashMap::new();
-    let mut by_name: HashMap<String, String> = HashMap::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if !path.is_file() {
-            continue;
-        }
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        // Archived texts are UTF-8; anything else in the folder is not one of them.
-        let Ok(text) = String::from_utf8(bytes.clone()) else {
-            continue;
-        };
-        let normalized = normalize(&text);
-        by_hash.insert(sha256_hex(&bytes), normalized.clone());
-        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
-            by_name.insert(name.to_string(), normalized);
-        }
-    }
-
     let mut report = Report::default();
+    let Archive { by_hash, by_name } = archive(dir, &mut report)?;
     let mut texts: Vec<Option<&String>> = Vec::new();
     for source in &ds.sources {
         let by_sha = source.sha256.as_ref().and_then(|h| by_hash.get(h));
@@ -132,6 +161,29 @@ mod tests {
             "\"We're close,\" he said"
         );
         assert_ne!(normalize("Aleppo—city"), normalize("Aleppo-city"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_out_of_the_archive_folder_is_not_read_and_is_named() {
+        let dir = std::env::temp_dir().join(format!("truce-atlas-verify-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::os::unix::fs::symlink("/etc/passwd", dir.join("passwd.txt")).expect("link");
+        std::fs::write(dir.join("report.txt"), "The truce held.").expect("write");
+        let mut report = Report::default();
+        let archive = archive(&dir, &mut report).expect("readable");
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(archive.by_name.len(), 1);
+        assert!(archive.by_name.contains_key("report.txt"));
+        assert!(
+            report
+                .skipped
+                .iter()
+                .any(|s| s.starts_with("passwd.txt: ") && s.contains("outside")),
+            "{:?}",
+            report.skipped
+        );
     }
 
     #[test]

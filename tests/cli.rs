@@ -222,7 +222,7 @@ fn a_damaged_dataset_exits_1_naming_the_file_and_the_place() {
                 t.replacen("2016-05-04T00:01:00+03:00", "2016-05-04T24:01:00+03:00", 1)
                     .into_bytes()
             }),
-            "\"aleppo-renewed-cessation\": `time`",
+            "\"aleppo-renewed-cessation\" (line 537): `time`",
         ),
         (
             "unknown-id",

@@ -72,6 +72,7 @@ fn dataset(sources_published_at_hours: &[i64]) -> Dataset {
             })
             .collect(),
         events: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -149,7 +150,7 @@ fn with_events(mut ds: Dataset, evs: Vec<Ev>) -> Engine {
         })
         .collect();
     ds.events.sort_by_key(|e| e.moment.utc());
-    Engine::new(ds)
+    Engine::new(ds).expect("no end past year 9999")
 }
 
 fn status(engine: &Engine, zone: usize, at: DateTime<Utc>) -> Status {

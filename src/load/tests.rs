@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use super::*;
 
@@ -271,7 +272,12 @@ fn a_point_zone_or_a_self_intersecting_polygon_is_refused() {
         "{p:?}"
     );
     assert!(
-        has(&p, ZONES_FILE, "\"latakia\"", "self-intersection"),
+        has(
+            &p,
+            ZONES_FILE,
+            "\"latakia\"",
+            "crosses itself near [0.5, 0.5]"
+        ),
         "{p:?}"
     );
     assert!(
@@ -314,7 +320,10 @@ fn all_problems_are_collected_not_only_the_first() {
         ),
         "{p:?}"
     );
-    assert!(has(&p, DATASET_FILE, "timezone", "Asia/Damascos"), "{p:?}");
+    assert!(
+        has(&p, DATASET_FILE, "", "`timezone`: \"Asia/Damascos\""),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -385,4 +394,369 @@ fn a_broken_zones_file_is_one_problem_not_a_cascade_of_unknown_ids() {
     ));
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!(p[0].file, ZONES_FILE);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every row of "Bad input never crashes, hangs, eats memory or silently loses data", as a test.
+
+/// A zones file with the default zones but `latakia`'s geometry replaced.
+fn latakia_geometry(geometry: &str) -> MemFiles {
+    let files = MemFiles::default_dataset();
+    let zones = files.text(ZONES_FILE);
+    let start = zones
+        .find("{\"type\":\"Feature\",\"id\":\"latakia\"")
+        .expect("latakia");
+    let geometry_at = start + zones[start..].find("\"geometry\":").expect("geometry");
+    let end = geometry_at + zones[geometry_at..].find("}}").expect("end") + 1;
+    let edited = format!(
+        "{}\"geometry\":{geometry}{}",
+        &zones[..geometry_at],
+        &zones[end..]
+    );
+    files.with(ZONES_FILE, edited)
+}
+
+#[test]
+fn a_position_with_one_or_no_number_is_an_error_at_its_line_not_a_panic() {
+    for position in ["[30.1]", "[]"] {
+        let geometry = format!(
+            "{{\"type\":\"Polygon\",\"coordinates\":[[[35.9,35.5],{position},[36.0,35.6],[35.9,35.5]]]}}"
+        );
+        let p = problems(latakia_geometry(&geometry));
+        assert!(
+            has(&p, ZONES_FILE, "\"latakia\"", "a position has"),
+            "{position}: {p:?}"
+        );
+        assert!(p.iter().any(|p| p.place.contains("line 5")), "{p:?}");
+    }
+}
+
+#[test]
+fn a_zone_with_no_rings_or_an_empty_ring_is_refused() {
+    for coordinates in ["[]", "[[]]"] {
+        let geometry = format!("{{\"type\":\"Polygon\",\"coordinates\":{coordinates}}}");
+        let p = problems(latakia_geometry(&geometry));
+        assert!(
+            has(&p, ZONES_FILE, "\"latakia\"", "invalid geometry"),
+            "{coordinates}: {p:?}"
+        );
+    }
+    let p = problems(latakia_geometry(
+        "{\"type\":\"MultiPolygon\",\"coordinates\":[]}",
+    ));
+    assert!(has(&p, ZONES_FILE, "\"latakia\"", "no polygons"), "{p:?}");
+}
+
+#[test]
+fn an_unclosed_ring_a_flat_ring_and_overlapping_parts_are_refused() {
+    let cases = [
+        (
+            "{\"type\":\"Polygon\",\"coordinates\":[[[35.9,35.5],[36.1,35.5],[36.1,35.7],[35.9,35.7]]]}",
+            "is not closed",
+        ),
+        (
+            "{\"type\":\"Polygon\",\"coordinates\":[[[35.9,35.5],[36.0,35.6],[36.1,35.7],[35.9,35.5]]]}",
+            "encloses no area",
+        ),
+        (
+            "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[35.9,35.5],[36.3,35.5],[36.3,35.9],[35.9,35.9],[35.9,35.5]]],[[[36.0,35.6],[36.1,35.6],[36.1,35.7],[36.0,35.7],[36.0,35.6]]]]}",
+            "may not overlap",
+        ),
+    ];
+    for (geometry, message) in cases {
+        let p = problems(latakia_geometry(geometry));
+        assert!(has(&p, ZONES_FILE, "\"latakia\"", message), "{p:?}");
+    }
+}
+
+#[test]
+fn a_valid_zone_of_a_hundred_thousand_vertices_is_accepted() {
+    let n = 100_000;
+    let ring: Vec<String> = (0..=n)
+        .map(|i| {
+            let a = (i % n) as f64 / n as f64 * std::f64::consts::TAU;
+            format!("[{:.7},{:.7}]", 36.0 + 0.3 * a.cos(), 35.6 + 0.3 * a.sin())
+        })
+        .collect();
+    let geometry = format!(
+        "{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}",
+        ring.join(",")
+    );
+    let ds = load(&latakia_geometry(&geometry)).expect("accepted");
+    let latakia = ds.zone_index("latakia").expect("loaded");
+    assert_eq!(ds.zones[latakia].geometry.0[0].exterior().0.len(), n + 1);
+}
+
+#[test]
+fn chained_extensions_past_year_9999_are_an_error_naming_the_event() {
+    // Each extension is within the ten-year cap; a thousand of them reach past year 9999.
+    let mut events = vec![
+        r#"{"id": "start", "time": "2016-05-01T00:00:00+03:00", "precision": "minute",
+            "kind": "truce_start", "zones": ["aleppo"], "actor": "x", "instrument": "i",
+            "citations": [{"source": "rferl-2016-05-01", "quote": "q"}]}"#
+            .to_string(),
+    ];
+    for k in 0..1_000 {
+        events.push(format!(
+            r#"{{"id": "ext-{k}", "time": "2016-05-01T01:00:00+03:00", "precision": "minute",
+                "kind": "extension", "zones": ["aleppo"], "actor": "x", "instrument": "i",
+                "duration_hours": 87840, "citations": [{{"source": "rferl-2016-05-01", "quote": "q"}}]}}"#
+        ));
+    }
+    let json = format!(
+        r#"{{"instruments": [{{"id": "i", "name": "I"}}], "events": [{}]}}"#,
+        events.join(",")
+    );
+    let ds =
+        load(&MemFiles::default_dataset().with(EVENTS_FILE, json)).expect("each event is valid");
+    let e = crate::engine::Engine::new(ds).expect_err("the chain overflows");
+    assert_eq!(e.problems.len(), 1, "{e:?}");
+    assert_eq!(e.problems[0].file, EVENTS_FILE);
+    assert!(e.problems[0].place.contains("\"ext-"), "{e:?}");
+    assert!(e.problems[0].message.contains("9999-12-31"), "{e:?}");
+}
+
+#[test]
+fn a_source_published_on_a_day_without_a_local_midnight_keeps_its_events() {
+    // Damascus skipped midnight on 25 March 2016: the day starts at 01:00 (UTC+3).
+    let ds = load_embedded().expect("valid");
+    let files = MemFiles::default_dataset().edit(
+        SOURCES_FILE,
+        "\"published\": \"2016-05-04\"",
+        "\"published\": \"2016-03-25\"",
+    );
+    let edited = load(&files).expect("accepted");
+    assert_eq!(edited.sources.len(), ds.sources.len());
+    assert_eq!(edited.events.len(), ds.events.len());
+    let source = edited
+        .sources
+        .iter()
+        .find(|s| s.published.time.date_naive().to_string() == "2016-03-25")
+        .expect("the edited source");
+    assert_eq!(
+        source.published.time.to_rfc3339(),
+        "2016-03-25T01:00:00+03:00"
+    );
+}
+
+#[test]
+fn a_misspelt_top_level_key_beside_the_right_one_is_an_error() {
+    let files = MemFiles::default_dataset().edit(
+        EVENTS_FILE,
+        "\"events\": [",
+        "\"evnets\": [], \"events\": [",
+    );
+    let p = problems(files);
+    assert!(
+        has(&p, EVENTS_FILE, "line ", "unknown field `evnets`"),
+        "{p:?}"
+    );
+    let files = MemFiles::default_dataset().edit(
+        SOURCES_FILE,
+        "\"sources\": [",
+        "\"source\": [], \"sources\": [",
+    );
+    let p = problems(files);
+    assert!(has(&p, SOURCES_FILE, "", "unknown field `source`"), "{p:?}");
+    let files =
+        MemFiles::default_dataset().edit(DATASET_FILE, "\"name\":", "\"nmae\": \"x\", \"name\":");
+    let p = problems(files);
+    assert!(has(&p, DATASET_FILE, "", "unknown field `nmae`"), "{p:?}");
+}
+
+#[test]
+fn a_schema_member_is_allowed_at_the_top_of_each_file() {
+    let files = MemFiles::default_dataset()
+        .edit(
+            EVENTS_FILE,
+            "\"events\": [",
+            "\"$schema\": \"x\", \"events\": [",
+        )
+        .edit(
+            SOURCES_FILE,
+            "\"sources\": [",
+            "\"$schema\": \"x\", \"sources\": [",
+        )
+        .edit(DATASET_FILE, "\"name\":", "\"$schema\": \"x\", \"name\":");
+    assert!(load(&files).is_ok());
+}
+
+#[test]
+fn a_member_given_twice_is_an_error_not_last_one_wins() {
+    let files = MemFiles::default_dataset().edit(
+        EVENTS_FILE,
+        "\"time\": \"2016-05-05T00:00:00+03:00\",",
+        "\"time\": \"2016-05-05T00:00:00+03:00\", \"time\": \"2016-05-06T00:00:00+03:00\",",
+    );
+    let p = problems(files);
+    assert!(
+        has(&p, EVENTS_FILE, "line ", "duplicate member `time`"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_huge_quote_and_a_huge_zone_name_are_refused_with_their_limits() {
+    let quote = "q".repeat(10 * 1024 * 1024);
+    let files = MemFiles::default_dataset().edit(
+        EVENTS_FILE,
+        "\"quote\": \"But it excluded Aleppo.\"",
+        &format!("\"quote\": \"{quote}\""),
+    );
+    let p = problems(files);
+    assert!(
+        has(&p, EVENTS_FILE, "citations[0]", "the limit is 2000"),
+        "{:?}",
+        p.iter().map(|p| p.place.clone()).collect::<Vec<_>>()
+    );
+    let name = "n".repeat(1024 * 1024);
+    let files = MemFiles::default_dataset().edit(
+        ZONES_FILE,
+        "\"name\":\"Aleppo\"",
+        &format!("\"name\":\"{name}\""),
+    );
+    let p = problems(files);
+    assert!(
+        has(
+            &p,
+            ZONES_FILE,
+            "\"aleppo\"",
+            "`name` is 1048576 characters long; the limit is 300"
+        ),
+        "{p:?}"
+    );
+    // Messages stay short: the offending text is not repeated in them.
+    assert!(p.iter().all(|p| p.message.len() < 500), "{p:?}");
+}
+
+#[test]
+fn events_in_year_1_and_year_9999_are_accepted() {
+    let files = MemFiles::default_dataset()
+        .edit(
+            EVENTS_FILE,
+            "\"2016-02-27T00:00:00+02:00\"",
+            "\"0001-01-01T00:00:00Z\"",
+        )
+        .edit(
+            EVENTS_FILE,
+            "\"2016-05-05T00:00:00+03:00\"",
+            "\"9999-12-29T00:00:00Z\"",
+        );
+    let ds = load(&files).expect("accepted");
+    let engine = crate::engine::Engine::new(ds).expect("indexed");
+    let (lo, hi) = engine.span();
+    assert!(lo.to_rfc3339().starts_with("0000-12-31"), "{lo}");
+    assert!(hi.to_rfc3339().starts_with("9999-12-3"), "{hi}");
+    for z in 0..engine.dataset().zones.len() {
+        let _ = engine.status(z, lo, None);
+        let _ = engine.status(z, hi, None);
+    }
+}
+
+#[test]
+fn a_time_after_year_9999_is_refused() {
+    let files = MemFiles::default_dataset().edit(
+        EVENTS_FILE,
+        "\"2016-05-05T00:00:00+03:00\"",
+        "\"9999-12-31T23:00:00-05:00\"",
+    );
+    let p = problems(files);
+    assert!(
+        has(&p, EVENTS_FILE, "aleppo-48-hour-truce", "after 9999-12-31"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn unused_properties_and_foreign_members_are_listed_as_notes() {
+    let files = MemFiles::default_dataset()
+        .edit(
+            ZONES_FILE,
+            "\"type\": \"FeatureCollection\",",
+            "\"type\": \"FeatureCollection\", \"crs\": {\"type\": \"name\"},",
+        )
+        .edit(
+            ZONES_FILE,
+            "\"kind\":\"governorate\"",
+            "\"kind\":\"governorate\",\"fid\":1",
+        );
+    let ds = load(&files).expect("accepted");
+    assert!(
+        ds.notes
+            .iter()
+            .any(|n| n.contains("zones.geojson") && n.contains("`crs`")),
+        "{:?}",
+        ds.notes
+    );
+    assert!(
+        ds.notes
+            .iter()
+            .any(|n| n.contains("property `fid` (in 1 feature)")),
+        "{:?}",
+        ds.notes
+    );
+}
+
+/// A copy of the default dataset in a fresh folder.
+fn folder_copy(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-load-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let files = MemFiles::default_dataset();
+    for (name, bytes) in &files.0 {
+        std::fs::write(dir.join(name), bytes).expect("write");
+    }
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dataset_file_linked_to_a_device_or_out_of_the_folder_is_refused() {
+    for (tag, target) in [
+        ("zero", "/dev/zero"),
+        ("urandom", "/dev/urandom"),
+        ("passwd", "/etc/passwd"),
+    ] {
+        let dir = folder_copy(tag);
+        std::fs::remove_file(dir.join(EVENTS_FILE)).expect("remove");
+        std::os::unix::fs::symlink(target, dir.join(EVENTS_FILE)).expect("link");
+        let result = load_folder(&dir);
+        std::fs::remove_dir_all(&dir).ok();
+        let p = result.expect_err("refused").problems;
+        assert!(
+            has(&p, EVENTS_FILE, "", "outside the folder"),
+            "{tag}: {p:?}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_as_events_json_is_refused_without_waiting() {
+    let dir = folder_copy("fifo");
+    std::fs::remove_file(dir.join(EVENTS_FILE)).expect("remove");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join(EVENTS_FILE))
+        .status()
+        .is_ok_and(|s| s.success());
+    let result = load_folder(&dir);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(made, "mkfifo works");
+    let p = result.expect_err("refused").problems;
+    assert!(has(&p, EVENTS_FILE, "", "not a regular file"), "{p:?}");
+}
+
+#[test]
+fn a_file_with_every_record_broken_lists_a_thousand_problems_and_counts_the_rest() {
+    let events: Vec<String> = (0..3_000)
+        .map(|i| format!("{{\"id\": \"e{i}\"}}"))
+        .collect();
+    let json = format!("{{\"events\": [{}]}}", events.join(","));
+    let p = problems(MemFiles::default_dataset().with(EVENTS_FILE, json));
+    assert_eq!(p.len(), 1_001, "{:?}", &p[..3]);
+    assert!(
+        p[1_000].message.contains("and 2000 more problems"),
+        "{:?}",
+        p[1_000]
+    );
 }

@@ -10,7 +10,6 @@ use egui::{Color32, RichText, Ui};
 use serde::{Deserialize, Serialize};
 use walkers::{HttpOptions, HttpTiles, sources::OpenStreetMap};
 
-use crate::cli::load_dataset;
 use crate::engine::Engine;
 use crate::geometry::Basemap;
 use crate::load::DatasetError;
@@ -47,8 +46,8 @@ pub struct StartOptions {
     pub known_on: Option<DateTime<Utc>>,
     pub data_dir: Option<PathBuf>,
     pub screenshot: Option<PathBuf>,
-    /// Start without the saved state (`--fresh`, and always for screenshots).
-    pub ignore_saved: bool,
+    /// Neither read nor write the saved state (`--fresh`, and always for screenshots).
+    pub ephemeral: bool,
     /// Where a screenshot run leaves its verdict for the process exit code.
     pub exit_code: Arc<AtomicU8>,
 }
@@ -85,6 +84,8 @@ pub struct AtlasApp {
     looks: Vec<ZoneLook>,
     looks_for: Option<(DateTime<Utc>, Option<DateTime<Utc>>)>,
     screenshot: Option<Screenshot>,
+    /// `--fresh` or `--screenshot`: nothing is read from or written to the saved state.
+    ephemeral: bool,
 }
 
 impl AtlasApp {
@@ -119,9 +120,10 @@ impl AtlasApp {
             looks: Vec::new(),
             looks_for: None,
             screenshot: None,
+            ephemeral: start.ephemeral,
             engine,
         };
-        if let (false, Some(text)) = (start.ignore_saved, saved) {
+        if let (false, Some(text)) = (start.ephemeral, saved) {
             match serde_json::from_str::<Saved>(&text) {
                 Ok(saved) => app.restore(saved),
                 Err(e) => {
@@ -228,7 +230,7 @@ impl AtlasApp {
 
     /// Opens another dataset; on failure the errors are shown and the current one stays.
     pub fn open_dataset(&mut self, dir: Option<&Path>) {
-        match load_dataset(dir) {
+        match crate::open(dir) {
             Ok(engine) => {
                 let selected_id = self
                     .selected
@@ -396,9 +398,13 @@ impl AtlasApp {
             };
             ui.add_space(4.0);
         });
+        // A width saved by an earlier run (or pushed by long text) never takes more than
+        // 45% of the window: the map keeps the rest.
+        let side_max = (ui.available_width() * 0.45).max(260.0);
         let side = egui::Panel::right("side")
             .resizable(true)
-            .default_size(390.0)
+            .default_size(390.0f32.min(side_max))
+            .size_range(260.0..=side_max)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
@@ -528,10 +534,12 @@ impl AtlasApp {
                     ds.events.len(),
                     ds.sources.len()
                 ));
-                ui.label(&ds.meta.name).on_hover_text(match &self.data_dir {
+                let origin = match &self.data_dir {
                     Some(d) => format!("Dataset folder: {}", d.display()),
                     None => "The dataset built into the app".into(),
-                });
+                };
+                ui.label(crate::report::clip(&ds.meta.name, 60))
+                    .on_hover_text(format!("{}\n{origin}", ds.meta.name));
             });
         });
     }
@@ -707,13 +715,18 @@ fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
 }
 
 impl eframe::App for AtlasApp {
+    /// egui's memory holds panel widths: a one-off run must not leave them to later runs.
+    fn persist_egui_memory(&self) -> bool {
+        !self.ephemeral
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        // A screenshot run is a one-off view: it must not overwrite the user's saved view.
-        if self.screenshot.is_some() {
+        // A screenshot or `--fresh` run is a one-off view: it must not overwrite the saved one.
+        if self.ephemeral {
             return;
         }
         if let Ok(text) = serde_json::to_string(&self.saved()) {

@@ -667,7 +667,8 @@ fn draw_places(
     named.sort_by_key(|(place, _)| rank(&place.kind));
     for (place, p) in named {
         let font = FontId::proportional(if place.kind == "capital" { 13.0 } else { 12.0 });
-        let galley = painter.layout_no_wrap(place.name.clone(), font, theme::MAP_TEXT);
+        let name = crate::report::clip(&place.name, 40).into_owned();
+        let galley = painter.layout_no_wrap(name, font, theme::MAP_TEXT);
         // Above right of the dot, else another corner; a name that fits nowhere is left out.
         let size = galley.size();
         // Clear of the place's own dot (radius 4 at most, plus its outline).
@@ -725,7 +726,7 @@ fn draw_zone_labels(
             ));
         }
         let name = painter.layout_no_wrap(
-            layers.zone_names[z].clone(),
+            crate::report::clip(&layers.zone_names[z], 40).into_owned(),
             FontId::proportional(14.0),
             theme::MAP_TEXT,
         );

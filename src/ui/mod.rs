@@ -10,14 +10,28 @@ pub mod timebar;
 
 use std::sync::atomic::Ordering;
 
-use crate::cli::{Cli, EXIT_INVALID, EXIT_USAGE, load_dataset};
+use crate::cli::{Cli, EXIT_INVALID, EXIT_USAGE};
 use crate::timefmt::parse_user_time;
 use app::{AtlasApp, SAVE_KEY, StartOptions};
+
+/// A storage path nothing has ever written: a fresh name in the temporary folder.
+fn ephemeral_storage() -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    std::env::temp_dir()
+        .join(format!(
+            "truce-atlas-ephemeral-{}-{nanos}",
+            std::process::id()
+        ))
+        .join("app.ron")
+}
 
 /// Opens the window. Returns the process exit code: 0, 1 for an invalid dataset or a failed
 /// screenshot, 2 for a bad flag. Everything the flags name is checked before a window opens.
 pub fn run_app(cli: &Cli) -> u8 {
-    let engine = match load_dataset(cli.data.as_deref()) {
+    let engine = match crate::open(cli.data.as_deref()) {
         Ok(engine) => engine,
         Err(e) => {
             eprint!("error: invalid dataset\n{}", e.report());
@@ -53,14 +67,14 @@ pub fn run_app(cli: &Cli) -> u8 {
             }
         },
     };
-    let title = format!("Truce Atlas — {}", ds.meta.name);
+    let title = format!("Truce Atlas — {}", crate::report::clip(&ds.meta.name, 80));
     let screenshot = cli.screenshot.clone();
     let start = StartOptions {
         instant,
         zone,
         known_on,
         data_dir: cli.data.clone(),
-        ignore_saved: cli.fresh || screenshot.is_some(),
+        ephemeral: cli.fresh || screenshot.is_some(),
         screenshot,
         exit_code: Default::default(),
     };
@@ -79,7 +93,12 @@ pub fn run_app(cli: &Cli) -> u8 {
         // Glow runs under software OpenGL (Mesa llvmpipe), as on CI and many VMs.
         renderer: eframe::Renderer::Glow,
         // A screenshot is rendered at the size asked for, not the size the user last left.
-        persist_window: start.screenshot.is_none() && cli.size.is_none(),
+        persist_window: !start.ephemeral && cli.size.is_none(),
+        // `--fresh` and `--screenshot` must neither read nor write what the last run saved:
+        // eframe 0.37 restores its saved window and egui's memory (panel widths) whatever
+        // `persist_window` says, so these runs get a storage file that does not exist. Nothing
+        // is written to it either: the app and egui's memory save nothing in these runs.
+        persistence_path: start.ephemeral.then(ephemeral_storage),
         ..Default::default()
     };
     let exit_code = start.exit_code.clone();

@@ -63,7 +63,8 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
     for (z, zone) in ds.zones.iter().enumerate() {
         let r = engine.status(z, input.instant, input.known_on);
         let style = theme::status_style(r.status);
-        let mut text = format!("{}  —  {} {}", zone.name, style.glyph, style.word);
+        let name = crate::report::clip(&zone.name, 60);
+        let mut text = format!("{name}  —  {} {}", style.glyph, style.word);
         if r.contested {
             text.push_str(&format!("  {}", theme::CONTESTED_GLYPH));
         }
@@ -72,7 +73,7 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
             .horizontal(|ui| {
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(6.0, 18.0), egui::Sense::hover());
                 ui.painter().rect_filled(rect, 1.0, style.fill);
-                ui.add(egui::Button::selectable(selected, text))
+                ui.add(egui::Button::selectable(selected, text).truncate())
             })
             .inner;
         if response
@@ -85,7 +86,7 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
     ui.separator();
 
     let Some(z) = input.selected.filter(|&z| z < ds.zones.len()) else {
-        ui.label(RichText::new(&ds.meta.name).strong());
+        ui.add(egui::Label::new(RichText::new(&ds.meta.name).strong()).wrap());
         if !ds.meta.description.is_empty() {
             ui.label(&ds.meta.description);
         }
@@ -97,7 +98,7 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
     let zone = &ds.zones[z];
     let r = engine.status(z, input.instant, input.known_on);
     ui.horizontal(|ui| {
-        ui.heading(&zone.name);
+        ui.add(egui::Label::new(RichText::new(&zone.name).heading()).wrap());
         if ui
             .small_button("✖")
             .on_hover_text("Clear selection (Esc)")
@@ -116,7 +117,7 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
         .show(ui, |ui| {
             if let Some(i) = r.instrument {
                 ui.weak("Instrument");
-                ui.label(&ds.instruments[i].name)
+                ui.add(egui::Label::new(&ds.instruments[i].name).wrap())
                     .on_hover_text(&ds.instruments[i].description);
                 ui.end_row();
             }
@@ -167,7 +168,7 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
     }
 
     ui.add_space(8.0);
-    ui.label(RichText::new(format!("Events in {}", zone.name)).strong());
+    ui.add(egui::Label::new(RichText::new(format!("Events in {}", zone.name)).strong()).wrap());
     let current = engine.previous_event(
         Some(z),
         input.instant + chrono::Duration::seconds(1),

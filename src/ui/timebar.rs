@@ -7,7 +7,7 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, WidgetInfo, p
 
 use crate::engine::Engine;
 use crate::model::EventKind;
-use crate::timefmt::{instant_label, local, moment_label};
+use crate::timefmt::{instant_label, moment_label};
 use crate::ui::commands::Command;
 use crate::ui::theme::{self, Patterns};
 
@@ -321,7 +321,7 @@ pub fn timeline(ui: &mut Ui, input: &TimeInput<'_>) -> TimeOutcome {
         let selected = input.selected == Some(z);
         let name = ui.put(
             name_rect,
-            egui::Button::selectable(selected, zone.name.as_str()),
+            egui::Button::selectable(selected, zone.name.as_str()).truncate(),
         );
         if name
             .on_hover_text(format!("Select {}", zone.name))
@@ -388,7 +388,7 @@ pub fn timeline(ui: &mut Ui, input: &TimeInput<'_>) -> TimeOutcome {
                 }
                 ui.label(format!("By {}", ev.actor));
                 if let Some(c) = ev.citations.first() {
-                    ui.label(format!("“{}”", c.quote));
+                    ui.label(format!("“{}”", crate::report::clip(&c.quote, 280)));
                     ui.weak(ds.sources[c.source].outlet.as_str());
                 }
                 if !known {
@@ -437,67 +437,36 @@ fn paint_slider(
         pos2(axis.right, rail_y + 3.0),
     );
     painter.rect_filled(rail, 3.0, visuals.widgets.inactive.bg_fill);
-    let tz = input.engine.dataset().meta.timezone;
 
-    // Day ticks at local midnights; labels as often as there is room for them.
-    let days = (input.range.end - input.range.start).num_days().max(1) as f32;
-    let px_per_day = (axis.right - axis.left) / days;
-    let label_every = [1, 2, 7, 14, 30]
-        .into_iter()
-        .find(|k| *k as f32 * px_per_day >= 64.0)
-        .unwrap_or(60);
-    let first = local(input.range.start, tz).date_naive();
+    // Ticks and labels at local midnights, months or years, as the range needs; the work is
+    // proportional to the marks drawn, not to the days in the range.
+    let tz = input.engine.dataset().meta.timezone;
     let text = visuals.weak_text_color();
-    // Where a clock change skips midnight (Damascus on 25 March 2016), the day starts at the
-    // first local time that exists.
-    let day_start = |day: chrono::NaiveDate| {
-        [0, 1, 2]
-            .into_iter()
-            .filter_map(|h| day.and_hms_opt(h, 0, 0))
-            .find_map(|m| tz.from_local_datetime(&m).earliest())
-    };
-    for day in first.iter_days().take(days as usize + 2) {
-        let Some(midnight) = day_start(day) else {
-            continue;
+    let marks = crate::axis::marks(
+        input.range.start,
+        input.range.end,
+        axis.right - axis.left,
+        tz,
+    );
+    for mark in &marks {
+        let x = axis.x(mark.at);
+        let h = match (&mark.label, mark.hour) {
+            (Some(_), _) => 7.0,
+            (None, true) => 3.0,
+            (None, false) => 4.0,
         };
-        let t = midnight.with_timezone(&Utc);
-        if t > input.range.end {
-            break;
-        }
-        if t >= input.range.start {
-            let x = axis.x(t);
-            let ordinal = (day - first).num_days();
-            let labelled = ordinal % label_every == 0;
-            let h = if labelled { 7.0 } else { 4.0 };
-            if px_per_day >= 3.0 || labelled {
-                painter.line_segment(
-                    [pos2(x, rail_y + 4.0), pos2(x, rail_y + 4.0 + h)],
-                    Stroke::new(1.0, text),
-                );
-            }
-            if labelled {
-                let format = if px_per_day > 200.0 {
-                    "%a %-d %b"
-                } else {
-                    "%-d %b"
-                };
-                painter.text(
-                    pos2(x, rail_y + 12.0),
-                    Align2::CENTER_TOP,
-                    day.format(format).to_string(),
-                    FontId::proportional(11.0),
-                    text,
-                );
-            }
-            if px_per_day > 200.0 {
-                for hour in [6, 12, 18] {
-                    let hx = axis.x(t + Duration::hours(hour));
-                    painter.line_segment(
-                        [pos2(hx, rail_y + 4.0), pos2(hx, rail_y + 7.0)],
-                        Stroke::new(1.0, text),
-                    );
-                }
-            }
+        painter.line_segment(
+            [pos2(x, rail_y + 4.0), pos2(x, rail_y + 4.0 + h)],
+            Stroke::new(1.0, text),
+        );
+        if let Some(label) = &mark.label {
+            painter.text(
+                pos2(x, rail_y + 12.0),
+                Align2::CENTER_TOP,
+                label,
+                FontId::proportional(11.0),
+                text,
+            );
         }
     }
     // A tick above the rail at every event.

@@ -6,8 +6,12 @@
 //! outlines become thin quads whose vertices carry a unit normal, so their width stays constant
 //! in screen pixels whatever the zoom. No egui types here: this module is pure and tested.
 
+pub mod validity;
+
 use geo::{BoundingRect, Contains, InteriorPoint, MultiPolygon, Point, TriangulateEarcut};
-use serde_json::Value;
+
+use crate::load::geojson;
+use crate::load::json::Text;
 
 /// Longitude/latitude (degrees) to normalized Web Mercator.
 pub fn mercator(lon: f64, lat: f64) -> [f64; 2] {
@@ -168,47 +172,39 @@ pub struct Basemap {
     pub attribution: String,
 }
 
-/// Reads a FeatureCollection of polygons, skipping (and counting) anything that is not one:
-/// the basemap is embedded and checked by tests, so a bad feature is dropped, not fatal.
+/// Reads a FeatureCollection of polygons, skipping anything that is not one: the basemap is
+/// embedded and checked by tests, so a bad feature is dropped, not fatal.
 fn read_features(text: &str) -> (Vec<BaseFeature>, String) {
-    let Ok(value) = serde_json::from_str::<Value>(text) else {
-        return (Vec::new(), String::new());
-    };
-    let attribution = value
-        .get("attribution")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let features = value
-        .get("features")
-        .and_then(Value::as_array)
-        .map(|fs| {
-            fs.iter()
-                .filter_map(|f| {
-                    let feature: geojson::Feature = serde_json::from_value(f.clone()).ok()?;
-                    let name = feature
-                        .property("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
-                    let geometry = feature.geometry.as_ref()?;
-                    let mp = match &geometry.value {
-                        geojson::GeometryValue::Polygon { .. } => {
-                            MultiPolygon(vec![geo::Polygon::try_from(&geometry.value).ok()?])
-                        }
-                        geojson::GeometryValue::MultiPolygon { .. } => {
-                            MultiPolygon::try_from(&geometry.value).ok()?
-                        }
-                        _ => return None,
-                    };
-                    Some(BaseFeature {
-                        name,
-                        shape: Shape::new(&mp),
-                    })
-                })
-                .collect()
-        })
+    #[derive(serde::Deserialize)]
+    struct Top {
+        #[serde(default)]
+        attribution: String,
+    }
+    let text = Text::new(text);
+    let attribution = serde_json::from_str::<Top>(text.text)
+        .map(|t| t.attribution)
         .unwrap_or_default();
+    let Ok(collection) = geojson::collection(&text) else {
+        return (Vec::new(), attribution);
+    };
+    let features = collection
+        .features
+        .iter()
+        .filter_map(|raw| {
+            let feature = geojson::feature(&text, raw).ok()?;
+            let parts = feature.geometry.as_ref()?.polygon_parts()?;
+            let name = feature
+                .text("name")
+                .ok()
+                .flatten()
+                .unwrap_or("")
+                .to_string();
+            Some(BaseFeature {
+                name,
+                shape: Shape::new(&validity::to_multipolygon(&parts)),
+            })
+        })
+        .collect();
     (features, attribution)
 }
 
@@ -216,8 +212,9 @@ impl Basemap {
     /// The basemap built into the binary (Natural Earth, Syria and its neighbours).
     pub fn embedded() -> Basemap {
         let (countries, attribution) =
-            read_features(include_str!("../assets/basemap/countries.geojson"));
-        let (divisions, _) = read_features(include_str!("../assets/basemap/governorates.geojson"));
+            read_features(include_str!("../../assets/basemap/countries.geojson"));
+        let (divisions, _) =
+            read_features(include_str!("../../assets/basemap/governorates.geojson"));
         Basemap {
             countries,
             divisions,

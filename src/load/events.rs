@@ -1,0 +1,473 @@
+//! `events.json`: the instruments (truces) and the events, checked one rule at a time.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::json::Text;
+use super::limits::{
+    MAX_CITATIONS_PER_EVENT, MAX_DURATION_HOURS, MAX_EVENTS, MAX_INSTRUMENTS, MAX_LONG_TEXT_CHARS,
+    MAX_NAME_CHARS, MAX_QUOTE_CHARS,
+};
+use super::report::{Collector, Scope};
+use super::times::{max_time, parse_time};
+use super::{EVENTS_FILE, KnownIds, Record, check_id, parse_record, top, within_count};
+use crate::model::{Citation, Event, EventKind, Instrument, Moment, Precision, Source, Zone};
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a JSON object with an `events` array"
+)]
+struct Top<'a> {
+    #[serde(rename = "$schema", default)]
+    _schema: Option<serde::de::IgnoredAny>,
+    #[serde(borrow, default)]
+    instruments: Vec<&'a RawValue>,
+    #[serde(borrow)]
+    events: Vec<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstrument {
+    id: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+impl Record for RawInstrument {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCitation {
+    source: String,
+    quote: String,
+    #[serde(default)]
+    speaker: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    id: String,
+    time: String,
+    precision: String,
+    #[serde(default)]
+    as_reported: Option<String>,
+    kind: String,
+    zones: Vec<String>,
+    actor: String,
+    #[serde(default)]
+    instrument: Option<String>,
+    #[serde(default)]
+    until: Option<String>,
+    #[serde(default)]
+    duration_hours: Option<f64>,
+    citations: Vec<RawCitation>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+impl Record for RawEvent {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// What events may refer to, by id.
+struct Refs<'a> {
+    zones: HashMap<&'a str, usize>,
+    sources: HashMap<&'a str, usize>,
+    instruments: HashMap<&'a str, usize>,
+    source_times: Vec<DateTime<Utc>>,
+    known: &'a KnownIds,
+}
+
+fn index<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<&str, usize> {
+    items.iter().enumerate().map(|(i, x)| (id(x), i)).collect()
+}
+
+pub fn read(
+    text: &Text<'_>,
+    tz: Option<Tz>,
+    zones: &[Zone],
+    sources: &[Source],
+    known: &KnownIds,
+    c: &mut Collector,
+) -> (Vec<Instrument>, Vec<Event>) {
+    let Some(top) = top::<Top<'_>>(text, EVENTS_FILE, c) else {
+        return (Vec::new(), Vec::new());
+    };
+    let counts_ok = within_count(
+        top.instruments.len(),
+        MAX_INSTRUMENTS,
+        "instruments",
+        EVENTS_FILE,
+        c,
+    ) & within_count(top.events.len(), MAX_EVENTS, "events", EVENTS_FILE, c);
+    if !counts_ok {
+        return (Vec::new(), Vec::new());
+    }
+    let instruments = read_instruments(text, &top.instruments, c);
+    let refs = Refs {
+        zones: index(zones, |z| &z.id),
+        sources: index(sources, |s| &s.id),
+        instruments: index(&instruments, |i| &i.id),
+        source_times: sources.iter().map(|s| s.published.utc()).collect(),
+        known,
+    };
+    let mut seen = HashSet::new();
+    let mut events = Vec::with_capacity(top.events.len());
+    for (i, raw) in top.events.iter().enumerate() {
+        let Some((raw, mut s)) = parse_record::<RawEvent>(text, EVENTS_FILE, "events", i, raw, c)
+        else {
+            continue;
+        };
+        if let Some(event) = event(raw, tz, &refs, &mut seen, &mut s) {
+            events.push(event);
+        }
+    }
+    // Stable, so that events at the same instant keep the order the author gave them.
+    events.sort_by_key(|e| e.moment.utc());
+    check_runs_exist(&events, zones, &instruments, c);
+    (instruments, events)
+}
+
+fn read_instruments(text: &Text<'_>, raws: &[&RawValue], c: &mut Collector) -> Vec<Instrument> {
+    let mut seen = HashSet::new();
+    let mut instruments = Vec::with_capacity(raws.len());
+    for (i, raw) in raws.iter().enumerate() {
+        let Some((raw, mut s)) =
+            parse_record::<RawInstrument>(text, EVENTS_FILE, "instruments", i, raw, c)
+        else {
+            continue;
+        };
+        check_id(&raw.id, &mut seen, "instrument", &mut s);
+        if raw.name.trim().is_empty() {
+            s.add("instrument `name` is empty");
+        }
+        s.limit("name", &raw.name, MAX_NAME_CHARS);
+        s.limit("description", &raw.description, MAX_LONG_TEXT_CHARS);
+        if s.ok() {
+            instruments.push(Instrument {
+                id: raw.id,
+                name: raw.name,
+                description: raw.description,
+            });
+        }
+    }
+    instruments
+}
+
+/// One event through every rule; `None` if any failed (each failure is a problem).
+fn event(
+    raw: RawEvent,
+    tz: Option<Tz>,
+    refs: &Refs<'_>,
+    seen: &mut HashSet<String>,
+    s: &mut Scope<'_>,
+) -> Option<Event> {
+    check_id(&raw.id, seen, "event", s);
+    check_texts(&raw, s);
+    let time = parse_time(&raw.time, tz, "time", s);
+    let precision = precision(&raw.precision, s);
+    let kind = kind(&raw.kind, s);
+    if raw.actor.trim().is_empty() {
+        s.add("`actor` is empty: say who announced or claimed it");
+    }
+    let zones = zone_refs(&raw.zones, refs, s);
+    let instrument = instrument_ref(raw.instrument.as_deref(), kind, refs, s);
+    let until = raw
+        .until
+        .as_deref()
+        .and_then(|u| parse_time(u, tz, "until", s));
+    check_order(time, until, s);
+    let duration_hours = duration(raw.duration_hours, s);
+    if let Some(kind) = kind {
+        check_timing(kind, &raw, s);
+    }
+    check_duration_end(time, duration_hours, s);
+    let citations = citations(&raw.citations, refs, s);
+    let (Some(time), Some(precision), Some(kind), true) = (time, precision, kind, s.ok()) else {
+        return None;
+    };
+    // Every event has a citation here, and each citation a source.
+    let reported = citations
+        .iter()
+        .map(|cit| refs.source_times[cit.source])
+        .min()?;
+    Some(Event {
+        id: raw.id,
+        moment: Moment { time, precision },
+        as_reported: raw.as_reported.filter(|s| !s.trim().is_empty()),
+        kind,
+        zones,
+        actor: raw.actor,
+        instrument,
+        until: until.map(|time| Moment { time, precision }),
+        duration_hours,
+        citations,
+        note: raw.note.filter(|s| !s.trim().is_empty()),
+        reported,
+    })
+}
+
+fn check_texts(raw: &RawEvent, s: &mut Scope<'_>) {
+    s.limit("actor", &raw.actor, MAX_NAME_CHARS);
+    s.limit(
+        "as_reported",
+        raw.as_reported.as_deref().unwrap_or(""),
+        MAX_NAME_CHARS,
+    );
+    s.limit(
+        "note",
+        raw.note.as_deref().unwrap_or(""),
+        MAX_LONG_TEXT_CHARS,
+    );
+}
+
+fn precision(text: &str, s: &mut Scope<'_>) -> Option<Precision> {
+    let p = Precision::parse(text);
+    if p.is_none() {
+        s.add(format!(
+            "`precision` \"{text}\" is not one of minute, hour, day, approximate"
+        ));
+    }
+    p
+}
+
+fn kind(text: &str, s: &mut Scope<'_>) -> Option<EventKind> {
+    let k = EventKind::parse(text);
+    if k.is_none() {
+        let all: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        s.add(format!(
+            "`kind` \"{text}\" is not one of {}",
+            all.join(", ")
+        ));
+    }
+    k
+}
+
+fn zone_refs(ids: &[String], refs: &Refs<'_>, s: &mut Scope<'_>) -> Vec<usize> {
+    if ids.is_empty() {
+        s.add("`zones` is empty");
+    }
+    let mut out: Vec<usize> = Vec::with_capacity(ids.len());
+    let mut listed = HashSet::with_capacity(ids.len());
+    for z in ids {
+        match refs.zones.get(z.as_str()) {
+            Some(&zi) if listed.insert(zi) => out.push(zi),
+            Some(_) => s.add(format!("zone \"{z}\" is listed twice")),
+            None => match refs.known.zones.as_ref() {
+                Some(ids) if ids.contains(z.as_str()) => {
+                    s.add(format!(
+                        "zone \"{z}\" could not be loaded (see zones.geojson)"
+                    ));
+                }
+                Some(_) => s.add(format!("unknown zone id \"{z}\" (not in zones.geojson)")),
+                // zones.geojson could not be read at all: that one problem says enough.
+                None => s.fail(),
+            },
+        }
+    }
+    out
+}
+
+fn instrument_ref(
+    id: Option<&str>,
+    kind: Option<EventKind>,
+    refs: &Refs<'_>,
+    s: &mut Scope<'_>,
+) -> Option<usize> {
+    match id {
+        Some(id) => {
+            let found = refs.instruments.get(id).copied();
+            if found.is_none() {
+                s.add(format!(
+                    "unknown instrument id \"{id}\" (not in `instruments`)"
+                ));
+            }
+            found
+        }
+        None => {
+            if let Some(kind) = kind.filter(|k| k.needs_instrument()) {
+                s.add(format!("a `{}` event needs an `instrument`", kind.as_str()));
+            }
+            None
+        }
+    }
+}
+
+fn check_order(
+    time: Option<DateTime<FixedOffset>>,
+    until: Option<DateTime<FixedOffset>>,
+    s: &mut Scope<'_>,
+) {
+    if let (Some(t), Some(u)) = (time, until)
+        && u <= t
+    {
+        s.add(format!(
+            "`until` {u} is not after `time` {t} (the end is before the start)"
+        ));
+    }
+}
+
+fn duration(hours: Option<f64>, s: &mut Scope<'_>) -> Option<u32> {
+    let h = hours?;
+    if h.is_finite() && h > 0.0 && h.fract() == 0.0 && h <= f64::from(MAX_DURATION_HOURS) {
+        return Some(h as u32);
+    }
+    s.add(format!(
+        "`duration_hours` {h} must be a positive whole number of hours, at most {MAX_DURATION_HOURS} (ten years)"
+    ));
+    None
+}
+
+/// Which kinds take an end, and which need one.
+fn check_timing(kind: EventKind, raw: &RawEvent, s: &mut Scope<'_>) {
+    let has_end = raw.until.is_some() || raw.duration_hours.is_some();
+    if raw.until.is_some() && raw.duration_hours.is_some() {
+        s.add("give either `until` or `duration_hours`, not both");
+    }
+    let timed = matches!(
+        kind,
+        EventKind::TruceStart | EventKind::Extension | EventKind::ScheduledEnd
+    );
+    if !timed && has_end {
+        s.add(format!(
+            "a `{}` event takes no `until` or `duration_hours`",
+            kind.as_str()
+        ));
+    }
+    if matches!(kind, EventKind::Extension | EventKind::ScheduledEnd) && !has_end {
+        s.add(format!(
+            "a `{}` event needs `until` or `duration_hours`",
+            kind.as_str()
+        ));
+    }
+}
+
+/// A duration may not carry the event's own end past the last writable time. (Chained
+/// extensions are checked by the engine, which knows what each one extends.)
+fn check_duration_end(time: Option<DateTime<FixedOffset>>, hours: Option<u32>, s: &mut Scope<'_>) {
+    let (Some(t), Some(h)) = (time, hours) else {
+        return;
+    };
+    let end = t
+        .with_timezone(&Utc)
+        .checked_add_signed(Duration::hours(i64::from(h)));
+    if end.is_none_or(|end| end > max_time()) {
+        s.add(format!(
+            "`time` {t} plus `duration_hours` {h} ends after 9999-12-31T23:59:59Z, the last time that can be written"
+        ));
+    }
+}
+
+fn citations(raws: &[RawCitation], refs: &Refs<'_>, s: &mut Scope<'_>) -> Vec<Citation> {
+    if raws.is_empty() {
+        s.add("no citations: every event needs at least one quote from a source");
+    }
+    if raws.len() > MAX_CITATIONS_PER_EVENT {
+        s.add(format!(
+            "{} citations; the limit is {MAX_CITATIONS_PER_EVENT} per event",
+            raws.len()
+        ));
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(raws.len());
+    for (k, cit) in raws.iter().enumerate() {
+        let at = format!("citations[{k}]");
+        let source = refs.sources.get(cit.source.as_str()).copied();
+        match (source, refs.known.sources.as_ref()) {
+            (Some(_), _) => {}
+            (None, Some(ids)) if ids.contains(cit.source.as_str()) => s.add_at(
+                &at,
+                format!(
+                    "source \"{}\" could not be loaded (see sources.json)",
+                    cit.source
+                ),
+            ),
+            (None, Some(_)) => s.add_at(
+                &at,
+                format!("unknown source id \"{}\" (not in sources.json)", cit.source),
+            ),
+            // sources.json could not be read at all: that one problem says enough.
+            (None, None) => s.fail(),
+        }
+        if cit.quote.trim().is_empty() {
+            s.add_at(&at, "quote is empty");
+        }
+        if super::limits::too_long(&cit.quote, MAX_QUOTE_CHARS) {
+            s.add_at(
+                &at,
+                format!(
+                    "the quote is {} characters long; the limit is {MAX_QUOTE_CHARS} (quote a short excerpt)",
+                    cit.quote.chars().count()
+                ),
+            );
+        }
+        if let Some(speaker) = &cit.speaker
+            && super::limits::too_long(speaker, MAX_NAME_CHARS)
+        {
+            s.add_at(
+                &at,
+                format!("`speaker` is longer than {MAX_NAME_CHARS} characters"),
+            );
+        }
+        if let Some(source) = source {
+            out.push(Citation {
+                source,
+                quote: cit.quote.trim().to_string(),
+                speaker: cit.speaker.clone().filter(|s| !s.trim().is_empty()),
+            });
+        }
+    }
+    out
+}
+
+/// An extension or stated end must follow a start of the same instrument in each zone it names:
+/// otherwise it extends nothing, which is almost always a wrong zone or instrument id.
+fn check_runs_exist(
+    events: &[Event],
+    zones: &[Zone],
+    instruments: &[Instrument],
+    c: &mut Collector,
+) {
+    let mut started: HashSet<(usize, usize)> = HashSet::new();
+    for e in events {
+        let Some(instrument) = e.instrument else {
+            continue;
+        };
+        for &z in &e.zones {
+            match e.kind {
+                EventKind::TruceStart => {
+                    started.insert((z, instrument));
+                }
+                EventKind::Extension | EventKind::ScheduledEnd
+                    if !started.contains(&(z, instrument)) =>
+                {
+                    c.add(
+                        EVENTS_FILE,
+                        format!("event \"{}\"", e.id),
+                        format!(
+                            "`{}` of instrument \"{}\" in zone \"{}\" comes before any `truce_start` of it there",
+                            e.kind.as_str(),
+                            instruments[instrument].id,
+                            zones[z].id
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! `dataset.json`: the dataset's name, time zone and opening instant.
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use super::json::Text;
+use super::limits::{MAX_LONG_TEXT_CHARS, MAX_NAME_CHARS};
+use super::report::{Collector, Scope};
+use super::times::parse_time;
+use super::{DATASET_FILE, top};
+use crate::model::Meta;
+
+/// Unknown members are errors, because a misspelt member ("timzone") would otherwise be
+/// silently ignored and change what the dataset says; `$schema` is allowed for editors.
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a JSON object with `name` and `timezone`"
+)]
+struct RawMeta {
+    #[serde(rename = "$schema", default)]
+    _schema: Option<serde::de::IgnoredAny>,
+    name: String,
+    #[serde(default)]
+    description: String,
+    timezone: String,
+    #[serde(default)]
+    default_instant: Option<String>,
+    #[serde(default)]
+    attribution: String,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// `None` when the file cannot give a dataset its time zone.
+pub fn read(text: &Text<'_>, c: &mut Collector) -> Option<Meta> {
+    let raw: RawMeta = top(text, DATASET_FILE, c)?;
+    let mut s = c.scope(DATASET_FILE, String::new(), None);
+    check_format(raw.format.as_deref(), &mut s);
+    if raw.name.trim().is_empty() {
+        s.add("`name`: the dataset name is empty");
+    }
+    s.limit("name", &raw.name, MAX_NAME_CHARS);
+    s.limit("description", &raw.description, MAX_LONG_TEXT_CHARS);
+    s.limit("attribution", &raw.attribution, MAX_LONG_TEXT_CHARS);
+    let timezone = time_zone(&raw.timezone, &mut s);
+    let default_instant = raw
+        .default_instant
+        .as_deref()
+        .and_then(|t| parse_time(t, timezone, "default_instant", &mut s));
+    Some(Meta {
+        name: raw.name,
+        description: raw.description,
+        timezone: timezone?,
+        default_instant,
+        attribution: raw.attribution,
+    })
+}
+
+fn check_format(format: Option<&str>, s: &mut Scope<'_>) {
+    if let Some(format) = format
+        && format != "truce-atlas/1"
+    {
+        s.add(format!(
+            "`format`: unsupported format \"{format}\"; this version reads \"truce-atlas/1\""
+        ));
+    }
+}
+
+fn time_zone(name: &str, s: &mut Scope<'_>) -> Option<Tz> {
+    match name.parse() {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            s.add(format!(
+                "`timezone`: \"{name}\" is not an IANA time zone name such as Asia/Damascus"
+            ));
+            None
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! Tests that count memory, so they live in their own test binary: a global allocator is
+//! process-wide. Counts are kept per thread, so tests running side by side do not mix.
+//!
+//! - The app asks for every zone's status on every frame while the slider moves: a lookup must
+//!   not allocate.
+//! - The loader is the door for every user's file: thousands of mutated datasets must never
+//!   panic, hang or balloon (`FUZZ_CASES`, `FUZZ_SEED`, `FUZZ_MAX_SECONDS`, `FUZZ_MAX_BYTES`).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::time::{Duration, Instant};
+
+use truce_atlas::load::{self, DatasetFiles};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    /// Bytes allocated minus bytes freed on this thread, and the highest it has been.
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
+
+fn track(delta: isize) {
+    let _ = LIVE.try_with(|live| {
+        let now = live.get() + delta;
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        track(layout.size() as isize);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        track(-(layout.size() as isize));
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        track(new_size as isize - layout.size() as isize);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
+
+/// Runs `f` and returns how far this thread's live memory rose above where it started.
+fn peak_growth(f: impl FnOnce()) -> usize {
+    let start = LIVE.with(Cell::get);
+    PEAK.with(|p| p.set(start));
+    f();
+    (PEAK.with(Cell::get) - start).max(0) as usize
+}
+
+#[test]
+fn status_lookups_and_event_steps_do_not_allocate() {
+    let engine = truce_atlas::default_engine().expect("valid dataset");
+    let (start, end) = engine.span();
+    let known = Some(start + (end - start) / 2);
+    let steps = 2_000;
+    let step = (end - start) / steps;
+    let before = allocations();
+    let mut in_effect = 0usize;
+    for i in 0..steps {
+        let at = start + step * i;
+        for zone in 0..engine.dataset().zones.len() {
+            let r = engine.status(zone, at, None);
+            let k = engine.status(zone, at, known);
+            in_effect +=
+                usize::from(r.status == truce_atlas::model::Status::InEffect) + k.citations.len();
+            in_effect += engine.next_event(Some(zone), at, known).unwrap_or(0);
+            in_effect += engine.previous_event(None, at, None).unwrap_or(0);
+        }
+    }
+    let after = allocations();
+    assert!(in_effect > 0, "the lookups did real work");
+    assert_eq!(
+        after - before,
+        0,
+        "lookups allocated {} times",
+        after - before
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The loader fuzz.
+
+/// A dataset in memory.
+#[derive(Clone)]
+struct MemFiles(HashMap<&'static str, Vec<u8>>);
+
+impl DatasetFiles for MemFiles {
+    fn origin(&self) -> String {
+        "fuzz case".into()
+    }
+    fn read(&self, name: &str) -> Result<Option<Vec<u8>>, String> {
+        Ok(self.0.get(name).cloned())
+    }
+}
+
+const FILES: [&str; 5] = [
+    load::DATASET_FILE,
+    load::ZONES_FILE,
+    load::SOURCES_FILE,
+    load::EVENTS_FILE,
+    load::PLACES_FILE,
+];
+
+/// The valid datasets the mutations start from: the default one and the worked example.
+fn seeds() -> Vec<MemFiles> {
+    let embedded = MemFiles(
+        FILES
+            .iter()
+            .filter_map(|&f| Some((f, load::EmbeddedFiles.read(f).ok()??)))
+            .collect(),
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
+    let example = MemFiles(
+        FILES
+            .iter()
+            .filter_map(|&f| Some((f, std::fs::read(dir.join(f)).ok()?)))
+            .collect(),
+    );
+    vec![embedded, example]
+}
+
+/// SplitMix64: small, fast, and the same sequence for the same seed on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Tokens that have broken loaders before, or sit on a limit.
+const TOKENS: &[&str] = &[
+    "[]",
+    "[[]]",
+    "[[[]]]",
+    "{}",
+    "null",
+    "true",
+    "-1",
+    "0",
+    "1e308",
+    "-1e308",
+    "87840",
+    "87841",
+    "4294967296",
+    "0.5",
+    "[30.1]",
+    "[30.1, 35.5, 1, 2]",
+    "\"\"",
+    "\"x\"",
+    "\"\\u0000\"",
+    ",",
+    ":",
+    "\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"2016-03-25\"",
+    "\"2024-09-08\"",
+    "\"0000-01-01T00:00:00Z\"",
+    "\"0001-01-01T00:00:00Z\"",
+    "\"9999-12-31T23:59:59Z\"",
+    "\"9999-12-31T23:59:59-05:00\"",
+    "\"2016-10-27T23:30:00+03:00\"",
+    "\"evnets\": [], ",
+    "\"time\": \"x\", ",
+    "\"$schema\": 1, ",
+    "\"type\": \"Polygon\"",
+    "\"type\": \"MultiPolygon\"",
+    "\"type\": \"GeometryCollection\"",
+    "\"coordinates\": []",
+    "\"approximate\": 1",
+    "\"extension\"",
+    "\"truce_start\"",
+    "\"scheduled_end\"",
+    "\"breakdown\"",
+    "\"Asia/Kolkata\"",
+    "\"America/Santiago\"",
+];
+
+/// Values put where a member's value was, keeping the JSON well formed, so that the case
+/// reaches past the syntax check into the rules and the engine.
+const VALUES: &[&str] = &[
+    "[]",
+    "[[]]",
+    "{}",
+    "null",
+    "true",
+    "-1",
+    "0",
+    "1e308",
+    "87840",
+    "0.5",
+    "1",
+    "24",
+    "[30.1]",
+    "\"\"",
+    "\" \"",
+    "\"x\"",
+    "\"aleppo\"",
+    "\"latakia\"",
+    "\"north\"",
+    "\"roc-2016-04\"",
+    "\"june-truce\"",
+    "\"2016-03-25\"",
+    "\"2024-09-08\"",
+    "\"0001-01-01T00:00:00Z\"",
+    "\"9999-12-31T23:59:59Z\"",
+    "\"2016-05-01T12:00:00+03:00\"",
+    "\"2016-10-27T23:30:00+03:00\"",
+    "\"2024-06-02T18:00:00+02:00\"",
+    "\"extension\"",
+    "\"truce_start\"",
+    "\"scheduled_end\"",
+    "\"breakdown\"",
+    "\"dispute\"",
+    "\"talks\"",
+    "\"approximate\"",
+    "\"day\"",
+    "\"Polygon\"",
+    "\"Point\"",
+    "\"MultiPolygon\"",
+    "\"Asia/Kolkata\"",
+    "\"America/Santiago\"",
+];
+
+/// The byte range of the JSON value after the first `:` at or after `from`, when it is a
+/// number, a string, `true`, `false` or `null`.
+fn scalar_after(bytes: &[u8], from: usize) -> Option<std::ops::Range<usize>> {
+    let colon = from + bytes.get(from..)?.iter().position(|&b| b == b':')?;
+    let start = colon
+        + 1
+        + bytes[colon + 1..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())?;
+    let end = if bytes[start] == b'"' {
+        let mut i = start + 1;
+        while i < bytes.len() && bytes[i] != b'"' {
+            i += if bytes[i] == b'\\' { 2 } else { 1 };
+        }
+        i + 1
+    } else {
+        start
+            + bytes[start..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']' | b'\n'))?
+    };
+    (end <= bytes.len()).then_some(start..end)
+}
+
+fn mutate(bytes: &mut Vec<u8>, other: &[u8], rng: &mut Rng) {
+    let len = bytes.len();
+    let at = rng.below(len + 1);
+    if rng.below(2) == 0 {
+        if let Some(range) = scalar_after(bytes, at) {
+            bytes.splice(range, rng.pick(VALUES).bytes());
+        }
+        return;
+    }
+    match rng.below(8) {
+        0 => {
+            if len > 0 {
+                let i = rng.below(len);
+                bytes[i] ^= 1 << rng.below(8);
+            }
+        }
+        1 => {
+            let end = (at + 1 + rng.below(64)).min(len);
+            bytes.drain(at.min(end)..end);
+        }
+        2 => {
+            let end = (at + 1 + rng.below(256)).min(len);
+            let chunk = bytes[at.min(end)..end].to_vec();
+            let to = rng.below(len + 1);
+            bytes.splice(to..to, chunk);
+        }
+        3 | 4 => {
+            // A token over a few bytes, or between two.
+            let token = rng.pick(TOKENS).as_bytes();
+            let end = (at + rng.below(24)).min(len);
+            bytes.splice(at..end.max(at), token.iter().copied());
+        }
+        5 => {
+            let start = rng.below(other.len() + 1);
+            let end = (start + rng.below(512)).min(other.len());
+            bytes.splice(at..at, other[start..end].iter().copied());
+        }
+        6 => bytes.truncate(at),
+        _ => {
+            // A long string where a short one was: limits must hold.
+            let long = format!("\"{}\"", "é".repeat(1 + rng.below(4_000)));
+            let end = (at + rng.below(16)).min(len);
+            bytes.splice(at..end.max(at), long.bytes());
+        }
+    }
+}
+
+/// Everything a loaded dataset goes through in the app and the CLI, minus drawing.
+fn exercise(files: &MemFiles) {
+    let Ok(ds) = load::load(files) else {
+        return;
+    };
+    let Ok(engine) = truce_atlas::engine::Engine::new(ds) else {
+        return;
+    };
+    let (lo, hi) = engine.span();
+    let tz = engine.dataset().meta.timezone;
+    let mid = lo + (hi - lo) / 2;
+    for &known in &[None, Some(mid)] {
+        for at in [lo, mid, hi] {
+            let _ = truce_atlas::report::status_doc(&engine, at, known);
+            let _ = truce_atlas::report::status_table(&engine, at, known);
+        }
+    }
+    let _ = truce_atlas::report::events_table(&engine, None);
+    let _ = truce_atlas::axis::marks(lo, hi, 1200.0, tz);
+    for zone in &engine.dataset().zones {
+        let _ = truce_atlas::geometry::Shape::new(&zone.geometry);
+    }
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One case: which seed dataset, which file, which mutations, all from `(seed, case)`.
+fn case(seeds: &[MemFiles], seed: u64, case: u64) -> (MemFiles, &'static str) {
+    let mut rng = Rng(seed ^ case.wrapping_mul(0xA24B_AED4_963E_E407));
+    let mut files = rng.pick(seeds).clone();
+    let name = *rng.pick(&FILES);
+    let other = files.0.get(rng.pick(&FILES)).cloned().unwrap_or_default();
+    let mut bytes = files.0.get(name).cloned().unwrap_or_default();
+    for _ in 0..1 + rng.below(4) {
+        mutate(&mut bytes, &other, &mut rng);
+    }
+    files.0.insert(name, bytes);
+    (files, name)
+}
+
+#[test]
+fn thousands_of_mutated_datasets_never_panic_hang_or_balloon() {
+    let cases: u64 = env_or("FUZZ_CASES", 3_000);
+    let seed: u64 = env_or("FUZZ_SEED", 0x7275_6365);
+    let max_seconds: f64 = env_or("FUZZ_MAX_SECONDS", 30.0);
+    let max_bytes: usize = env_or("FUZZ_MAX_BYTES", 1 << 30);
+    let seeds = seeds();
+    assert_eq!(seeds.len(), 2);
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let (mut slowest, mut biggest, mut accepted) = (Duration::ZERO, 0usize, 0u64);
+    let mut failures = Vec::new();
+    for k in 0..cases {
+        let (files, name) = case(&seeds, seed, k);
+        accepted += u64::from(load::load(&files).is_ok());
+        let started = Instant::now();
+        let mut panicked = false;
+        let grew = peak_growth(|| {
+            panicked = std::panic::catch_unwind(AssertUnwindSafe(|| exercise(&files))).is_err();
+        });
+        let took = started.elapsed();
+        slowest = slowest.max(took);
+        biggest = biggest.max(grew);
+        if panicked || took.as_secs_f64() > max_seconds || grew > max_bytes {
+            failures.push(format!(
+                "case {k} (FUZZ_SEED={seed}), {name} mutated: panicked {panicked}, {took:?}, {grew} bytes"
+            ));
+        }
+    }
+    std::panic::set_hook(hook);
+    println!(
+        "{cases} cases, seed {seed}: {accepted} mutated datasets still valid; slowest case {slowest:?}; largest memory growth {biggest} bytes"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
