@@ -391,6 +391,8 @@ pub struct Engine {
     /// The same for all events: `0..n` and their times.
     all_events: Vec<usize>,
     event_times: Vec<DateTime<Utc>>,
+    /// From the first event to the last event or end the events give.
+    extent: (DateTime<Utc>, DateTime<Utc>),
     span: (DateTime<Utc>, DateTime<Utc>),
 }
 
@@ -447,7 +449,8 @@ impl Engine {
                 })
                 .collect(),
         };
-        let span = compute_span(&dataset);
+        let extent = compute_extent(&dataset);
+        let span = pad(extent);
         Ok(Engine {
             dataset,
             cutoffs,
@@ -457,6 +460,7 @@ impl Engine {
             zone_event_times,
             all_events,
             event_times,
+            extent,
             span,
         })
     }
@@ -597,6 +601,12 @@ impl Engine {
         self.span
     }
 
+    /// From the first event to the last event or end the events give: where "go to start" and
+    /// "go to end" lead.
+    pub fn extent(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        self.extent
+    }
+
     /// The instant the app opens on.
     pub fn default_instant(&self) -> DateTime<Utc> {
         self.dataset
@@ -608,7 +618,7 @@ impl Engine {
     }
 }
 
-fn compute_span(ds: &Dataset) -> (DateTime<Utc>, DateTime<Utc>) {
+fn compute_extent(ds: &Dataset) -> (DateTime<Utc>, DateTime<Utc>) {
     let mut times: Vec<DateTime<Utc>> = ds.events.iter().map(|e| e.moment.utc()).collect();
     for (i, ev) in ds.events.iter().enumerate() {
         if let Some(u) = ev.until {
@@ -626,12 +636,15 @@ fn compute_span(ds: &Dataset) -> (DateTime<Utc>, DateTime<Utc>) {
     }
     let lo = times.iter().min().copied();
     let hi = times.iter().max().copied();
-    let (lo, hi) = match (lo, hi) {
+    match (lo, hi) {
         (Some(lo), Some(hi)) => (lo, hi),
         _ => (Utc::now(), Utc::now()),
-    };
-    // A day of margin either side; times lie within years 0 to 9999, far inside chrono's range,
-    // and the span ends no later than the last time that can be written.
+    }
+}
+
+/// A day of margin either side of the extent. Times lie within years 0 to 9999, far inside
+/// chrono's range, and the span ends no later than the last time that can be written.
+fn pad((lo, hi): (DateTime<Utc>, DateTime<Utc>)) -> (DateTime<Utc>, DateTime<Utc>) {
     let day = Duration::days(1);
     (
         lo.checked_sub_signed(day).unwrap_or(lo),

@@ -93,6 +93,14 @@ fn the_real_window_renders_1_may_as_a_map_with_the_zone_colours() {
     let (_xvfb, display) = start_xvfb();
     let out = std::env::temp_dir().join(format!("truce-atlas-smoke-{}.png", std::process::id()));
     let _ = std::fs::remove_file(&out);
+    // A saved state that would shrink the window and shift the view if it were read: a
+    // screenshot run must neither read it nor write over it.
+    let data = std::env::temp_dir().join(format!("truce-atlas-smoke-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(data.join("truce-atlas")).expect("data dir");
+    let saved = data.join("truce-atlas").join("app.ron");
+    let poisoned = "{\n    \"window\": \"(normal_geometry:(outer_position_pixels:None,scale_factor:1.0,inner_size_points:(x:900.0,y:600.0)),fullscreen:false,maximized:false)\",\n    \"truce-atlas-view\": \"{\\\"instant\\\":0}\",\n}\n";
+    std::fs::write(&saved, poisoned).expect("write");
     let mut child = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
         .args([
             "--at",
@@ -108,10 +116,7 @@ fn the_real_window_renders_1_may_as_a_map_with_the_zone_colours() {
         .env_remove("WAYLAND_DISPLAY")
         // A fresh home, so no saved state or cache of the developer's leaks into the run.
         .env("HOME", std::env::temp_dir())
-        .env(
-            "XDG_DATA_HOME",
-            std::env::temp_dir().join("truce-atlas-smoke-data"),
-        )
+        .env("XDG_DATA_HOME", &data)
         .spawn()
         .expect("the binary starts");
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -126,6 +131,14 @@ fn the_real_window_renders_1_may_as_a_map_with_the_zone_colours() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "the app exited with {status}");
+
+    let after = std::fs::read_to_string(&saved).expect("still there");
+    let files = std::fs::read_dir(data.join("truce-atlas"))
+        .expect("dir")
+        .count();
+    std::fs::remove_dir_all(&data).ok();
+    assert_eq!(after, poisoned, "the saved state is left as it was");
+    assert_eq!(files, 1, "nothing else is written");
 
     let (width, height, pixels) = read_png(&out);
     std::fs::remove_file(&out).ok();

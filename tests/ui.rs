@@ -369,3 +369,75 @@ fn shift_arrow_steps_one_hour_not_one_event() {
         start - chrono::Duration::hours(1)
     );
 }
+
+/// A copy of the default dataset in a fresh folder, with text replaced in its files.
+fn edited_dataset(tag: &str, edits: &[(&str, &str, &str)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2016");
+    for entry in std::fs::read_dir(&src).expect("dataset") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
+    }
+    for (file, from, to) in edits {
+        let text = std::fs::read_to_string(dir.join(file)).expect("read");
+        assert!(text.contains(from), "{from} not in {file}");
+        std::fs::write(dir.join(file), text.replacen(from, to, 1)).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn a_dataset_from_year_1_to_9999_with_a_long_zone_name_keeps_the_window_usable() {
+    let long_name = "Aleppo and the northern countryside ".repeat(8);
+    let dir = edited_dataset(
+        "extremes",
+        &[
+            (
+                "events.json",
+                "\"2016-02-27T00:00:00+02:00\"",
+                "\"0001-01-01T00:00:00Z\"",
+            ),
+            (
+                "events.json",
+                "\"2016-05-05T00:00:00+03:00\"",
+                "\"9999-12-29T00:00:00Z\"",
+            ),
+            (
+                "zones.geojson",
+                "\"name\":\"Aleppo\"",
+                &format!("\"name\":\"{}\"", long_name.trim()),
+            ),
+        ],
+    );
+    let engine = truce_atlas::open(Some(&dir)).expect("valid");
+    std::fs::remove_dir_all(&dir).ok();
+    let aleppo = engine.dataset().zone_index("aleppo");
+    let mut harness = harness_with(AtlasApp::new(
+        engine,
+        StartOptions {
+            zone: aleppo,
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    // Home and End reach the first and last years (the 48-hour truce ends on 31 December 9999).
+    harness.key_press(Key::End);
+    harness.run();
+    let end = harness.state().instant().to_rfc3339();
+    assert!(end.starts_with("9999-12-31"), "{end}");
+    harness.key_press(Key::Home);
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .instant()
+            .to_rfc3339()
+            .starts_with("0001-01-01")
+    );
+    // The long name is clipped in the zone list, and the side panel leaves the map its room.
+    let row = harness.get_by_label_contains("northern country…  —  ");
+    assert!(row.rect().width() < 1400.0 * 0.45, "{:?}", row.rect());
+    assert!(row.rect().right() <= 1400.0);
+}

@@ -256,7 +256,6 @@ impl AtlasApp {
     fn run(&mut self, command: Command, ctx: &egui::Context) {
         let zone = self.selected;
         let known = self.known_on;
-        let (lo, hi) = self.engine.span();
         match command {
             Command::OpenDataset => {
                 let start = self
@@ -286,9 +285,8 @@ impl AtlasApp {
             }
             Command::DayBack => self.set_instant(self.instant - Duration::days(1)),
             Command::DayForward => self.set_instant(self.instant + Duration::days(1)),
-            // The span is padded by a day either side of the events; Home and End go to them.
-            Command::GoToStart => self.set_instant(lo + Duration::days(1)),
-            Command::GoToEnd => self.set_instant(hi - Duration::days(1)),
+            Command::GoToStart => self.set_instant(self.engine.extent().0),
+            Command::GoToEnd => self.set_instant(self.engine.extent().1),
             Command::ClearSelection => {
                 if self.open_dialog.take().is_none() && !std::mem::take(&mut self.show_shortcuts) {
                     self.selected = None;
@@ -538,7 +536,8 @@ impl AtlasApp {
                     Some(d) => format!("Dataset folder: {}", d.display()),
                     None => "The dataset built into the app".into(),
                 };
-                ui.label(crate::report::clip(&ds.meta.name, 60))
+                // Truncated to the room left beside the instant; the whole name on hover.
+                ui.add(egui::Label::new(&ds.meta.name).truncate())
                     .on_hover_text(format!("{}\n{origin}", ds.meta.name));
             });
         });

@@ -726,7 +726,7 @@ fn draw_zone_labels(
             ));
         }
         let name = painter.layout_no_wrap(
-            crate::report::clip(&layers.zone_names[z], 40).into_owned(),
+            crate::report::clip(&layers.zone_names[z], 32).into_owned(),
             FontId::proportional(14.0),
             theme::MAP_TEXT,
         );

@@ -28,6 +28,33 @@ fn ephemeral_storage() -> std::path::PathBuf {
         .join("app.ron")
 }
 
+/// The window: its size, title and where (if anywhere) eframe keeps its state.
+fn native_options(
+    start: &StartOptions,
+    size: Option<(u32, u32)>,
+    title: String,
+) -> eframe::NativeOptions {
+    let (w, h) = size.unwrap_or((1400, 900));
+    let viewport = egui::ViewportBuilder::default()
+        .with_title(title)
+        .with_app_id("truce-atlas")
+        .with_min_inner_size([900.0, 600.0])
+        .with_inner_size([w as f32, h as f32]);
+    eframe::NativeOptions {
+        viewport,
+        // Glow runs under software OpenGL (Mesa llvmpipe), as on CI and many VMs.
+        renderer: eframe::Renderer::Glow,
+        // A screenshot is rendered at the size asked for, not the size the user last left.
+        persist_window: !start.ephemeral && size.is_none(),
+        // `--fresh` and `--screenshot` must neither read nor write what the last run saved:
+        // eframe 0.37 restores its saved window and egui's memory (panel widths) whatever
+        // `persist_window` says, so these runs get a storage file that does not exist. Nothing
+        // is written to it either: the app and egui's memory save nothing in these runs.
+        persistence_path: start.ephemeral.then(ephemeral_storage),
+        ..Default::default()
+    }
+}
+
 /// Opens the window. Returns the process exit code: 0, 1 for an invalid dataset or a failed
 /// screenshot, 2 for a bad flag. Everything the flags name is checked before a window opens.
 pub fn run_app(cli: &Cli) -> u8 {
@@ -78,29 +105,7 @@ pub fn run_app(cli: &Cli) -> u8 {
         screenshot,
         exit_code: Default::default(),
     };
-    let (w, h) = cli.size.unwrap_or((1400, 900));
-    let mut viewport = egui::ViewportBuilder::default()
-        .with_title(title)
-        .with_app_id("truce-atlas")
-        .with_min_inner_size([900.0, 600.0]);
-    if cli.size.is_some() || start.screenshot.is_some() {
-        viewport = viewport.with_inner_size([w as f32, h as f32]);
-    } else {
-        viewport = viewport.with_inner_size([1400.0, 900.0]);
-    }
-    let options = eframe::NativeOptions {
-        viewport,
-        // Glow runs under software OpenGL (Mesa llvmpipe), as on CI and many VMs.
-        renderer: eframe::Renderer::Glow,
-        // A screenshot is rendered at the size asked for, not the size the user last left.
-        persist_window: !start.ephemeral && cli.size.is_none(),
-        // `--fresh` and `--screenshot` must neither read nor write what the last run saved:
-        // eframe 0.37 restores its saved window and egui's memory (panel widths) whatever
-        // `persist_window` says, so these runs get a storage file that does not exist. Nothing
-        // is written to it either: the app and egui's memory save nothing in these runs.
-        persistence_path: start.ephemeral.then(ephemeral_storage),
-        ..Default::default()
-    };
+    let options = native_options(&start, cli.size, title);
     let exit_code = start.exit_code.clone();
     let result = eframe::run_native(
         "Truce Atlas",
@@ -120,5 +125,34 @@ pub fn run_app(cli: &Cli) -> u8 {
             );
             EXIT_INVALID
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_or_screenshot_run_gets_a_storage_file_that_does_not_exist() {
+        let start = StartOptions {
+            ephemeral: true,
+            ..StartOptions::default()
+        };
+        let options = native_options(&start, Some((1600, 1000)), "t".into());
+        let path = options.persistence_path.expect("a path of its own");
+        assert!(!path.exists() && !path.parent().is_some_and(std::path::Path::exists));
+        assert!(!options.persist_window);
+        let app = AtlasApp::new(crate::default_engine().expect("valid"), start, None);
+        assert!(
+            !eframe::App::persist_egui_memory(&app),
+            "panel widths are not kept"
+        );
+    }
+
+    #[test]
+    fn an_ordinary_run_keeps_its_state_where_eframe_puts_it() {
+        let options = native_options(&StartOptions::default(), None, "t".into());
+        assert_eq!(options.persistence_path, None);
+        assert!(options.persist_window);
     }
 }

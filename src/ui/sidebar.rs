@@ -63,7 +63,7 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
     for (z, zone) in ds.zones.iter().enumerate() {
         let r = engine.status(z, input.instant, input.known_on);
         let style = theme::status_style(r.status);
-        let name = crate::report::clip(&zone.name, 60);
+        let name = crate::report::clip(&zone.name, 32);
         let mut text = format!("{name}  —  {} {}", style.glyph, style.word);
         if r.contested {
             text.push_str(&format!("  {}", theme::CONTESTED_GLYPH));
@@ -98,7 +98,12 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
     let zone = &ds.zones[z];
     let r = engine.status(z, input.instant, input.known_on);
     ui.horizontal(|ui| {
-        ui.add(egui::Label::new(RichText::new(&zone.name).heading()).wrap());
+        // A long name wraps short of the close button: a button pushed past the edge would
+        // widen everything below it out of the panel.
+        ui.scope(|ui| {
+            ui.set_max_width((ui.available_width() - 32.0).max(60.0));
+            ui.add(egui::Label::new(RichText::new(&zone.name).heading()).wrap());
+        });
         if ui
             .small_button("✖")
             .on_hover_text("Clear selection (Esc)")
