@@ -85,6 +85,10 @@ pub enum Invalid {
     NestedHoles { a: RingName, b: RingName },
     #[error("polygon {a} lies inside polygon {b}; the polygons of a MultiPolygon may not overlap")]
     PartsOverlap { a: usize, b: usize },
+    #[error(
+        "the outline is too intricate to check ({pairs} pairs of edges overlap whichever way it is swept); simplify it"
+    )]
+    TooIntricate { pairs: u64 },
 }
 
 /// Builds a valid multipolygon from parts (polygons) of rings, or says what is wrong.
@@ -228,27 +232,76 @@ impl Edge {
     }
 }
 
-/// Whether to sweep along y instead of x. The sweep compares edges that overlap along its
-/// axis, so long east-west edges (a comb, a grid of strips) would all overlap along x.
-fn sweep_along_y(parts: &[Vec<Vec<[f64; 2]>>]) -> bool {
-    let (mut along_x, mut along_y) = (0.0, 0.0);
-    for w in parts.iter().flatten().flat_map(|ring| ring.windows(2)) {
-        along_x += (w[1][0] - w[0][0]).abs();
-        along_y += (w[1][1] - w[0][1]).abs();
-    }
-    along_x > along_y
+/// The axes the sweep runs in. It compares every pair of edges that overlap along its first
+/// axis, so long edges across that axis (a comb of east-west teeth, or of diagonal ones) would
+/// make it quadratic: the frame with the fewest such pairs is chosen. Swapping the axes is exact;
+/// the diagonal frames (x + y, y - x) round once per coordinate, the same way for every copy of
+/// a shared vertex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    Plain,
+    Swapped,
+    Diagonal,
+    AntiDiagonal,
 }
 
-/// The edges of every ring, skipping zero-length ones (a repeated position), in the sweep's
-/// axes, and where each ring's edges start in the list.
-fn edges(parts: &[Vec<Vec<[f64; 2]>>], swap: bool) -> (Vec<Edge>, Vec<Vec<usize>>) {
-    let coord = |p: [f64; 2]| {
-        if swap {
-            Coord { x: p[1], y: p[0] }
-        } else {
-            Coord { x: p[0], y: p[1] }
+impl Frame {
+    const ALL: [Frame; 4] = [
+        Frame::Plain,
+        Frame::Swapped,
+        Frame::Diagonal,
+        Frame::AntiDiagonal,
+    ];
+
+    fn to(self, p: [f64; 2]) -> Coord<f64> {
+        let [x, y] = p;
+        match self {
+            Frame::Plain => Coord { x, y },
+            Frame::Swapped => Coord { x: y, y: x },
+            Frame::Diagonal => Coord { x: x + y, y: y - x },
+            Frame::AntiDiagonal => Coord { x: y - x, y: x + y },
         }
-    };
+    }
+
+    /// Back to longitude, latitude, for messages.
+    fn from(self, c: Coord<f64>) -> At {
+        match self {
+            Frame::Plain => At([c.x, c.y]),
+            Frame::Swapped => At([c.y, c.x]),
+            Frame::Diagonal => At([(c.x - c.y) / 2.0, (c.x + c.y) / 2.0]),
+            Frame::AntiDiagonal => At([(c.y - c.x) / 2.0, (c.x + c.y) / 2.0]),
+        }
+    }
+}
+
+/// How many pairs of edges overlap along the first axis of `frame`: the sweep's work.
+/// O(n log n): sort the edges by where they start, and count for each how many start before
+/// it ends.
+fn sweep_pairs(parts: &[Vec<Vec<[f64; 2]>>], frame: Frame) -> u64 {
+    let mut spans: Vec<(f64, f64)> = parts
+        .iter()
+        .flatten()
+        .flat_map(|ring| ring.windows(2))
+        .map(|w| {
+            let (a, b) = (frame.to(w[0]).x, frame.to(w[1]).x);
+            (a.min(b), a.max(b))
+        })
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    spans
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, end))| (spans.partition_point(|s| s.0 <= end) - i - 1) as u64)
+        .sum()
+}
+
+/// The most edge pairs the sweep may compare: a few seconds of work. An outline that needs
+/// more in every frame is refused as too intricate to check, rather than checked for minutes.
+const MAX_SWEEP_PAIRS: u64 = 50_000_000;
+
+/// The edges of every ring, skipping zero-length ones (a repeated position), in the sweep's
+/// frame, and where each ring's edges start in the list.
+fn edges(parts: &[Vec<Vec<[f64; 2]>>], frame: Frame) -> (Vec<Edge>, Vec<Vec<usize>>) {
     let mut out = Vec::new();
     let mut starts = Vec::with_capacity(parts.len());
     for (p, rings) in parts.iter().enumerate() {
@@ -257,8 +310,8 @@ fn edges(parts: &[Vec<Vec<[f64; 2]>>], swap: bool) -> (Vec<Edge>, Vec<Vec<usize>
             ring_starts.push(out.len());
             let lines: Vec<Line<f64>> = ring
                 .windows(2)
-                .filter(|w| w[0] != w[1])
-                .map(|w| Line::new(coord(w[0]), coord(w[1])))
+                .map(|w| Line::new(frame.to(w[0]), frame.to(w[1])))
+                .filter(|l| l.start != l.end)
                 .collect();
             let count = lines.len() as u32;
             out.extend(lines.into_iter().enumerate().map(|(i, line)| Edge {
@@ -320,10 +373,17 @@ fn check_edges(
     parts: &[Vec<Vec<[f64; 2]>>],
     name: &dyn Fn(usize, usize) -> RingName,
 ) -> Result<(), Invalid> {
-    let swap = sweep_along_y(parts);
+    let (pairs, frame) = Frame::ALL
+        .into_iter()
+        .map(|f| (sweep_pairs(parts, f), f))
+        .min_by_key(|(pairs, _)| *pairs)
+        .unwrap_or((0, Frame::Plain));
+    if pairs > MAX_SWEEP_PAIRS {
+        return Err(Invalid::TooIntricate { pairs });
+    }
     // Messages give positions as longitude, latitude, whatever the sweep's axes.
-    let at = |c: Coord<f64>| if swap { At([c.y, c.x]) } else { At([c.x, c.y]) };
-    let (all, starts) = edges(parts, swap);
+    let at = |c: Coord<f64>| frame.from(c);
+    let (all, starts) = edges(parts, frame);
     let rings = Rings {
         edges: &all,
         starts: &starts,
@@ -638,6 +698,79 @@ mod tests {
         ring.push([0.0, teeth as f64 * 0.01]);
         ring.push([0.0, 0.0]);
         assert!(multipolygon(&[vec![ring]]).is_ok());
+    }
+
+    #[test]
+    fn a_comb_of_long_diagonal_teeth_is_swept_in_a_diagonal_frame() {
+        let teeth = 200;
+        let mut ring = vec![[0.0, 0.0]];
+        for t in 0..teeth {
+            let y = t as f64 * 0.01;
+            ring.extend([
+                [10.0, y],
+                [10.0, y + 0.005],
+                [0.1, y + 0.005],
+                [0.1, y + 0.01],
+            ]);
+        }
+        ring.push([0.0, teeth as f64 * 0.01]);
+        ring.push([0.0, 0.0]);
+        // Turned by 45 degrees, the teeth overlap along both x and y.
+        let (c, s) = (
+            std::f64::consts::FRAC_1_SQRT_2,
+            std::f64::consts::FRAC_1_SQRT_2,
+        );
+        let turned: Vec<[f64; 2]> = ring
+            .iter()
+            .map(|p| [p[0] * c - p[1] * s, p[0] * s + p[1] * c])
+            .collect();
+        let parts = [vec![turned]];
+        let best = Frame::ALL
+            .into_iter()
+            .min_by_key(|f| sweep_pairs(&parts, *f));
+        assert!(
+            matches!(best, Some(Frame::Diagonal | Frame::AntiDiagonal)),
+            "{best:?}"
+        );
+        assert!(
+            sweep_pairs(&parts, Frame::Plain) > 20 * sweep_pairs(&parts, best.expect("a frame"))
+        );
+        assert!(multipolygon(&parts).is_ok());
+    }
+
+    #[test]
+    fn an_error_found_in_a_diagonal_frame_is_placed_in_longitude_and_latitude() {
+        let p = Coord { x: 3.0, y: 1.0 };
+        let frame = Frame::Diagonal;
+        let there = frame.to([1.0, 2.0]);
+        assert_eq!(frame.from(there), At([1.0, 2.0]));
+        assert_eq!(
+            Frame::AntiDiagonal.from(Frame::AntiDiagonal.to([1.0, 2.0])),
+            At([1.0, 2.0])
+        );
+        assert_eq!(Frame::Swapped.from(p), At([1.0, 3.0]));
+    }
+
+    #[test]
+    fn counting_the_sweeps_pairs_matches_counting_them_one_by_one() {
+        let ring = circle(500);
+        let parts = [vec![ring]];
+        for frame in Frame::ALL {
+            let spans: Vec<(f64, f64)> = parts[0][0]
+                .windows(2)
+                .map(|w| {
+                    let (a, b) = (frame.to(w[0]).x, frame.to(w[1]).x);
+                    (a.min(b), a.max(b))
+                })
+                .collect();
+            let mut slow = 0u64;
+            for (i, a) in spans.iter().enumerate() {
+                for b in &spans[i + 1..] {
+                    slow += u64::from(a.0 <= b.1 && b.0 <= a.1);
+                }
+            }
+            assert_eq!(sweep_pairs(&parts, frame), slow, "{frame:?}");
+        }
     }
 
     #[test]
