@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::Engine;
-use crate::load::DatasetError;
 use crate::report;
 use crate::timefmt::parse_user_time;
 use crate::verify;
@@ -110,19 +109,93 @@ pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
     Ok((w, h))
 }
 
-/// Loads the dataset the flags name: a folder, or the embedded default.
-pub fn load_dataset(data: Option<&Path>) -> Result<Engine, DatasetError> {
-    crate::open(data)
+/// A failure: the exit code and the message for stderr.
+type Failure = (u8, String);
+
+fn usage(message: String) -> Failure {
+    (EXIT_USAGE, format!("error: {message}"))
 }
 
-fn time_arg(engine: &Engine, flag: &str, text: &str) -> Result<DateTime<Utc>, String> {
+fn open_dataset(data: Option<&Path>) -> Result<Engine, Failure> {
+    crate::open(data).map_err(|e| {
+        (
+            EXIT_INVALID,
+            format!("error: invalid dataset\n{}", e.report()),
+        )
+    })
+}
+
+/// A time flag, read in the dataset's zone. Shared by the subcommands and the app's flags.
+pub fn time_flag(engine: &Engine, flag: &str, text: &str) -> Result<DateTime<Utc>, String> {
     parse_user_time(text, engine.dataset().meta.timezone).map_err(|e| format!("--{flag}: {e}"))
+}
+
+/// A zone flag: a zone id of the dataset, or a message listing them.
+pub fn zone_flag(engine: &Engine, id: &str) -> Result<usize, String> {
+    let ds = engine.dataset();
+    ds.zone_index(id).ok_or_else(|| {
+        let ids: Vec<&str> = ds.zones.iter().map(|z| z.id.as_str()).collect();
+        format!(
+            "--zone: unknown zone \"{id}\"; the zones are {}",
+            ids.join(", ")
+        )
+    })
+}
+
+/// What the app's flags ask for, checked against the dataset before any window opens.
+pub struct AppArgs {
+    pub engine: Engine,
+    pub start: crate::session::Start,
+    pub screenshot: Option<PathBuf>,
+    pub size: Option<(u32, u32)>,
+    pub fresh: bool,
+}
+
+/// Loads the dataset and checks the app's flags, as the subcommands check theirs.
+pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
+    let engine = open_dataset(cli.data.as_deref())?;
+    let time = |flag: &str, text: &Option<String>| {
+        text.as_deref()
+            .map(|t| time_flag(&engine, flag, t))
+            .transpose()
+            .map_err(usage)
+    };
+    let instant = time("at", &cli.at)?;
+    let known_on = time("known-on", &cli.known_on)?;
+    let zone = cli
+        .zone
+        .as_deref()
+        .map(|id| zone_flag(&engine, id))
+        .transpose()
+        .map_err(usage)?;
+    Ok(AppArgs {
+        start: crate::session::Start {
+            instant,
+            zone,
+            known_on,
+            data_dir: cli.data.clone(),
+        },
+        engine,
+        screenshot: cli.screenshot.clone(),
+        size: cli.size,
+        fresh: cli.fresh,
+    })
 }
 
 /// Runs a subcommand, writing its output to `out` and messages to `err`. Returns the exit code.
 pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    match run_inner(command, data, out) {
-        Ok(code) => code,
+    let result = open_dataset(data).and_then(|engine| match command {
+        Command::Status {
+            at,
+            known_on,
+            format,
+        } => status(&engine, at, known_on.as_deref(), *format, out),
+        Command::Events { zone, format } => events(&engine, zone.as_deref(), *format, out),
+        Command::Validate => validate(&engine, out),
+        Command::Verify { sources } => verify_quotes(&engine, sources, out),
+    });
+    match result {
+        Ok(()) => 0,
         Err((code, message)) => {
             let _ = writeln!(err, "{}", message.trim_end());
             code
@@ -130,113 +203,94 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
     }
 }
 
-fn run_inner(
-    command: &Command,
-    data: Option<&Path>,
+fn write_failed(e: std::io::Error) -> Failure {
+    (EXIT_INVALID, format!("error: cannot write output: {e}"))
+}
+
+fn json(out: &mut dyn Write, doc: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(doc).map_err(|e| (EXIT_INVALID, e.to_string()))?;
+    writeln!(out, "{text}").map_err(write_failed)
+}
+
+fn status(
+    engine: &Engine,
+    at: &str,
+    known_on: Option<&str>,
+    format: Format,
     out: &mut dyn Write,
-) -> Result<u8, (u8, String)> {
-    let engine = load_dataset(data).map_err(|e| {
-        (
-            EXIT_INVALID,
-            format!("error: invalid dataset\n{}", e.report()),
-        )
-    })?;
+) -> Result<(), Failure> {
+    let at = time_flag(engine, "at", at).map_err(usage)?;
+    let known_on = known_on
+        .map(|k| time_flag(engine, "known-on", k))
+        .transpose()
+        .map_err(usage)?;
+    match format {
+        Format::Json => json(out, &report::status_doc(engine, at, known_on)),
+        Format::Table => {
+            write!(out, "{}", report::status_table(engine, at, known_on)).map_err(write_failed)
+        }
+    }
+}
+
+fn events(
+    engine: &Engine,
+    zone: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let zone = zone
+        .map(|id| zone_flag(engine, id))
+        .transpose()
+        .map_err(usage)?;
+    match format {
+        Format::Json => json(out, &report::events_doc(engine, zone)),
+        Format::Table => {
+            write!(out, "{}", report::events_table(engine, zone)).map_err(write_failed)
+        }
+    }
+}
+
+fn validate(engine: &Engine, out: &mut dyn Write) -> Result<(), Failure> {
     let ds = engine.dataset();
-    let io = |e: std::io::Error| (EXIT_INVALID, format!("error: cannot write output: {e}"));
-    match command {
-        Command::Status {
-            at,
-            known_on,
-            format,
-        } => {
-            let at =
-                time_arg(&engine, "at", at).map_err(|e| (EXIT_USAGE, format!("error: {e}")))?;
-            let known_on = known_on
-                .as_deref()
-                .map(|k| time_arg(&engine, "known-on", k))
-                .transpose()
-                .map_err(|e| (EXIT_USAGE, format!("error: {e}")))?;
-            match format {
-                Format::Json => {
-                    let doc = report::status_doc(&engine, at, known_on);
-                    let text = serde_json::to_string_pretty(&doc)
-                        .map_err(|e| (EXIT_INVALID, e.to_string()))?;
-                    writeln!(out, "{text}").map_err(io)?;
-                }
-                Format::Table => {
-                    write!(out, "{}", report::status_table(&engine, at, known_on)).map_err(io)?
-                }
-            }
-            Ok(0)
+    let citations: usize = ds.events.iter().map(|e| e.citations.len()).sum();
+    writeln!(
+        out,
+        "ok: \"{}\": {} zones, {} sources, {} instruments, {} events, {} citations",
+        ds.meta.name,
+        ds.zones.len(),
+        ds.sources.len(),
+        ds.instruments.len(),
+        ds.events.len(),
+        citations
+    )
+    .map_err(write_failed)?;
+    for note in &ds.notes {
+        writeln!(out, "note: {note}").map_err(write_failed)?;
+    }
+    Ok(())
+}
+
+fn verify_quotes(engine: &Engine, sources: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    let report = verify::verify(engine.dataset(), sources)
+        .map_err(|e| (EXIT_INVALID, format!("error: {e}")))?;
+    for skipped in &report.skipped {
+        writeln!(out, "note: not read: {skipped}").map_err(write_failed)?;
+    }
+    if report.misses.is_empty() {
+        writeln!(
+            out,
+            "ok: {} quotes are exact excerpts of {} archived sources",
+            report.quotes_checked, report.sources_found
+        )
+        .map_err(write_failed)
+    } else {
+        let mut text = format!(
+            "error: {} problem(s) verifying quotes\n",
+            report.misses.len()
+        );
+        for miss in &report.misses {
+            text.push_str(&format!("  {miss}\n"));
         }
-        Command::Events { zone, format } => {
-            let zone = match zone {
-                None => None,
-                Some(id) => Some(ds.zone_index(id).ok_or_else(|| {
-                    let ids: Vec<&str> = ds.zones.iter().map(|z| z.id.as_str()).collect();
-                    (
-                        EXIT_USAGE,
-                        format!(
-                            "error: --zone: unknown zone \"{id}\"; the zones are {}",
-                            ids.join(", ")
-                        ),
-                    )
-                })?),
-            };
-            match format {
-                Format::Json => {
-                    let text = serde_json::to_string_pretty(&report::events_doc(&engine, zone))
-                        .map_err(|e| (EXIT_INVALID, e.to_string()))?;
-                    writeln!(out, "{text}").map_err(io)?;
-                }
-                Format::Table => {
-                    write!(out, "{}", report::events_table(&engine, zone)).map_err(io)?
-                }
-            }
-            Ok(0)
-        }
-        Command::Validate => {
-            let citations: usize = ds.events.iter().map(|e| e.citations.len()).sum();
-            writeln!(
-                out,
-                "ok: \"{}\": {} zones, {} sources, {} instruments, {} events, {} citations",
-                ds.meta.name,
-                ds.zones.len(),
-                ds.sources.len(),
-                ds.instruments.len(),
-                ds.events.len(),
-                citations
-            )
-            .map_err(io)?;
-            for note in &ds.notes {
-                writeln!(out, "note: {note}").map_err(io)?;
-            }
-            Ok(0)
-        }
-        Command::Verify { sources } => {
-            let report =
-                verify::verify(ds, sources).map_err(|e| (EXIT_INVALID, format!("error: {e}")))?;
-            for skipped in &report.skipped {
-                writeln!(out, "note: not read: {skipped}").map_err(io)?;
-            }
-            if report.misses.is_empty() {
-                writeln!(
-                    out,
-                    "ok: {} quotes are exact excerpts of {} archived sources",
-                    report.quotes_checked, report.sources_found
-                )
-                .map_err(io)?;
-                Ok(0)
-            } else {
-                let mut text = format!(
-                    "error: {} problem(s) verifying quotes\n",
-                    report.misses.len()
-                );
-                for miss in &report.misses {
-                    text.push_str(&format!("  {miss}\n"));
-                }
-                Err((EXIT_INVALID, text))
-            }
-        }
+        Err((EXIT_INVALID, text))
     }
 }

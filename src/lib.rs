@@ -1,8 +1,10 @@
 //! Truce Atlas: where a truce held, when, and who said so.
 //!
-//! The library is split so that the truth layer stands on its own: [`model`], [`load`],
-//! [`engine`], [`timefmt`], [`verify`] and [`geometry`] import nothing from egui and are fully
-//! unit-tested; [`cli`] prints their answers; [`ui`] only draws them.
+//! The library is layered so that the compiler keeps the truth layer on its own: [`model`],
+//! [`load`], [`engine`], [`timefmt`], [`axis`], [`verify`], [`geometry`], [`session`],
+//! [`present`] and [`report`] import nothing from egui and build without the `gui` feature;
+//! [`cli`] prints their answers; [`ui`] (feature `gui`) only draws them and imports nothing
+//! from [`cli`]. See docs/ARCHITECTURE.md.
 #![deny(clippy::unwrap_used)]
 
 pub mod axis;
@@ -11,8 +13,11 @@ pub mod engine;
 pub mod geometry;
 pub mod load;
 pub mod model;
+pub mod present;
 pub mod report;
+pub mod session;
 pub mod timefmt;
+#[cfg(feature = "gui")]
 pub mod ui;
 pub mod verify;
 

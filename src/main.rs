@@ -16,6 +16,34 @@ fn main() -> ExitCode {
             );
             ExitCode::from(code)
         }
-        None => ExitCode::from(truce_atlas::ui::run_app(&cli)),
+        None => ExitCode::from(app(&cli)),
     }
+}
+
+/// With no subcommand: the app, on the dataset and at the instant the flags name.
+#[cfg(feature = "gui")]
+fn app(cli: &Cli) -> u8 {
+    use truce_atlas::ui::app::StartOptions;
+    let args = match truce_atlas::cli::app_args(cli) {
+        Ok(args) => args,
+        Err((code, message)) => {
+            eprintln!("{}", message.trim_end());
+            return code;
+        }
+    };
+    let start = StartOptions {
+        session: args.start,
+        ephemeral: args.fresh || args.screenshot.is_some(),
+        screenshot: args.screenshot,
+        exit_code: Default::default(),
+    };
+    truce_atlas::ui::run_app(args.engine, start, args.size)
+}
+
+#[cfg(not(feature = "gui"))]
+fn app(_: &Cli) -> u8 {
+    eprintln!(
+        "error: this build has no app (it was built without the `gui` feature); use a subcommand: status, events, validate or verify (see --help)"
+    );
+    truce_atlas::cli::EXIT_USAGE
 }

@@ -7,9 +7,10 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 use geo::MultiPolygon;
+pub use strum::VariantArray;
 
 /// How exactly a time is known. Ordered from finest to coarsest, so `max` gives the coarser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, VariantArray)]
 pub enum Precision {
     Minute,
     Hour,
@@ -19,13 +20,6 @@ pub enum Precision {
 }
 
 impl Precision {
-    pub const ALL: [Precision; 4] = [
-        Precision::Minute,
-        Precision::Hour,
-        Precision::Day,
-        Precision::Approximate,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Precision::Minute => "minute",
@@ -36,13 +30,13 @@ impl Precision {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == text)
+        Self::VARIANTS.iter().copied().find(|p| p.as_str() == text)
     }
 }
 
 /// What an event says happened. The status engine gives each kind its meaning; see
 /// `data/FORMAT.md` for the prose version that dataset authors read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, VariantArray)]
 pub enum EventKind {
     /// A truce, lull or cessation takes effect in the zones (optionally with an end or duration).
     TruceStart,
@@ -65,18 +59,6 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
-        EventKind::TruceStart,
-        EventKind::Extension,
-        EventKind::ScheduledEnd,
-        EventKind::Breakdown,
-        EventKind::Exclusion,
-        EventKind::Talks,
-        EventKind::Dispute,
-        EventKind::Affirmation,
-        EventKind::Statement,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::TruceStart => "truce_start",
@@ -107,7 +89,7 @@ impl EventKind {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == text)
+        Self::VARIANTS.iter().copied().find(|k| k.as_str() == text)
     }
 
     /// Kinds that need an instrument to mean anything.
@@ -126,7 +108,7 @@ impl EventKind {
 }
 
 /// The truce status of a zone at an instant. Derived by the engine, never typed by hand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, VariantArray)]
 pub enum Status {
     InEffect,
     Negotiating,
@@ -137,14 +119,6 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::InEffect,
-        Status::Negotiating,
-        Status::Excluded,
-        Status::Collapsed,
-        Status::Unknown,
-    ];
-
     /// The stable machine word, as in the JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -153,6 +127,17 @@ impl Status {
             Status::Excluded => "excluded",
             Status::Collapsed => "collapsed",
             Status::Unknown => "unknown",
+        }
+    }
+
+    /// The word people read, wherever the status is shown: map labels, legend, lists.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::InEffect => "In effect",
+            Status::Negotiating => "Negotiating",
+            Status::Excluded => "Excluded",
+            Status::Collapsed => "Collapsed",
+            Status::Unknown => "Unknown",
         }
     }
 }

@@ -76,16 +76,14 @@ fn moment_text(m: &Option<Moment>, ds: &Dataset) -> (Option<String>, Option<&'st
 }
 
 pub fn citation_doc(ds: &Dataset, cite: CiteRef) -> CitationDoc {
-    let ev = &ds.events[cite.event];
-    let c = &ev.citations[cite.citation];
-    let src = &ds.sources[c.source];
+    let view = crate::present::citation(ds, cite);
     CitationDoc {
-        source: src.id.clone(),
-        outlet: src.outlet.clone(),
-        published: src.published.time.date_naive().to_string(),
-        quote: c.quote.clone(),
-        speaker: c.speaker.clone(),
-        event: ev.id.clone(),
+        source: view.source_id,
+        outlet: view.outlet,
+        published: view.published,
+        quote: view.quote,
+        speaker: view.speaker,
+        event: view.event_id,
     }
 }
 

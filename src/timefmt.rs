@@ -100,6 +100,13 @@ pub fn moment_short(m: &Moment, tz: Tz) -> String {
     }
 }
 
+/// The last second of the local day that `t` falls in: "as known on 1 May" means everything
+/// published that day.
+pub fn end_of_local_day(t: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
+    let next = local(t, tz).date_naive().succ_opt()?;
+    Some(local_day_start(next, tz)? - Duration::seconds(1))
+}
+
 /// The first instant of a local calendar day: its midnight, or, where a clock change skips
 /// midnight (Damascus on 25 March 2016, Santiago on 8 September 2024), the instant the clocks
 /// jump. `None` only for a date outside chrono's range.

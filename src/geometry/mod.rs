@@ -161,6 +161,8 @@ pub fn label_point(geometry: &MultiPolygon<f64>) -> (f64, f64) {
 #[derive(Debug, Clone)]
 pub struct BaseFeature {
     pub name: String,
+    /// Whether the name is written on the map.
+    pub labelled: bool,
     pub shape: Shape,
 }
 
@@ -199,8 +201,12 @@ fn read_features(text: &str) -> (Vec<BaseFeature>, String) {
                 .flatten()
                 .unwrap_or("")
                 .to_string();
+            // The data can keep a shape's name off the map (`"label": false`), as for the
+            // UN buffer zone, which is no governorate.
+            let labelled = feature.properties.get("label") != Some(&serde_json::Value::Bool(false));
             Some(BaseFeature {
                 name,
+                labelled,
                 shape: Shape::new(&validity::to_multipolygon(&parts)),
             })
         })

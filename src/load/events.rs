@@ -15,7 +15,9 @@ use super::limits::{
 use super::report::{Collector, Scope};
 use super::times::{max_time, parse_time};
 use super::{EVENTS_FILE, KnownIds, Record, check_id, parse_record, top, within_count};
-use crate::model::{Citation, Event, EventKind, Instrument, Moment, Precision, Source, Zone};
+use crate::model::{
+    Citation, Event, EventKind, Instrument, Moment, Precision, Source, VariantArray, Zone,
+};
 
 #[derive(Deserialize)]
 #[serde(
@@ -248,7 +250,7 @@ fn precision(text: &str, s: &mut Scope<'_>) -> Option<Precision> {
 fn kind(text: &str, s: &mut Scope<'_>) -> Option<EventKind> {
     let k = EventKind::parse(text);
     if k.is_none() {
-        let all: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        let all: Vec<&str> = EventKind::VARIANTS.iter().map(|k| k.as_str()).collect();
         s.add(format!(
             "`kind` \"{text}\" is not one of {}",
             all.join(", ")

@@ -1,50 +1,49 @@
-//! The one `App`: it owns all state; the panels borrow what they show and return what the user
-//! asked for, and only this file changes state.
+//! The one `App`. What the user is looking at lives in the [`Session`] (no egui); around it, the
+//! [`View`] keeps what only a window has (the map camera, dialogs, typed text, textures). Each
+//! frame the panels read both and push [`Intent`]s; the app drains them once, at the end.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU8;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use egui::{Color32, RichText, Ui};
+use chrono::{DateTime, Utc};
+use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 use walkers::{HttpOptions, HttpTiles, sources::OpenStreetMap};
 
 use crate::engine::Engine;
 use crate::geometry::Basemap;
 use crate::load::DatasetError;
-use crate::timefmt::{instant_label, moment_label};
-use crate::ui::commands::{Command, Menu};
-use crate::ui::map::{MapInput, MapLayers, MapState, ZoneLook, map_view};
+use crate::present::{self, ZoneSummary};
+use crate::session::{self, Command, Remembered, Session};
+use crate::timefmt::instant_label;
+use crate::ui::commands::{Intent, Menu, UiCommand, ViewAction};
+use crate::ui::dialogs;
+use crate::ui::map::{MapInput, MapLayers, MapState, map_view};
 use crate::ui::open_dialog::{self, DialogAction, OpenDialog};
-use crate::ui::sidebar::{SideAction, SideInput, sidebar};
-use crate::ui::theme::{self, Patterns};
-use crate::ui::timebar::{self, Range, TimeInput, TimeOutcome, Window};
+use crate::ui::screenshot::Screenshot;
+use crate::ui::sidebar::{known_on_picker, sidebar};
+use crate::ui::theme::{Patterns, TOKENS};
+use crate::ui::timebar::{self, GoTo, TimeInput};
 
 /// The storage key of the saved view.
 pub const SAVE_KEY: &str = "truce-atlas-view";
 
-/// What is remembered between runs. Every field has a default, so a state saved by an older
-/// version, or missing fields, still loads.
+/// What is remembered between runs: the session's part and the map camera. Every field has a
+/// default, so a state saved by an older version, or missing fields, still loads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Saved {
-    /// Unix seconds.
-    pub instant: Option<i64>,
-    pub zone: Option<String>,
+    #[serde(flatten)]
+    pub session: Remembered,
     /// Map centre longitude, latitude and zoom.
     pub view: Option<(f64, f64, f64)>,
-    pub window: Window,
-    pub online_tiles: bool,
 }
 
-/// What the command line asked for at start.
+/// What the command line asked for at start, checked.
 #[derive(Debug, Clone, Default)]
 pub struct StartOptions {
-    pub instant: Option<DateTime<Utc>>,
-    pub zone: Option<usize>,
-    pub known_on: Option<DateTime<Utc>>,
-    pub data_dir: Option<PathBuf>,
+    pub session: session::Start,
     pub screenshot: Option<PathBuf>,
     /// Neither read nor write the saved state (`--fresh`, and always for screenshots).
     pub ephemeral: bool,
@@ -52,295 +51,68 @@ pub struct StartOptions {
     pub exit_code: Arc<AtomicU8>,
 }
 
-/// A `--screenshot` run: render, save, close.
-struct Screenshot {
-    path: PathBuf,
-    frames: u32,
-    requested: bool,
-    image: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
-    exit_code: Arc<AtomicU8>,
-}
-
-pub struct AtlasApp {
-    engine: Engine,
+/// What only a window has, around the session.
+struct View {
     basemap: Basemap,
     layers: MapLayers,
-    data_dir: Option<PathBuf>,
-    instant: DateTime<Utc>,
-    known_on: Option<DateTime<Utc>>,
-    selected: Option<usize>,
+    /// The session generation the layers were built for.
+    layers_for: u64,
     map: MapState,
-    window: Window,
-    range: Range,
-    go_to: String,
-    go_to_error: Option<String>,
+    go_to: GoTo,
     open_dialog: Option<OpenDialog>,
-    load_error: Option<DatasetError>,
-    notice: Option<String>,
     show_shortcuts: bool,
-    online_tiles: bool,
     tiles: Option<HttpTiles>,
     patterns: Option<Patterns>,
-    looks: Vec<ZoneLook>,
-    looks_for: Option<(DateTime<Utc>, Option<DateTime<Utc>>)>,
-    screenshot: Option<Screenshot>,
-    /// `--fresh` or `--screenshot`: nothing is read from or written to the saved state.
-    ephemeral: bool,
+    /// Every zone's status in words, for the instant and knowledge shown.
+    summaries: Vec<ZoneSummary>,
+    summaries_for: Option<(DateTime<Utc>, Option<DateTime<Utc>>, u64)>,
 }
 
-impl AtlasApp {
-    /// Builds the app. `saved` is the text stored by the last run, if any; if it cannot be read
-    /// the app starts clean and says so.
-    pub fn new(engine: Engine, start: StartOptions, saved: Option<String>) -> AtlasApp {
+impl View {
+    fn new(session: &Session) -> View {
         let basemap = Basemap::embedded();
-        let layers = MapLayers::new(&basemap, engine.dataset());
-        let instant = engine.default_instant();
-        let range = Range::update(None, Window::All, engine.span(), instant);
+        let layers = MapLayers::new(&basemap, session.engine().dataset());
         let mut map = MapState::default();
         map.request_fit();
-        let mut app = AtlasApp {
+        View {
             basemap,
             layers,
-            data_dir: start.data_dir.clone(),
-            instant,
-            known_on: start.known_on,
-            selected: None,
+            layers_for: session.generation(),
             map,
-            window: Window::All,
-            range,
-            go_to: String::new(),
-            go_to_error: None,
+            go_to: GoTo::default(),
             open_dialog: None,
-            load_error: None,
-            notice: None,
             show_shortcuts: false,
-            online_tiles: false,
             tiles: None,
             patterns: None,
-            looks: Vec::new(),
-            looks_for: None,
-            screenshot: None,
-            ephemeral: start.ephemeral,
-            engine,
-        };
-        if let (false, Some(text)) = (start.ephemeral, saved) {
-            match serde_json::from_str::<Saved>(&text) {
-                Ok(saved) => app.restore(saved),
-                Err(e) => {
-                    app.notice = Some(format!(
-                        "The view saved by the last run could not be read ({e}); starting fresh."
-                    ));
-                }
-            }
-        }
-        if let Some(t) = start.instant {
-            app.set_instant(t);
-        }
-        if start.zone.is_some() {
-            app.selected = start.zone;
-        }
-        if let Some(path) = start.screenshot {
-            app.screenshot = Some(Screenshot {
-                path,
-                frames: 0,
-                requested: false,
-                image: Arc::new(Mutex::new(None)),
-                exit_code: start.exit_code.clone(),
-            });
-            // Failed until the picture is written.
-            start.exit_code.store(1, Ordering::SeqCst);
-        }
-        app
-    }
-
-    fn restore(&mut self, saved: Saved) {
-        if let Some(t) = saved.instant.and_then(|s| Utc.timestamp_opt(s, 0).single()) {
-            self.set_instant(t);
-        }
-        self.selected = saved
-            .zone
-            .and_then(|id| self.engine.dataset().zone_index(&id));
-        if let Some((lon, lat, zoom)) = saved.view
-            && lon.is_finite()
-            && lat.is_finite()
-            && zoom.is_finite()
-        {
-            self.map
-                .set_view(lon.clamp(-180.0, 180.0), lat.clamp(-85.0, 85.0), zoom);
-        }
-        self.window = saved.window;
-        self.online_tiles = saved.online_tiles;
-        self.range = Range::update(None, self.window, self.engine.span(), self.instant);
-    }
-
-    pub fn saved(&self) -> Saved {
-        Saved {
-            instant: Some(self.instant.timestamp()),
-            zone: self
-                .selected
-                .map(|z| self.engine.dataset().zones[z].id.clone()),
-            view: self.map.view(),
-            window: self.window,
-            online_tiles: self.online_tiles,
+            summaries: Vec::new(),
+            summaries_for: None,
         }
     }
 
-    // --- what tests and the window may ask
-
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-    pub fn instant(&self) -> DateTime<Utc> {
-        self.instant
-    }
-    pub fn selected(&self) -> Option<usize> {
-        self.selected
-    }
-    pub fn load_error(&self) -> Option<&DatasetError> {
-        self.load_error.as_ref()
-    }
-    pub fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
-    }
-    /// Where a geographic point is on screen, as of the last frame.
-    pub fn screen_position(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
-        self.map.screen_position(lon, lat)
-    }
-    /// Where the zone's label box was drawn on the last frame.
-    pub fn zone_label_rect(&self, zone: usize) -> Option<egui::Rect> {
-        self.map.label_rect(zone)
-    }
-
-    // --- state changes
-
-    pub fn set_instant(&mut self, t: DateTime<Utc>) {
-        let (lo, hi) = self.engine.span();
-        self.instant = t.clamp(lo, hi);
-        self.range = Range::update(
-            Some(self.range),
-            self.window,
-            self.engine.span(),
-            self.instant,
-        );
-    }
-
-    fn select(&mut self, zone: Option<usize>) {
-        self.selected = zone.filter(|&z| z < self.engine.dataset().zones.len());
-    }
-
-    /// Opens another dataset; on failure the errors are shown and the current one stays.
-    pub fn open_dataset(&mut self, dir: Option<&Path>) {
-        match crate::open(dir) {
-            Ok(engine) => {
-                let selected_id = self
-                    .selected
-                    .map(|z| self.engine.dataset().zones[z].id.clone());
-                self.layers = MapLayers::new(&self.basemap, engine.dataset());
-                self.engine = engine;
-                self.selected = selected_id.and_then(|id| self.engine.dataset().zone_index(&id));
-                let (lo, hi) = self.engine.span();
-                if self.instant < lo || self.instant > hi {
-                    self.instant = self.engine.default_instant();
-                }
-                self.range = Range::update(None, self.window, self.engine.span(), self.instant);
-                self.data_dir = dir.map(Path::to_path_buf);
-                self.load_error = None;
-                self.looks_for = None;
-                self.map.request_fit();
-                self.notice = Some(format!("Opened “{}”.", self.engine.dataset().meta.name));
-            }
-            Err(e) => self.load_error = Some(e),
+    /// Brings what is derived from the session up to date: work done once per change, not
+    /// once per frame.
+    fn refresh(&mut self, session: &Session) {
+        if self.layers_for != session.generation() {
+            self.layers = MapLayers::new(&self.basemap, session.engine().dataset());
+            self.layers_for = session.generation();
+            self.map.request_fit();
+            self.summaries_for = None;
+        }
+        let key = (session.instant(), session.known_on(), session.generation());
+        if self.summaries_for != Some(key) {
+            self.summaries =
+                present::zone_summaries(session.engine(), session.instant(), session.known_on());
+            self.summaries_for = Some(key);
+        }
+        if !session.online_tiles() {
+            self.tiles = None;
         }
     }
 
-    fn run(&mut self, command: Command, ctx: &egui::Context) {
-        let zone = self.selected;
-        let known = self.known_on;
-        match command {
-            Command::OpenDataset => {
-                let start = self
-                    .data_dir
-                    .clone()
-                    .or_else(|| std::env::current_dir().ok())
-                    .unwrap_or_else(|| PathBuf::from("."));
-                self.open_dialog = Some(OpenDialog::new(&start));
-            }
-            Command::OpenDefaultDataset => self.open_dataset(None),
-            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
-            Command::PreviousEvent => {
-                if let Some(e) = self.engine.previous_event(zone, self.instant, known) {
-                    self.set_instant(self.engine.dataset().events[e].moment.utc());
-                }
-            }
-            Command::NextEvent => {
-                if let Some(e) = self.engine.next_event(zone, self.instant, known) {
-                    self.set_instant(self.engine.dataset().events[e].moment.utc());
-                }
-            }
-            Command::HourBack => {
-                self.set_instant(timebar::round_to_hour(self.instant) - Duration::hours(1))
-            }
-            Command::HourForward => {
-                self.set_instant(timebar::round_to_hour(self.instant) + Duration::hours(1))
-            }
-            Command::DayBack => self.set_instant(self.instant - Duration::days(1)),
-            Command::DayForward => self.set_instant(self.instant + Duration::days(1)),
-            Command::GoToStart => self.set_instant(self.engine.extent().0),
-            Command::GoToEnd => self.set_instant(self.engine.extent().1),
-            Command::ClearSelection => {
-                if self.open_dialog.take().is_none() && !std::mem::take(&mut self.show_shortcuts) {
-                    self.selected = None;
-                }
-            }
-            Command::ResetView => self.map.request_fit(),
-            Command::ZoomIn => self.map.zoom_by(1),
-            Command::ZoomOut => self.map.zoom_by(-1),
-            Command::PanWest => self.map.pan_by(-120.0, 0.0),
-            Command::PanEast => self.map.pan_by(120.0, 0.0),
-            Command::PanNorth => self.map.pan_by(0.0, -120.0),
-            Command::PanSouth => self.map.pan_by(0.0, 120.0),
-            Command::ToggleOnlineTiles => {
-                self.online_tiles = !self.online_tiles;
-                if !self.online_tiles {
-                    self.tiles = None;
-                }
-            }
-            Command::ShowShortcuts => self.show_shortcuts = !self.show_shortcuts,
-        }
-    }
-
-    fn refresh_looks(&mut self) {
-        if self.looks_for == Some((self.instant, self.known_on)) {
-            return;
-        }
-        let ds = self.engine.dataset();
-        let tz = ds.meta.timezone;
-        self.looks = (0..ds.zones.len())
-            .map(|z| {
-                let r = self.engine.status(z, self.instant, self.known_on);
-                let style = theme::status_style(r.status);
-                let mut detail = style.word.to_string();
-                if let Some(i) = r.instrument {
-                    detail.push_str(&format!(" · {}", ds.instruments[i].name));
-                }
-                if let Some(since) = r.since {
-                    detail.push_str(&format!("\nSince {}", moment_label(&since, tz)));
-                }
-                if let Some(until) = r.until {
-                    detail.push_str(&format!("\nUntil {}", moment_label(&until, tz)));
-                }
-                ZoneLook {
-                    status: r.status,
-                    contested: r.contested,
-                    detail,
-                }
-            })
-            .collect();
-        self.looks_for = Some((self.instant, self.known_on));
-    }
-
-    fn ensure_tiles(&mut self, ctx: &egui::Context) {
-        if self.online_tiles && self.tiles.is_none() {
+    fn ensure_tiles(&mut self, ctx: &egui::Context, session: &Session) {
+        if session.online_tiles() && self.tiles.is_none() {
+            // HTTPS for the tiles: rustls on ring (installing it twice is harmless).
+            let _ = rustls::crypto::ring::default_provider().install_default();
             let options = HttpOptions {
                 cache: eframe::storage_dir("Truce Atlas").map(|d| d.join("tiles")),
                 user_agent: Some(walkers::HeaderValue::from_static(concat!(
@@ -351,327 +123,274 @@ impl AtlasApp {
             };
             self.tiles = Some(HttpTiles::with_options(OpenStreetMap, options, ctx.clone()));
         }
+        if self.patterns.is_none() {
+            self.patterns = Some(Patterns::new(ctx));
+        }
+    }
+}
+
+pub struct AtlasApp {
+    session: Session,
+    view: View,
+    screenshot: Option<Screenshot>,
+    /// `--fresh` or `--screenshot`: nothing is read from or written to the saved state.
+    ephemeral: bool,
+}
+
+impl AtlasApp {
+    /// Builds the app. `saved` is the text stored by the last run, if any; if it cannot be read
+    /// the app starts clean and says so. The command line's requests win over it.
+    pub fn new(engine: Engine, start: StartOptions, saved: Option<String>) -> AtlasApp {
+        let asked = start.session;
+        let first = session::Start {
+            known_on: asked.known_on,
+            data_dir: asked.data_dir,
+            ..session::Start::default()
+        };
+        let mut session = Session::new(engine, first);
+        let mut view = View::new(&session);
+        if let (false, Some(text)) = (start.ephemeral, saved) {
+            match serde_json::from_str::<Saved>(&text) {
+                Ok(saved) => {
+                    session.restore(&saved.session);
+                    restore_camera(&mut view.map, saved.view);
+                }
+                Err(e) => session.tell(format!(
+                    "The view saved by the last run could not be read ({e}); starting fresh."
+                )),
+            }
+        }
+        if let Some(t) = asked.instant {
+            session.apply(Command::SetInstant(t));
+        }
+        if asked.zone.is_some() {
+            session.apply(Command::Select(asked.zone));
+        }
+        AtlasApp {
+            session,
+            view,
+            screenshot: start
+                .screenshot
+                .map(|path| Screenshot::new(path, start.exit_code.clone())),
+            ephemeral: start.ephemeral,
+        }
+    }
+
+    pub fn saved(&self) -> Saved {
+        Saved {
+            session: self.session.remembered(),
+            view: self.view.map.view(),
+        }
+    }
+
+    // --- what tests and the window may ask
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+    pub fn engine(&self) -> &Engine {
+        self.session.engine()
+    }
+    pub fn instant(&self) -> DateTime<Utc> {
+        self.session.instant()
+    }
+    pub fn selected(&self) -> Option<usize> {
+        self.session.selected()
+    }
+    pub fn load_error(&self) -> Option<&DatasetError> {
+        self.session.load_error()
+    }
+    pub fn notice(&self) -> Option<&str> {
+        self.session.notice()
+    }
+    /// Where a geographic point is on screen, as of the last frame.
+    pub fn screen_position(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
+        self.view.map.screen_position(lon, lat)
+    }
+    /// Where the zone's label box was drawn on the last frame.
+    pub fn zone_label_rect(&self, zone: usize) -> Option<egui::Rect> {
+        self.view.map.label_rect(zone)
     }
 
     /// The whole window: menu, status bar, time controls, side panel, map, dialogs.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        if self.patterns.is_none() {
-            self.patterns = Some(Patterns::new(&ctx));
+        self.view.ensure_tiles(&ctx, &self.session);
+        self.view.refresh(&self.session);
+        let mut intents: Vec<Intent> = Vec::new();
+        self.panels(ui, &mut intents);
+        self.dialogs(&ctx, &mut intents);
+        // Shortcuts last, after a focused slider has taken its own arrow keys.
+        intents.extend(shortcuts(
+            &ctx,
+            self.view.open_dialog.is_some(),
+            &self.session,
+        ));
+        for intent in intents {
+            self.handle(intent, &ctx);
         }
-        self.ensure_tiles(&ctx);
-        self.refresh_looks();
-        let mut commands: Vec<Command> = Vec::new();
+        self.view.refresh(&self.session);
+        if let Some(shot) = &mut self.screenshot {
+            shot.step(&ctx);
+        }
+    }
 
-        egui::Panel::top("menu").show(ui, |ui| menu_bar(ui, self.online_tiles, &mut commands));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
-
-        let Some(patterns) = self.patterns.take() else {
+    fn panels(&mut self, ui: &mut Ui, out: &mut Vec<Intent>) {
+        let session = &self.session;
+        let View {
+            patterns,
+            go_to,
+            summaries,
+            tiles,
+            layers,
+            map,
+            ..
+        } = &mut self.view;
+        egui::Panel::top("menu").show(ui, |ui| menu_bar(ui, session, out));
+        egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, session));
+        let Some(patterns) = patterns.as_ref() else {
             return;
         };
-        let mut time_outcome = TimeOutcome::default();
-        let mut window = self.window;
         egui::Panel::bottom("time").resizable(false).show(ui, |ui| {
             ui.add_space(4.0);
-            let input = TimeInput {
-                engine: &self.engine,
-                instant: self.instant,
-                known_on: self.known_on,
-                selected: self.selected,
-                range: self.range,
-                patterns: &patterns,
-            };
-            let a = timebar::controls(
-                ui,
-                &input,
-                &mut self.go_to,
-                &mut self.go_to_error,
-                &mut window,
-            );
-            let b = timebar::timeline(ui, &input);
-            time_outcome = TimeOutcome {
-                instant: b.instant.or(a.instant),
-                select: b.select.or(a.select),
-                command: a.command.or(b.command),
-            };
+            let input = TimeInput { session, patterns };
+            timebar::controls(ui, &input, go_to, out);
+            timebar::timeline(ui, &input, out);
             ui.add_space(4.0);
         });
-        // A width saved by an earlier run (or pushed by long text) never takes more than
-        // 45% of the window: the map keeps the rest.
-        let side_max = (ui.available_width() * 0.45).max(260.0);
-        let side = egui::Panel::right("side")
+        // A width saved by an earlier run (or pushed by long text) never takes more than a
+        // share of the window: the map keeps the rest.
+        let sizes = TOKENS.sizes;
+        let side_max = (ui.available_width() * sizes.side_panel_share).max(260.0);
+        egui::Panel::right("side")
             .resizable(true)
-            .default_size(390.0f32.min(side_max))
+            .default_size(sizes.side_panel.min(side_max))
             .size_range(260.0..=side_max)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
-                        self.known_on_picker(ui);
+                        known_on_picker(ui, session, out);
                         ui.separator();
-                        sidebar(
-                            ui,
-                            &SideInput {
-                                engine: &self.engine,
-                                instant: self.instant,
-                                known_on: self.known_on,
-                                selected: self.selected,
-                            },
-                        )
-                    })
-                    .inner
-            })
-            .inner;
-        let tiles_note = self.online_tiles.then_some(
+                        sidebar(ui, session, out);
+                    });
+            });
+        let tiles_note = session.online_tiles().then_some(
             "Online tiles requested; none received yet (offline?). The built-in basemap stays.",
         );
         let outcome = egui::CentralPanel::no_frame()
             .show(ui, |ui| {
-                map_view(
-                    ui,
-                    &mut self.layers,
-                    &mut self.map,
-                    MapInput {
-                        looks: &self.looks,
-                        selected: self.selected,
-                        patterns: &patterns,
-                        tiles: self.tiles.as_mut(),
-                        tiles_note,
-                    },
-                )
+                let input = MapInput {
+                    zones: summaries,
+                    selected: session.selected(),
+                    patterns,
+                    tiles: tiles.as_mut(),
+                    tiles_note,
+                };
+                map_view(ui, layers, map, input)
             })
             .inner;
-        self.patterns = Some(patterns);
-
-        // Apply what the panels asked for.
-        if window != self.window {
-            self.window = window;
-            self.range = Range::update(None, self.window, self.engine.span(), self.instant);
-        }
-        if let Some(t) = time_outcome.instant {
-            self.set_instant(t);
-        }
-        if let Some(z) = time_outcome.select {
-            self.select(Some(z));
-        }
-        commands.extend(time_outcome.command);
-        match side {
-            Some(SideAction::Select(z)) => self.select(z),
-            Some(SideAction::SetInstant(t)) => self.set_instant(t),
-            None => {}
-        }
         if let Some(clicked) = outcome.clicked {
-            self.select(clicked);
+            out.push(Intent::Session(Command::Select(clicked)));
         }
-
-        self.dialogs(&ctx);
-        // Shortcuts last, after a focused slider has taken its own arrow keys.
-        commands.extend(shortcuts(&ctx, self.open_dialog.is_some()));
-        for command in commands {
-            self.run(command, &ctx);
-        }
-        self.refresh_looks();
-        self.screenshot_step(&ctx);
     }
 
-    fn known_on_picker(&mut self, ui: &mut Ui) {
-        let ds = self.engine.dataset();
-        let tz = ds.meta.timezone;
-        let text = |k: Option<DateTime<Utc>>| match k {
-            None => "all reports".to_string(),
-            Some(k) => format!(
-                "reports published by {}",
-                crate::timefmt::local(k, tz).format("%a %-d %b %Y")
-            ),
-        };
-        ui.horizontal(|ui| {
-            let label = ui.label("As known on");
-            egui::ComboBox::from_id_salt("known-on")
-                .selected_text(text(self.known_on))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.known_on, None, text(None));
-                    for &day in self.engine.report_instants() {
-                        // The end of that publication day: everything published that day is known.
-                        let end = day + Duration::days(1) - Duration::seconds(1);
-                        ui.selectable_value(&mut self.known_on, Some(end), text(Some(end)));
-                    }
-                })
-                .response
-                .labelled_by(label.id)
-                .on_hover_text(
-                    "As known on: show the status using only the reports published by a date",
-                );
-        });
-    }
-
-    fn status_bar(&self, ui: &mut Ui) {
-        let ds = self.engine.dataset();
-        let tz = ds.meta.timezone;
-        ui.horizontal(|ui| {
-            ui.label(RichText::new(instant_label(self.instant, tz)).strong());
-            // The same instant in UTC, for checking against reports that give UTC.
-            ui.weak(format!(
-                "= {} UTC · {}",
-                self.instant.format("%-d %b %H:%M"),
-                tz.name()
-            ));
-            if let Some(k) = self.known_on {
-                ui.label(format!(
-                    "· as known on {}",
-                    crate::timefmt::local(k, tz).format("%-d %b %Y")
-                ));
-            }
-            if let Some(notice) = &self.notice {
-                ui.separator();
-                ui.label(notice);
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.weak(format!(
-                    "{} zones · {} events · {} sources",
-                    ds.zones.len(),
-                    ds.events.len(),
-                    ds.sources.len()
-                ));
-                let origin = match &self.data_dir {
-                    Some(d) => format!("Dataset folder: {}", d.display()),
-                    None => "The dataset built into the app".into(),
-                };
-                // Truncated to the room left beside the instant; the whole name on hover.
-                ui.add(egui::Label::new(&ds.meta.name).truncate())
-                    .on_hover_text(format!("{}\n{origin}", ds.meta.name));
-            });
-        });
-    }
-
-    fn dialogs(&mut self, ctx: &egui::Context) {
-        if let Some(dialog) = &mut self.open_dialog {
+    fn dialogs(&mut self, ctx: &egui::Context, out: &mut Vec<Intent>) {
+        if let Some(dialog) = &mut self.view.open_dialog {
             match open_dialog::show(ctx, dialog) {
                 Some(DialogAction::Open(dir)) => {
-                    self.open_dataset(Some(&dir));
-                    if self.load_error.is_none() {
-                        self.open_dialog = None;
-                    }
+                    out.push(Intent::Session(Command::OpenDataset(Some(dir))));
                 }
-                Some(DialogAction::Cancel) => self.open_dialog = None,
+                Some(DialogAction::Cancel) => self.view.open_dialog = None,
                 None => {}
             }
         }
-        if let Some(error) = &self.load_error {
-            let mut close = false;
-            let current = self.engine.dataset().meta.name.clone();
-            egui::Window::new("Could not open the dataset")
-                .collapsible(false)
-                .default_width(640.0)
-                .show(ctx, |ui| {
-                    ui.label(RichText::new(error.to_string()).strong().color(ui.visuals().error_fg_color));
-                    ui.label(format!("Nothing was changed: “{current}” stays loaded. Fix these and open the folder again:"));
-                    egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
-                        for p in &error.problems {
-                            ui.add(egui::Label::new(RichText::new(p.to_string()).monospace()).selectable(true));
-                        }
-                    });
-                    ui.horizontal(|ui| {
-                        if ui.button("Copy the list").clicked() {
-                            ui.ctx().copy_text(error.report());
-                        }
-                        if ui.button("Close").clicked() {
-                            close = true;
-                        }
-                    });
-                });
-            if close {
-                self.load_error = None;
-            }
-        }
-        if self.show_shortcuts {
-            let mut open = true;
-            egui::Window::new("Keyboard shortcuts")
-                .open(&mut open)
-                .collapsible(false)
-                .show(ctx, |ui| {
-                    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                        for c in Command::ALL {
-                            if let Some(s) = c.shortcut_text(ctx) {
-                                ui.monospace(s);
-                                ui.label(c.text());
-                                ui.end_row();
-                            }
-                        }
-                        ui.monospace("drag / wheel");
-                        ui.label("Pan / zoom the map");
-                        ui.end_row();
-                    });
-                });
-            self.show_shortcuts = open;
+        dialogs::load_error(ctx, &self.session, out);
+        if self.view.show_shortcuts {
+            dialogs::shortcuts(ctx, &mut self.view.show_shortcuts);
         }
     }
 
-    fn screenshot_step(&mut self, ctx: &egui::Context) {
-        let Some(shot) = &mut self.screenshot else {
-            return;
-        };
-        shot.frames += 1;
-        ctx.request_repaint();
-        // A few frames first: the map fits itself to the window on the first one.
-        if shot.frames == 6 && !shot.requested {
-            shot.requested = true;
-            let slot = shot.image.clone();
-            let repaint = ctx.clone();
-            ctx.request_screenshot(move |image| {
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(image);
+    /// Carries out one intent.
+    fn handle(&mut self, intent: Intent, ctx: &egui::Context) {
+        match intent {
+            Intent::Session(command) => {
+                let opening = matches!(command, Command::OpenDataset(_));
+                let generation = self.session.generation();
+                self.session.apply(command);
+                // The dialog closes once its folder opened; on failure it stays, under the
+                // list of problems.
+                if opening && self.session.generation() != generation {
+                    self.view.open_dialog = None;
                 }
-                repaint.request_repaint();
-            });
-        }
-        let image = shot.image.lock().ok().and_then(|mut slot| slot.take());
-        if let Some(image) = image {
-            match write_png(&shot.path, &image) {
-                Ok(()) => {
-                    println!(
-                        "wrote {} ({}x{})",
-                        shot.path.display(),
-                        image.size[0],
-                        image.size[1]
-                    );
-                    shot.exit_code.store(0, Ordering::SeqCst);
-                }
-                Err(e) => eprintln!("error: cannot write {}: {e}", shot.path.display()),
             }
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        } else if shot.frames > 600 {
-            eprintln!("error: no screenshot after {} frames", shot.frames);
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            Intent::View(action) => self.view_action(action, ctx),
+        }
+    }
+
+    fn view_action(&mut self, action: ViewAction, ctx: &egui::Context) {
+        let view = &mut self.view;
+        match action {
+            ViewAction::ShowOpenDialog => {
+                let start = self
+                    .session
+                    .data_dir()
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::current_dir().ok())
+                    .unwrap_or_else(|| PathBuf::from("."));
+                view.open_dialog = Some(OpenDialog::new(&start));
+            }
+            ViewAction::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            ViewAction::Escape => {
+                if view.open_dialog.take().is_none() && !std::mem::take(&mut view.show_shortcuts) {
+                    self.session.apply(Command::Select(None));
+                }
+            }
+            ViewAction::ResetView => view.map.request_fit(),
+            ViewAction::Zoom(steps) => view.map.zoom_by(steps),
+            ViewAction::Pan(dx, dy) => view.map.pan_by(dx, dy),
+            ViewAction::ToggleShortcuts => view.show_shortcuts = !view.show_shortcuts,
         }
     }
 }
 
-fn menu_bar(ui: &mut Ui, online: bool, commands: &mut Vec<Command>) {
-    let item = |ui: &mut Ui, c: Command, commands: &mut Vec<Command>| {
+/// Puts the map back where the last run left it, if the saved camera makes sense.
+fn restore_camera(map: &mut MapState, view: Option<(f64, f64, f64)>) {
+    if let Some((lon, lat, zoom)) = view
+        && lon.is_finite()
+        && lat.is_finite()
+        && zoom.is_finite()
+    {
+        map.set_view(lon.clamp(-180.0, 180.0), lat.clamp(-85.0, 85.0), zoom);
+    }
+}
+
+fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
+    let item = |ui: &mut Ui, c: UiCommand, out: &mut Vec<Intent>| {
         let mut button = egui::Button::new(c.text());
         if let Some(s) = c.shortcut_text(ui.ctx()) {
             button = button.shortcut_text(s);
         }
         if ui.add(button).on_hover_text(c.tooltip()).clicked() {
-            commands.push(c);
+            out.push(c.intent(session));
         }
     };
     egui::MenuBar::new().ui(ui, |ui| {
-        for menu in Menu::ALL {
+        for &menu in <Menu as strum::VariantArray>::VARIANTS {
             ui.menu_button(menu.title(), |ui| {
-                for c in Command::ALL.into_iter().filter(|c| c.menu() == menu) {
-                    if c == Command::ToggleOnlineTiles {
+                for &c in UiCommand::all().iter().filter(|c| c.menu() == menu) {
+                    if c == UiCommand::ToggleOnlineTiles {
                         ui.separator();
-                        let mut on = online;
+                        let mut on = session.online_tiles();
                         let checkbox = ui.checkbox(&mut on, c.text()).on_hover_text(c.tooltip());
                         if checkbox.changed() {
-                            commands.push(c);
+                            out.push(c.intent(session));
                         }
                     } else {
-                        if c == Command::Quit {
+                        if c == UiCommand::Quit {
                             ui.separator();
                         }
-                        item(ui, c, commands);
+                        item(ui, c, out);
                     }
                 }
             });
@@ -680,47 +399,71 @@ fn menu_bar(ui: &mut Ui, online: bool, commands: &mut Vec<Command>) {
         ui.label(
             RichText::new("Truce Atlas")
                 .strong()
-                .color(Color32::from_rgb(0x00, 0x6E, 0x50)),
+                .color(TOKENS.colors.brand),
         );
         ui.weak("where a truce held, when, and who said so");
     });
 }
 
-/// The commands whose shortcut was pressed this frame. Plain keys are ignored while the user
-/// types in a field (or a dialog is open), so typing "2016" never jumps the map.
-fn shortcuts(ctx: &egui::Context, dialog_open: bool) -> Vec<Command> {
-    let typing = ctx.egui_wants_keyboard_input() || dialog_open;
-    ctx.input_mut(|i| {
-        Command::by_specificity()
-            .filter(|c| !typing || c.works_while_typing() || *c == Command::ClearSelection)
-            .filter(|c| c.shortcut().is_some_and(|s| i.consume_shortcut(&s)))
-            .collect()
-    })
+fn status_bar(ui: &mut Ui, session: &Session) {
+    let ds = session.engine().dataset();
+    let tz = ds.meta.timezone;
+    let instant = session.instant();
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(instant_label(instant, tz)).strong());
+        // The same instant in UTC, for checking against reports that give UTC.
+        ui.weak(format!(
+            "= {} UTC · {}",
+            instant.format("%-d %b %H:%M"),
+            tz.name()
+        ));
+        if let Some(k) = session.known_on() {
+            let day = crate::timefmt::local(k, tz).format("%-d %b %Y");
+            ui.label(format!("· as known on {day}"));
+        }
+        if let Some(notice) = session.notice() {
+            ui.separator();
+            ui.label(notice);
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.weak(format!(
+                "{} zones · {} events · {} sources",
+                ds.zones.len(),
+                ds.events.len(),
+                ds.sources.len()
+            ));
+            let origin = match session.data_dir() {
+                Some(d) => format!("Dataset folder: {}", d.display()),
+                None => "The dataset built into the app".into(),
+            };
+            // Truncated to the room left beside the instant; the whole name on hover.
+            ui.add(egui::Label::new(&ds.meta.name).truncate())
+                .on_hover_text(format!("{}\n{origin}", ds.meta.name));
+        });
+    });
 }
 
-fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
-    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
-    let [w, h] = image.size;
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w as u32, h as u32);
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    let bytes: Vec<u8> = image
-        .pixels
-        .iter()
-        .flat_map(|c| c.to_srgba_unmultiplied())
-        .collect();
-    writer.write_image_data(&bytes).map_err(|e| e.to_string())
+/// The intents whose shortcut was pressed this frame. Plain keys are ignored while the user
+/// types in a field (or a dialog is open), so typing "2016" never jumps the map.
+fn shortcuts(ctx: &egui::Context, dialog_open: bool, session: &Session) -> Vec<Intent> {
+    let typing = ctx.egui_wants_keyboard_input() || dialog_open;
+    let pressed: Vec<UiCommand> = ctx.input_mut(|i| {
+        UiCommand::by_specificity()
+            .filter(|c| !typing || c.works_while_typing() || *c == UiCommand::ClearSelection)
+            .filter(|c| c.shortcut().is_some_and(|s| i.consume_shortcut(&s)))
+            .collect()
+    });
+    pressed.into_iter().map(|c| c.intent(session)).collect()
 }
 
 impl eframe::App for AtlasApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
     /// egui's memory holds panel widths: a one-off run must not leave them to later runs.
     fn persist_egui_memory(&self) -> bool {
         !self.ephemeral
-    }
-
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.show(ui);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

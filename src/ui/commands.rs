@@ -1,10 +1,36 @@
-//! Everything the user can ask for, with its text, tooltip and shortcut in one place, so that the
-//! menus, the buttons, the shortcut help and the keyboard handling can never disagree.
+//! Everything the user can ask for from a menu, a button or a key, with its text, tooltip and
+//! shortcut in one place (as rerun's `UICommand`), so that the menus, the buttons, the shortcut
+//! help and the keyboard handling can never disagree. Each becomes an [`Intent`]: a command to
+//! the session, or an action on the view around it.
 
 use egui::{Key, KeyboardShortcut, Modifiers};
+use strum::VariantArray;
+
+use crate::session::{self, Session, Step};
+
+/// What a panel, a key or a menu asks for. The app drains them once per frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    Session(session::Command),
+    View(ViewAction),
+}
+
+/// Changes to the view around the session: the map camera, dialogs, the window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ViewAction {
+    ShowOpenDialog,
+    Quit,
+    /// Escape: closes a dialog if one is open, else clears the selection.
+    Escape,
+    ResetView,
+    Zoom(i32),
+    /// Points to move the view by (x east, y south).
+    Pan(f64, f64),
+    ToggleShortcuts,
+}
 
 /// The menu a command lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, VariantArray)]
 pub enum Menu {
     File,
     Go,
@@ -13,8 +39,6 @@ pub enum Menu {
 }
 
 impl Menu {
-    pub const ALL: [Menu; 4] = [Menu::File, Menu::Go, Menu::View, Menu::Help];
-
     pub fn title(self) -> &'static str {
         match self {
             Menu::File => "File",
@@ -25,8 +49,8 @@ impl Menu {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, VariantArray)]
+pub enum UiCommand {
     OpenDataset,
     OpenDefaultDataset,
     Quit,
@@ -50,147 +74,163 @@ pub enum Command {
     ShowShortcuts,
 }
 
-impl Command {
-    pub const ALL: [Command; 21] = [
-        Command::OpenDataset,
-        Command::OpenDefaultDataset,
-        Command::Quit,
-        Command::PreviousEvent,
-        Command::NextEvent,
-        Command::HourBack,
-        Command::HourForward,
-        Command::DayBack,
-        Command::DayForward,
-        Command::GoToStart,
-        Command::GoToEnd,
-        Command::ClearSelection,
-        Command::ResetView,
-        Command::ZoomIn,
-        Command::ZoomOut,
-        Command::PanWest,
-        Command::PanEast,
-        Command::PanNorth,
-        Command::PanSouth,
-        Command::ToggleOnlineTiles,
-        Command::ShowShortcuts,
-    ];
+/// How far one pan command moves the map, in points.
+const PAN_STEP: f64 = 120.0;
 
-    pub fn text(self) -> &'static str {
+impl UiCommand {
+    /// Every command, in menu order.
+    pub fn all() -> &'static [UiCommand] {
+        Self::VARIANTS
+    }
+
+    /// What the command asks for, given the session as it is.
+    pub fn intent(self, session: &Session) -> Intent {
+        use session::Command as S;
+        let step = |s: Step| Intent::Session(S::Step(s));
+        let view = Intent::View;
         match self {
-            Command::OpenDataset => "Open dataset…",
-            Command::OpenDefaultDataset => "Open the default dataset",
-            Command::Quit => "Quit",
-            Command::PreviousEvent => "Previous event",
-            Command::NextEvent => "Next event",
-            Command::HourBack => "Back one hour",
-            Command::HourForward => "Forward one hour",
-            Command::DayBack => "Back one day",
-            Command::DayForward => "Forward one day",
-            Command::GoToStart => "Go to start",
-            Command::GoToEnd => "Go to end",
-            Command::ClearSelection => "Clear selection",
-            Command::ResetView => "Show all zones",
-            Command::ZoomIn => "Zoom in",
-            Command::ZoomOut => "Zoom out",
-            Command::PanWest => "Pan west",
-            Command::PanEast => "Pan east",
-            Command::PanNorth => "Pan north",
-            Command::PanSouth => "Pan south",
-            Command::ToggleOnlineTiles => "Online map tiles (OpenStreetMap)",
-            Command::ShowShortcuts => "Keyboard shortcuts",
+            UiCommand::OpenDataset => view(ViewAction::ShowOpenDialog),
+            UiCommand::OpenDefaultDataset => Intent::Session(S::OpenDataset(None)),
+            UiCommand::Quit => view(ViewAction::Quit),
+            UiCommand::PreviousEvent => step(Step::PreviousEvent),
+            UiCommand::NextEvent => step(Step::NextEvent),
+            UiCommand::HourBack => step(Step::HourBack),
+            UiCommand::HourForward => step(Step::HourForward),
+            UiCommand::DayBack => step(Step::DayBack),
+            UiCommand::DayForward => step(Step::DayForward),
+            UiCommand::GoToStart => step(Step::Start),
+            UiCommand::GoToEnd => step(Step::End),
+            UiCommand::ClearSelection => view(ViewAction::Escape),
+            UiCommand::ResetView => view(ViewAction::ResetView),
+            UiCommand::ZoomIn => view(ViewAction::Zoom(1)),
+            UiCommand::ZoomOut => view(ViewAction::Zoom(-1)),
+            UiCommand::PanWest => view(ViewAction::Pan(-PAN_STEP, 0.0)),
+            UiCommand::PanEast => view(ViewAction::Pan(PAN_STEP, 0.0)),
+            UiCommand::PanNorth => view(ViewAction::Pan(0.0, -PAN_STEP)),
+            UiCommand::PanSouth => view(ViewAction::Pan(0.0, PAN_STEP)),
+            UiCommand::ToggleOnlineTiles => {
+                Intent::Session(S::SetOnlineTiles(!session.online_tiles()))
+            }
+            UiCommand::ShowShortcuts => view(ViewAction::ToggleShortcuts),
         }
     }
 
-    /// Where the command appears in the menu bar (in the order of [`Command::ALL`]).
+    pub fn text(self) -> &'static str {
+        match self {
+            UiCommand::OpenDataset => "Open dataset…",
+            UiCommand::OpenDefaultDataset => "Open the default dataset",
+            UiCommand::Quit => "Quit",
+            UiCommand::PreviousEvent => "Previous event",
+            UiCommand::NextEvent => "Next event",
+            UiCommand::HourBack => "Back one hour",
+            UiCommand::HourForward => "Forward one hour",
+            UiCommand::DayBack => "Back one day",
+            UiCommand::DayForward => "Forward one day",
+            UiCommand::GoToStart => "Go to start",
+            UiCommand::GoToEnd => "Go to end",
+            UiCommand::ClearSelection => "Clear selection",
+            UiCommand::ResetView => "Show all zones",
+            UiCommand::ZoomIn => "Zoom in",
+            UiCommand::ZoomOut => "Zoom out",
+            UiCommand::PanWest => "Pan west",
+            UiCommand::PanEast => "Pan east",
+            UiCommand::PanNorth => "Pan north",
+            UiCommand::PanSouth => "Pan south",
+            UiCommand::ToggleOnlineTiles => "Online map tiles (OpenStreetMap)",
+            UiCommand::ShowShortcuts => "Keyboard shortcuts",
+        }
+    }
+
+    /// Where the command appears in the menu bar (in the order of [`UiCommand::all`]).
     pub fn menu(self) -> Menu {
         match self {
-            Command::OpenDataset | Command::OpenDefaultDataset | Command::Quit => Menu::File,
-            Command::PreviousEvent
-            | Command::NextEvent
-            | Command::HourBack
-            | Command::HourForward
-            | Command::DayBack
-            | Command::DayForward
-            | Command::GoToStart
-            | Command::GoToEnd => Menu::Go,
-            Command::ClearSelection
-            | Command::ResetView
-            | Command::ZoomIn
-            | Command::ZoomOut
-            | Command::PanWest
-            | Command::PanEast
-            | Command::PanNorth
-            | Command::PanSouth
-            | Command::ToggleOnlineTiles => Menu::View,
-            Command::ShowShortcuts => Menu::Help,
+            UiCommand::OpenDataset | UiCommand::OpenDefaultDataset | UiCommand::Quit => Menu::File,
+            UiCommand::PreviousEvent
+            | UiCommand::NextEvent
+            | UiCommand::HourBack
+            | UiCommand::HourForward
+            | UiCommand::DayBack
+            | UiCommand::DayForward
+            | UiCommand::GoToStart
+            | UiCommand::GoToEnd => Menu::Go,
+            UiCommand::ClearSelection
+            | UiCommand::ResetView
+            | UiCommand::ZoomIn
+            | UiCommand::ZoomOut
+            | UiCommand::PanWest
+            | UiCommand::PanEast
+            | UiCommand::PanNorth
+            | UiCommand::PanSouth
+            | UiCommand::ToggleOnlineTiles => Menu::View,
+            UiCommand::ShowShortcuts => Menu::Help,
         }
     }
 
     pub fn tooltip(self) -> &'static str {
         match self {
-            Command::OpenDataset => {
+            UiCommand::OpenDataset => {
                 "Open a dataset folder (see data/FORMAT.md); if it has errors, they are listed and the current dataset stays"
             }
-            Command::OpenDefaultDataset => "Go back to the dataset built into the app",
-            Command::Quit => "Close Truce Atlas (the view is remembered)",
-            Command::PreviousEvent => {
+            UiCommand::OpenDefaultDataset => "Go back to the dataset built into the app",
+            UiCommand::Quit => "Close Truce Atlas (the view is remembered)",
+            UiCommand::PreviousEvent => {
                 "Move the instant to the previous event (of the selected zone, if one is selected)"
             }
-            Command::NextEvent => {
+            UiCommand::NextEvent => {
                 "Move the instant to the next event (of the selected zone, if one is selected)"
             }
-            Command::HourBack => "Move the instant one hour earlier",
-            Command::HourForward => "Move the instant one hour later",
-            Command::DayBack => "Move the instant one day earlier",
-            Command::DayForward => "Move the instant one day later",
-            Command::GoToStart => "Move the instant to the start of the dataset's span",
-            Command::GoToEnd => "Move the instant to the end of the dataset's span",
-            Command::ClearSelection => "Deselect the zone",
-            Command::ResetView => "Zoom and pan so that every zone is in view",
-            Command::ZoomIn => "Zoom the map in",
-            Command::ZoomOut => "Zoom the map out",
-            Command::PanWest => "Move the map view west",
-            Command::PanEast => "Move the map view east",
-            Command::PanNorth => "Move the map view north",
-            Command::PanSouth => "Move the map view south",
-            Command::ToggleOnlineTiles => {
+            UiCommand::HourBack => "Move the instant one hour earlier",
+            UiCommand::HourForward => "Move the instant one hour later",
+            UiCommand::DayBack => "Move the instant one day earlier",
+            UiCommand::DayForward => "Move the instant one day later",
+            UiCommand::GoToStart => "Move the instant to the start of the dataset's span",
+            UiCommand::GoToEnd => "Move the instant to the end of the dataset's span",
+            UiCommand::ClearSelection => "Deselect the zone",
+            UiCommand::ResetView => "Zoom and pan so that every zone is in view",
+            UiCommand::ZoomIn => "Zoom the map in",
+            UiCommand::ZoomOut => "Zoom the map out",
+            UiCommand::PanWest => "Move the map view west",
+            UiCommand::PanEast => "Move the map view east",
+            UiCommand::PanNorth => "Move the map view north",
+            UiCommand::PanSouth => "Move the map view south",
+            UiCommand::ToggleOnlineTiles => {
                 "Draw OpenStreetMap tiles under the zones (needs the network; tiles are cached on disk). Off by default: the offline basemap is always there"
             }
-            Command::ShowShortcuts => "List the keyboard shortcuts",
+            UiCommand::ShowShortcuts => "List the keyboard shortcuts",
         }
     }
 
     pub fn shortcut(self) -> Option<KeyboardShortcut> {
         let key = |m: Modifiers, k: Key| Some(KeyboardShortcut::new(m, k));
         match self {
-            Command::OpenDataset => key(Modifiers::COMMAND, Key::O),
-            Command::Quit => key(Modifiers::COMMAND, Key::Q),
-            Command::PreviousEvent => key(Modifiers::NONE, Key::ArrowLeft),
-            Command::NextEvent => key(Modifiers::NONE, Key::ArrowRight),
-            Command::HourBack => key(Modifiers::SHIFT, Key::ArrowLeft),
-            Command::HourForward => key(Modifiers::SHIFT, Key::ArrowRight),
-            Command::DayBack => key(Modifiers::NONE, Key::PageUp),
-            Command::DayForward => key(Modifiers::NONE, Key::PageDown),
-            Command::GoToStart => key(Modifiers::NONE, Key::Home),
-            Command::GoToEnd => key(Modifiers::NONE, Key::End),
-            Command::ClearSelection => key(Modifiers::NONE, Key::Escape),
-            Command::ResetView => key(Modifiers::NONE, Key::Num0),
-            Command::ZoomIn => key(Modifiers::NONE, Key::Plus),
-            Command::ZoomOut => key(Modifiers::NONE, Key::Minus),
-            Command::PanWest => key(Modifiers::ALT, Key::ArrowLeft),
-            Command::PanEast => key(Modifiers::ALT, Key::ArrowRight),
-            Command::PanNorth => key(Modifiers::ALT, Key::ArrowUp),
-            Command::PanSouth => key(Modifiers::ALT, Key::ArrowDown),
-            Command::ShowShortcuts => key(Modifiers::NONE, Key::F1),
-            Command::OpenDefaultDataset | Command::ToggleOnlineTiles => None,
+            UiCommand::OpenDataset => key(Modifiers::COMMAND, Key::O),
+            UiCommand::Quit => key(Modifiers::COMMAND, Key::Q),
+            UiCommand::PreviousEvent => key(Modifiers::NONE, Key::ArrowLeft),
+            UiCommand::NextEvent => key(Modifiers::NONE, Key::ArrowRight),
+            UiCommand::HourBack => key(Modifiers::SHIFT, Key::ArrowLeft),
+            UiCommand::HourForward => key(Modifiers::SHIFT, Key::ArrowRight),
+            UiCommand::DayBack => key(Modifiers::NONE, Key::PageUp),
+            UiCommand::DayForward => key(Modifiers::NONE, Key::PageDown),
+            UiCommand::GoToStart => key(Modifiers::NONE, Key::Home),
+            UiCommand::GoToEnd => key(Modifiers::NONE, Key::End),
+            UiCommand::ClearSelection => key(Modifiers::NONE, Key::Escape),
+            UiCommand::ResetView => key(Modifiers::NONE, Key::Num0),
+            UiCommand::ZoomIn => key(Modifiers::NONE, Key::Plus),
+            UiCommand::ZoomOut => key(Modifiers::NONE, Key::Minus),
+            UiCommand::PanWest => key(Modifiers::ALT, Key::ArrowLeft),
+            UiCommand::PanEast => key(Modifiers::ALT, Key::ArrowRight),
+            UiCommand::PanNorth => key(Modifiers::ALT, Key::ArrowUp),
+            UiCommand::PanSouth => key(Modifiers::ALT, Key::ArrowDown),
+            UiCommand::ShowShortcuts => key(Modifiers::NONE, Key::F1),
+            UiCommand::OpenDefaultDataset | UiCommand::ToggleOnlineTiles => None,
         }
     }
 
     /// The commands, those whose shortcut has more modifiers first. egui matches shortcuts
     /// logically, ignoring an extra Shift or Alt, so → would otherwise take Shift+→ and Alt+→
     /// before their own commands saw them.
-    pub fn by_specificity() -> impl Iterator<Item = Command> {
-        let mut all = Self::ALL;
+    pub fn by_specificity() -> impl Iterator<Item = UiCommand> {
+        let mut all = Self::VARIANTS.to_vec();
         all.sort_by_key(|c| {
             let m = c.shortcut().map(|s| s.modifiers).unwrap_or_default();
             std::cmp::Reverse(
@@ -209,6 +249,14 @@ impl Command {
     pub fn shortcut_text(self, ctx: &egui::Context) -> Option<String> {
         self.shortcut().map(|s| ctx.format_shortcut(&s))
     }
+
+    /// The tooltip with the shortcut after it: "Move the instant to the next event (→)".
+    pub fn tooltip_with_shortcut(self, ctx: &egui::Context) -> String {
+        match self.shortcut_text(ctx) {
+            Some(s) => format!("{} ({s})", self.tooltip()),
+            None => self.tooltip().to_string(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -217,8 +265,10 @@ mod tests {
 
     #[test]
     fn no_two_commands_share_a_shortcut() {
-        let shortcuts: Vec<KeyboardShortcut> =
-            Command::ALL.iter().filter_map(|c| c.shortcut()).collect();
+        let shortcuts: Vec<KeyboardShortcut> = UiCommand::all()
+            .iter()
+            .filter_map(|c| c.shortcut())
+            .collect();
         for (i, a) in shortcuts.iter().enumerate() {
             assert!(!shortcuts[i + 1..].contains(a), "{a:?} is used twice");
         }
@@ -226,16 +276,33 @@ mod tests {
 
     #[test]
     fn a_shortcut_with_modifiers_is_tried_before_the_same_key_without() {
-        let order: Vec<Command> = Command::by_specificity().collect();
-        let at = |c: Command| order.iter().position(|x| *x == c).expect("listed");
-        assert!(at(Command::HourForward) < at(Command::NextEvent));
-        assert!(at(Command::PanEast) < at(Command::NextEvent));
-        assert_eq!(order.len(), Command::ALL.len());
+        let order: Vec<UiCommand> = UiCommand::by_specificity().collect();
+        let at = |c: UiCommand| order.iter().position(|x| *x == c).expect("listed");
+        assert!(at(UiCommand::HourForward) < at(UiCommand::NextEvent));
+        assert!(at(UiCommand::PanEast) < at(UiCommand::NextEvent));
+        assert_eq!(order.len(), UiCommand::all().len());
+    }
+
+    #[test]
+    fn step_commands_go_to_the_session_and_camera_commands_to_the_view() {
+        let session = Session::new(crate::default_engine().expect("valid"), Default::default());
+        assert_eq!(
+            UiCommand::NextEvent.intent(&session),
+            Intent::Session(session::Command::Step(Step::NextEvent))
+        );
+        assert_eq!(
+            UiCommand::ZoomIn.intent(&session),
+            Intent::View(ViewAction::Zoom(1))
+        );
+        assert_eq!(
+            UiCommand::ToggleOnlineTiles.intent(&session),
+            Intent::Session(session::Command::SetOnlineTiles(true))
+        );
     }
 
     #[test]
     fn every_command_says_what_it_does() {
-        for c in Command::ALL {
+        for &c in UiCommand::all() {
             assert!(
                 !c.text().is_empty() && c.tooltip().len() > c.text().len() / 2,
                 "{c:?}"

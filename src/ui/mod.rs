@@ -1,18 +1,23 @@
-//! The desktop app: an eframe window that only reads the engine and draws it.
+//! The desktop app: an eframe window that only reads the session and the engine and draws them.
+//! It knows nothing of the command line: `main` turns flags into a checked [`StartOptions`].
 
 pub mod app;
 pub mod commands;
+mod dialogs;
 pub mod map;
 pub mod open_dialog;
+mod screenshot;
 pub mod sidebar;
 pub mod theme;
 pub mod timebar;
 
 use std::sync::atomic::Ordering;
 
-use crate::cli::{Cli, EXIT_INVALID, EXIT_USAGE};
-use crate::timefmt::parse_user_time;
+use crate::engine::Engine;
 use app::{AtlasApp, SAVE_KEY, StartOptions};
+
+/// The exit code when the window could not open.
+const EXIT_NO_WINDOW: u8 = 1;
 
 /// A storage path nothing has ever written: a fresh name in the temporary folder.
 fn ephemeral_storage() -> std::path::PathBuf {
@@ -55,57 +60,12 @@ fn native_options(
     }
 }
 
-/// Opens the window. Returns the process exit code: 0, 1 for an invalid dataset or a failed
-/// screenshot, 2 for a bad flag. Everything the flags name is checked before a window opens.
-pub fn run_app(cli: &Cli) -> u8 {
-    let engine = match crate::open(cli.data.as_deref()) {
-        Ok(engine) => engine,
-        Err(e) => {
-            eprint!("error: invalid dataset\n{}", e.report());
-            return EXIT_INVALID;
-        }
-    };
-    let ds = engine.dataset();
-    let tz = ds.meta.timezone;
-    let time = |flag: &str, text: &Option<String>| match text {
-        None => Ok(None),
-        Some(t) => parse_user_time(t, tz)
-            .map(Some)
-            .map_err(|e| format!("error: --{flag}: {e}")),
-    };
-    let (instant, known_on) = match (time("at", &cli.at), time("known-on", &cli.known_on)) {
-        (Ok(a), Ok(k)) => (a, k),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("{e}");
-            return EXIT_USAGE;
-        }
-    };
-    let zone = match &cli.zone {
-        None => None,
-        Some(id) => match ds.zone_index(id) {
-            Some(z) => Some(z),
-            None => {
-                let ids: Vec<&str> = ds.zones.iter().map(|z| z.id.as_str()).collect();
-                eprintln!(
-                    "error: --zone: unknown zone \"{id}\"; the zones are {}",
-                    ids.join(", ")
-                );
-                return EXIT_USAGE;
-            }
-        },
-    };
-    let title = format!("Truce Atlas — {}", crate::report::clip(&ds.meta.name, 80));
-    let screenshot = cli.screenshot.clone();
-    let start = StartOptions {
-        instant,
-        zone,
-        known_on,
-        data_dir: cli.data.clone(),
-        ephemeral: cli.fresh || screenshot.is_some(),
-        screenshot,
-        exit_code: Default::default(),
-    };
-    let options = native_options(&start, cli.size, title);
+/// Opens the window on a loaded dataset. Returns the process exit code: 0, or 1 when the
+/// window could not open or a screenshot could not be written.
+pub fn run_app(engine: Engine, start: StartOptions, size: Option<(u32, u32)>) -> u8 {
+    let name = &engine.dataset().meta.name;
+    let title = format!("Truce Atlas — {}", crate::report::clip(name, 80));
+    let options = native_options(&start, size, title);
     let exit_code = start.exit_code.clone();
     let result = eframe::run_native(
         "Truce Atlas",
@@ -123,7 +83,7 @@ pub fn run_app(cli: &Cli) -> u8 {
             eprintln!(
                 "(Truce Atlas needs a display with OpenGL 2+; the subcommands status, events, validate and verify work without one.)"
             );
-            EXIT_INVALID
+            EXIT_NO_WINDOW
         }
     }
 }

@@ -1,23 +1,23 @@
 //! The side panel: every zone's status at a glance, and for the selected zone the status with
-//! the quotes behind it, the disputes, and its chronology.
+//! the quotes behind it, the disputes, and its chronology. It reads the session and the
+//! presentation layer, and pushes what the user asked for.
 
-use chrono::{DateTime, Utc};
 use egui::{Color32, RichText, Stroke, Ui};
 
-use crate::engine::{CiteRef, Engine};
-use crate::model::{Dataset, Status};
-use crate::timefmt::moment_label;
-use crate::ui::theme;
+use crate::engine::{CiteRef, Resolution};
+use crate::model::Status;
+use crate::present;
+use crate::report::clip;
+use crate::session::{Command, Session};
+use crate::ui::commands::Intent;
+use crate::ui::theme::{CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SideAction {
-    Select(Option<usize>),
-    SetInstant(DateTime<Utc>),
-}
+/// Zone names in the list are clipped so that the status word always shows.
+const LIST_NAME_CHARS: usize = 32;
 
 /// A status badge: colour swatch, glyph and word (never colour alone).
 pub fn status_badge(ui: &mut Ui, status: Status, contested: bool) {
-    let style = theme::status_style(status);
+    let style = status_style(status);
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
         ui.painter().rect(
@@ -33,42 +33,77 @@ pub fn status_badge(ui: &mut Ui, status: Status, contested: bool) {
                 .strong(),
         );
         if contested {
-            ui.label(
-                RichText::new(format!(
-                    "{} {}",
-                    theme::CONTESTED_GLYPH,
-                    theme::CONTESTED_WORD
-                ))
-                .strong(),
-            )
-            .on_hover_text(
-                "Cited claims about this zone at this instant disagree; see \"Disputed by\"",
-            );
+            ui.label(RichText::new(format!("{CONTESTED_GLYPH} {CONTESTED_WORD}")).strong())
+                .on_hover_text(
+                    "Cited claims about this zone at this instant disagree; see \"Disputed by\"",
+                );
         }
     });
 }
 
-pub struct SideInput<'a> {
-    pub engine: &'a Engine,
-    pub instant: DateTime<Utc>,
-    pub known_on: Option<DateTime<Utc>>,
-    pub selected: Option<usize>,
+/// The "As known on" choice: the status from only the reports published by a date.
+pub fn known_on_picker(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
+    let engine = session.engine();
+    let tz = engine.dataset().meta.timezone;
+    let current = session.known_on();
+    ui.horizontal(|ui| {
+        let label = ui.label("As known on");
+        egui::ComboBox::from_id_salt("known-on")
+            .selected_text(present::known_on_label(current, tz))
+            .show_ui(ui, |ui| {
+                let all = present::known_on_label(None, tz);
+                if ui.selectable_label(current.is_none(), all).clicked() {
+                    out.push(Intent::Session(Command::SetKnownOn(None)));
+                }
+                for (end, text) in present::known_on_choices(engine) {
+                    if ui.selectable_label(current == Some(end), text).clicked() {
+                        out.push(Intent::Session(Command::SetKnownOn(Some(end))));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(
+                "As known on: show the status using only the reports published by a date",
+            );
+    });
 }
 
-pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
-    let mut action = None;
-    let engine = input.engine;
-    let ds = engine.dataset();
+pub fn sidebar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
+    zone_list(ui, session, out);
+    ui.separator();
+    let ds = session.engine().dataset();
+    let Some(z) = session.selected().filter(|&z| z < ds.zones.len()) else {
+        ui.add(egui::Label::new(RichText::new(&ds.meta.name).strong()).wrap());
+        if !ds.meta.description.is_empty() {
+            ui.label(&ds.meta.description);
+        }
+        ui.add_space(8.0);
+        ui.weak("Click a zone on the map, in the list above or on its timeline lane to see the quotes behind its status.");
+        return;
+    };
+    zone_heading(ui, session, z, out);
+    let r = session
+        .engine()
+        .status(z, session.instant(), session.known_on());
+    status_facts(ui, session, r);
+    quotes(ui, session, r);
+    ui.add_space(8.0);
+    chronology(ui, session, z, out);
+}
+
+fn zone_list(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
+    let engine = session.engine();
     ui.heading("Zones");
-    for (z, zone) in ds.zones.iter().enumerate() {
-        let r = engine.status(z, input.instant, input.known_on);
-        let style = theme::status_style(r.status);
-        let name = crate::report::clip(&zone.name, 32);
+    for (z, zone) in engine.dataset().zones.iter().enumerate() {
+        let r = engine.status(z, session.instant(), session.known_on());
+        let style = status_style(r.status);
+        let name = clip(&zone.name, LIST_NAME_CHARS);
         let mut text = format!("{name}  —  {} {}", style.glyph, style.word);
         if r.contested {
-            text.push_str(&format!("  {}", theme::CONTESTED_GLYPH));
+            text.push_str(&format!("  {CONTESTED_GLYPH}"));
         }
-        let selected = input.selected == Some(z);
+        let selected = session.selected() == Some(z);
         let response = ui
             .horizontal(|ui| {
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(6.0, 18.0), egui::Sense::hover());
@@ -80,23 +115,13 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
             .on_hover_text(format!("Show the quotes behind {}'s status", zone.name))
             .clicked()
         {
-            action = Some(SideAction::Select(if selected { None } else { Some(z) }));
+            out.push(Intent::Session(Command::ToggleSelect(z)));
         }
     }
-    ui.separator();
+}
 
-    let Some(z) = input.selected.filter(|&z| z < ds.zones.len()) else {
-        ui.add(egui::Label::new(RichText::new(&ds.meta.name).strong()).wrap());
-        if !ds.meta.description.is_empty() {
-            ui.label(&ds.meta.description);
-        }
-        ui.add_space(8.0);
-        ui.weak("Click a zone on the map, in the list above or on its timeline lane to see the quotes behind its status.");
-        return action;
-    };
-    let tz = ds.meta.timezone;
-    let zone = &ds.zones[z];
-    let r = engine.status(z, input.instant, input.known_on);
+fn zone_heading(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
+    let zone = &session.engine().dataset().zones[z];
     ui.horizontal(|ui| {
         // A long name wraps short of the close button: a button pushed past the edge would
         // widen everything below it out of the panel.
@@ -109,13 +134,18 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
             .on_hover_text("Clear selection (Esc)")
             .clicked()
         {
-            action = Some(SideAction::Select(None));
+            out.push(Intent::Session(Command::Select(None)));
         }
     });
     if zone.approximate {
         ui.weak(format!("Approximate outline: {}", zone.geometry_source));
     }
+}
+
+fn status_facts(ui: &mut Ui, session: &Session, r: &Resolution) {
+    let ds = session.engine().dataset();
     status_badge(ui, r.status, r.contested);
+    let (since, until) = present::since_until(ds, r);
     egui::Grid::new("status-facts")
         .num_columns(2)
         .spacing([10.0, 3.0])
@@ -127,27 +157,22 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
                 ui.end_row();
             }
             ui.weak("Since");
-            ui.label(
-                r.since
-                    .map(|m| moment_label(&m, tz))
-                    .unwrap_or_else(|| "no cited information".into()),
-            );
+            ui.label(since);
             ui.end_row();
             ui.weak("Until");
-            ui.label(
-                r.until
-                    .map(|m| moment_label(&m, tz))
-                    .unwrap_or_else(|| "nothing reported ends it".into()),
-            );
+            ui.label(until);
             ui.end_row();
         });
     if r.lapsed {
         ui.label("No truce in force: the last one ran out and nothing later is reported.");
     }
-    if input.known_on.is_some() {
+    if session.known_on().is_some() {
         ui.weak("Showing only what had been reported by the chosen date.");
     }
+}
 
+fn quotes(ui: &mut Ui, session: &Session, r: &Resolution) {
+    let ds = session.engine().dataset();
     ui.add_space(6.0);
     if r.citations.is_empty() {
         ui.label("No cited information about this zone at this instant.");
@@ -159,65 +184,55 @@ pub fn sidebar(ui: &mut Ui, input: &SideInput<'_>) -> Option<SideAction> {
     }
     if r.contested {
         ui.add_space(6.0);
-        ui.label(
-            RichText::new(format!(
-                "{} Disputed by ({})",
-                theme::CONTESTED_GLYPH,
-                r.disputed_by.len()
-            ))
-            .strong(),
-        );
+        let title = format!("{CONTESTED_GLYPH} Disputed by ({})", r.disputed_by.len());
+        ui.label(RichText::new(title).strong());
         for &cite in &r.disputed_by {
-            citation_block(ui, ds, cite, Some(theme::CONTESTED_INK));
+            citation_block(ui, ds, cite, Some(TOKENS.colors.contested_ink));
         }
     }
+}
 
-    ui.add_space(8.0);
-    ui.add(egui::Label::new(RichText::new(format!("Events in {}", zone.name)).strong()).wrap());
+/// The zone's events, the current one highlighted; a click moves the instant to it.
+fn chronology(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
+    let engine = session.engine();
+    let zone = &engine.dataset().zones[z];
+    let title = RichText::new(format!("Events in {}", zone.name)).strong();
+    ui.add(egui::Label::new(title).wrap());
     let current = engine.previous_event(
         Some(z),
-        input.instant + chrono::Duration::seconds(1),
-        input.known_on,
+        session.instant() + chrono::Duration::seconds(1),
+        session.known_on(),
     );
     for &e in engine.zone_events(z) {
-        let ev = &ds.events[e];
-        let known = input.known_on.is_none_or(|k| ev.reported <= k);
-        let mut text = RichText::new(format!(
-            "{}  ·  {}  ·  {}",
-            crate::timefmt::moment_short(&ev.moment, tz),
-            ev.kind.label(),
-            ev.actor
-        ));
-        if !known {
+        let view = present::event(engine, e, z, session.known_on());
+        let mut text = RichText::new(&view.row);
+        if !view.known {
             text = text.weak();
         }
         let response = ui.add(egui::Button::selectable(current == Some(e), text).wrap());
         let response = response.on_hover_ui(|ui| {
-            ui.label(moment_label(&ev.moment, tz));
-            if let Some(text) = &ev.as_reported {
+            ui.label(&view.when);
+            if let Some(text) = &view.as_reported {
                 ui.weak(format!("As reported: {text}"));
             }
-            if let Some(note) = &ev.note {
+            if let Some(note) = &view.note {
                 ui.label(RichText::new(note).italics());
             }
-            if !known {
+            if !view.known {
                 ui.weak("Not yet reported at the chosen 'as known on' date");
             }
             ui.weak("Click to move the instant here");
         });
         if response.clicked() {
-            action = Some(SideAction::SetInstant(ev.moment.utc()));
+            let t = engine.dataset().events[e].moment.utc();
+            out.push(Intent::Session(Command::SetInstant(t)));
         }
     }
-    action
 }
 
 /// One quote as a block quote, selectable for copying, with who said it and where.
-fn citation_block(ui: &mut Ui, ds: &Dataset, cite: CiteRef, bar: Option<Color32>) {
-    let tz = ds.meta.timezone;
-    let ev = &ds.events[cite.event];
-    let c = &ev.citations[cite.citation];
-    let src = &ds.sources[c.source];
+fn citation_block(ui: &mut Ui, ds: &crate::model::Dataset, cite: CiteRef, bar: Option<Color32>) {
+    let view = present::citation(ds, cite);
     let bar = bar.unwrap_or(ui.visuals().weak_text_color());
     let response = egui::Frame::new()
         .inner_margin(egui::Margin {
@@ -228,54 +243,19 @@ fn citation_block(ui: &mut Ui, ds: &Dataset, cite: CiteRef, bar: Option<Color32>
         })
         .show(ui, |ui| {
             // The bar marks it as a quotation; the text is exactly the excerpt, to copy as is.
-            ui.add(egui::Label::new(RichText::new(&c.quote).size(14.5)).selectable(true));
-            let mut by = String::new();
-            if let Some(speaker) = &c.speaker {
-                by.push_str(&format!("— {speaker}, in "));
-            } else {
-                by.push_str("— ");
-            }
-            by.push_str(&src.outlet);
-            ui.label(RichText::new(by).small().strong());
-            // "(no headline captured)" is a note, not a headline to quote.
-            let headline = if src.headline.starts_with('(') {
-                src.headline.clone()
-            } else {
-                format!("“{}”", src.headline)
-            };
-            let mut line = format!("{headline}, {}", moment_label(&src.published, tz));
-            if !src.published_note.is_empty() {
-                line.push_str(" (date inferred)");
-            }
-            ui.label(RichText::new(line).small())
-                .on_hover_text(&src.published_note);
+            let quote = RichText::new(&view.quote).size(TOKENS.text.quote);
+            ui.add(egui::Label::new(quote).selectable(true));
+            ui.label(RichText::new(&view.by).small().strong());
+            ui.label(RichText::new(&view.source).small())
+                .on_hover_text(&view.source_note);
             ui.horizontal(|ui| {
-                ui.weak(
-                    RichText::new(format!(
-                        "{} · {}",
-                        ev.kind.label(),
-                        moment_label(&ev.moment, tz)
-                    ))
-                    .small(),
-                );
+                ui.weak(RichText::new(&view.event).small());
                 if ui
                     .small_button("Copy")
                     .on_hover_text("Copy the quote with its attribution")
                     .clicked()
                 {
-                    let speaker = c
-                        .speaker
-                        .as_ref()
-                        .map(|s| format!("{s}, "))
-                        .unwrap_or_default();
-                    ui.ctx().copy_text(format!(
-                        "“{}” — {}{}, “{}”, {}",
-                        c.quote,
-                        speaker,
-                        src.outlet,
-                        src.headline,
-                        src.published.time.date_naive()
-                    ));
+                    ui.ctx().copy_text(view.copy.clone());
                 }
             });
         })

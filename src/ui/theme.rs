@@ -1,28 +1,20 @@
 //! Design tokens in one place: how each status looks (colour, pattern, word, glyph), the map's
-//! palette, and spacing. Status colours are the Okabe-Ito palette, which stays distinct under the
-//! common colour-vision deficiencies; every status also has its own pattern and word, so colour
-//! is never the only carrier of meaning.
+//! palette, text sizes and spacing, as rerun's re_ui keeps them. Status colours are the
+//! Okabe-Ito palette, which stays distinct under the common colour-vision deficiencies; every
+//! status also has its own pattern and word, so colour is never the only carrier of meaning.
 
 use egui::{Color32, ColorImage, TextureHandle, TextureOptions, TextureWrapMode};
+use strum::VariantArray;
 
 use crate::model::Status;
 
 /// A fill pattern laid over a status colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, VariantArray)]
 pub enum Pattern {
     Solid,
     Dots,
     Stripes,
     CrossHatch,
-}
-
-impl Pattern {
-    pub const ALL: [Pattern; 4] = [
-        Pattern::Solid,
-        Pattern::Dots,
-        Pattern::Stripes,
-        Pattern::CrossHatch,
-    ];
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -37,40 +29,41 @@ pub struct StatusStyle {
 }
 
 pub fn status_style(status: Status) -> StatusStyle {
+    let word = status.label();
     match status {
         Status::InEffect => StatusStyle {
             fill: Color32::from_rgb(0x00, 0x9E, 0x73),
             ink: Color32::from_rgb(0x00, 0x5A, 0x42),
             pattern: Pattern::Solid,
-            word: "In effect",
+            word,
             glyph: "✔",
         },
         Status::Negotiating => StatusStyle {
             fill: Color32::from_rgb(0x56, 0xB4, 0xE9),
             ink: Color32::from_rgb(0x1F, 0x5F, 0x8B),
             pattern: Pattern::Dots,
-            word: "Negotiating",
+            word,
             glyph: "…",
         },
         Status::Excluded => StatusStyle {
             fill: Color32::from_rgb(0xE6, 0x9F, 0x00),
             ink: Color32::from_rgb(0x7A, 0x52, 0x00),
             pattern: Pattern::Stripes,
-            word: "Excluded",
+            word,
             glyph: "⛔",
         },
         Status::Collapsed => StatusStyle {
             fill: Color32::from_rgb(0xD5, 0x5E, 0x00),
             ink: Color32::from_rgb(0x6E, 0x2C, 0x00),
             pattern: Pattern::CrossHatch,
-            word: "Collapsed",
+            word,
             glyph: "✖",
         },
         Status::Unknown => StatusStyle {
             fill: Color32::from_rgb(0xBB, 0xBB, 0xBB),
             ink: Color32::from_rgb(0x66, 0x66, 0x66),
             pattern: Pattern::Solid,
-            word: "Unknown",
+            word,
             glyph: "?",
         },
     }
@@ -79,32 +72,142 @@ pub fn status_style(status: Status) -> StatusStyle {
 /// The mark for a contested status, shown beside the word.
 pub const CONTESTED_WORD: &str = "contested";
 pub const CONTESTED_GLYPH: &str = "⚠";
-pub const CONTESTED_INK: Color32 = Color32::from_rgb(0x20, 0x20, 0x20);
 
-/// How opaque a zone's fill is over the basemap; the pattern is drawn at full strength.
-pub const ZONE_FILL_ALPHA: u8 = 150;
+/// Colours, in one place. The basemap is light and quiet so the zones carry the colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Colors {
+    pub sea: Color32,
+    pub land: Color32,
+    /// The country that holds the zones.
+    pub focus_land: Color32,
+    pub border: Color32,
+    pub division: Color32,
+    pub map_text: Color32,
+    pub country_text: Color32,
+    pub label_background: Color32,
+    /// Behind city names, the legend, the scale bar and the attribution, over any fill.
+    pub halo: Color32,
+    pub legend_background: Color32,
+    pub scale_background: Color32,
+    pub attribution_background: Color32,
+    pub place_dot: Color32,
+    pub selected: Color32,
+    pub hovered: Color32,
+    pub cursor: Color32,
+    pub cursor_ring: Color32,
+    pub contested_ink: Color32,
+    pub brand: Color32,
+    pub lane_background: Color32,
+    pub lane_divider: Color32,
+    pub lane_border: Color32,
+    pub marker: Color32,
+    /// A statement changes no status: its marker is hollow.
+    pub marker_statement: Color32,
+    /// Not yet reported at the "as known on" date.
+    pub marker_unknown: Color32,
+    pub marker_outline: Color32,
+}
 
-// The basemap, light and quiet so the zones carry the colour.
-pub const SEA: Color32 = Color32::from_rgb(0xCF, 0xE0, 0xEA);
-pub const LAND: Color32 = Color32::from_rgb(0xEE, 0xEB, 0xE4);
-pub const FOCUS_LAND: Color32 = Color32::from_rgb(0xFA, 0xF8, 0xF3);
-pub const BORDER: Color32 = Color32::from_rgb(0x8C, 0x86, 0x7C);
-pub const DIVISION: Color32 = Color32::from_rgb(0xC4, 0xBC, 0xAE);
-pub const MAP_TEXT: Color32 = Color32::from_rgb(0x2B, 0x2B, 0x2B);
-pub const COUNTRY_TEXT: Color32 = Color32::from_rgb(0x8A, 0x84, 0x7A);
-pub const LABEL_BACKGROUND: Color32 = Color32::from_rgba_premultiplied(250, 250, 250, 225);
-pub const SELECTED: Color32 = Color32::from_rgb(0x11, 0x11, 0x11);
-pub const HOVERED: Color32 = Color32::from_rgb(0x44, 0x44, 0x44);
-pub const CURSOR: Color32 = Color32::from_rgb(0xC0, 0x1C, 0x28);
+/// Text sizes in points.
+#[derive(Debug, Clone, Copy)]
+pub struct TextSizes {
+    pub instant: f32,
+    pub quote: f32,
+    pub zone_name: f32,
+    pub zone_status: f32,
+    pub capital: f32,
+    pub place: f32,
+    pub country: f32,
+    pub division: f32,
+    pub legend_title: f32,
+    pub legend_row: f32,
+    pub slider_label: f32,
+    pub small: f32,
+}
 
-/// Outline widths in screen points.
-pub const BORDER_WIDTH: f32 = 1.2;
-pub const DIVISION_WIDTH: f32 = 0.8;
-pub const ZONE_OUTLINE_WIDTH: f32 = 1.5;
-pub const SELECTED_OUTLINE_WIDTH: f32 = 3.0;
+/// Widths and spacing in points.
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes {
+    pub border_width: f32,
+    pub division_width: f32,
+    pub zone_outline_width: f32,
+    pub selected_outline_width: f32,
+    /// One repeat of a pattern.
+    pub pattern: f32,
+    pub lane_height: f32,
+    /// The column of zone names left of the lanes and of the slider's label.
+    pub label_column: f32,
+    pub side_panel: f32,
+    /// The most of the window's width the side panel may take.
+    pub side_panel_share: f32,
+}
 
-/// The size in points of one repeat of a pattern.
-pub const PATTERN_SIZE: f32 = 12.0;
+/// All design tokens.
+#[derive(Debug, Clone, Copy)]
+pub struct Tokens {
+    pub colors: Colors,
+    pub text: TextSizes,
+    pub sizes: Sizes,
+    /// How opaque a zone's fill is over the basemap; the pattern is drawn at full strength.
+    pub zone_fill_alpha: u8,
+}
+
+pub const TOKENS: Tokens = Tokens {
+    colors: Colors {
+        sea: Color32::from_rgb(0xCF, 0xE0, 0xEA),
+        land: Color32::from_rgb(0xEE, 0xEB, 0xE4),
+        focus_land: Color32::from_rgb(0xFA, 0xF8, 0xF3),
+        border: Color32::from_rgb(0x8C, 0x86, 0x7C),
+        division: Color32::from_rgb(0xC4, 0xBC, 0xAE),
+        map_text: Color32::from_rgb(0x2B, 0x2B, 0x2B),
+        country_text: Color32::from_rgb(0x8A, 0x84, 0x7A),
+        label_background: Color32::from_rgba_premultiplied(250, 250, 250, 225),
+        halo: Color32::from_rgba_premultiplied(150, 150, 150, 150),
+        legend_background: Color32::from_rgba_premultiplied(235, 235, 235, 235),
+        scale_background: Color32::from_rgba_premultiplied(200, 200, 200, 200),
+        attribution_background: Color32::from_rgba_premultiplied(210, 210, 210, 210),
+        place_dot: Color32::WHITE,
+        selected: Color32::from_rgb(0x11, 0x11, 0x11),
+        hovered: Color32::from_rgb(0x44, 0x44, 0x44),
+        cursor: Color32::from_rgb(0xC0, 0x1C, 0x28),
+        cursor_ring: Color32::WHITE,
+        contested_ink: Color32::from_rgb(0x20, 0x20, 0x20),
+        brand: Color32::from_rgb(0x00, 0x6E, 0x50),
+        lane_background: Color32::from_gray(235),
+        lane_divider: Color32::from_rgba_premultiplied(160, 160, 160, 160),
+        lane_border: Color32::from_gray(160),
+        marker: Color32::from_gray(30),
+        marker_statement: Color32::WHITE,
+        marker_unknown: Color32::from_gray(200),
+        marker_outline: Color32::WHITE,
+    },
+    text: TextSizes {
+        instant: 16.0,
+        quote: 14.5,
+        zone_name: 14.0,
+        zone_status: 12.0,
+        capital: 13.0,
+        place: 12.0,
+        country: 13.0,
+        division: 10.0,
+        legend_title: 13.0,
+        legend_row: 12.0,
+        slider_label: 13.0,
+        small: 11.0,
+    },
+    sizes: Sizes {
+        border_width: 1.2,
+        division_width: 0.8,
+        zone_outline_width: 1.5,
+        selected_outline_width: 3.0,
+        pattern: 12.0,
+        lane_height: 20.0,
+        label_column: 150.0,
+        side_panel: 390.0,
+        side_panel_share: 0.45,
+    },
+    zone_fill_alpha: 150,
+};
 
 /// Pattern textures, made once per context: white on transparent, tinted by vertex colour.
 pub struct Patterns {
@@ -118,7 +221,7 @@ impl Patterns {
             wrap_mode: TextureWrapMode::Repeat,
             ..TextureOptions::LINEAR
         };
-        let textures = Pattern::ALL
+        let textures = Pattern::VARIANTS
             .iter()
             .map(|&p| {
                 (
@@ -192,7 +295,7 @@ mod tests {
 
     #[test]
     fn every_status_has_its_own_colour_word_and_glyph() {
-        let styles: Vec<StatusStyle> = Status::ALL.iter().map(|&s| status_style(s)).collect();
+        let styles: Vec<StatusStyle> = Status::VARIANTS.iter().map(|&s| status_style(s)).collect();
         for (i, a) in styles.iter().enumerate() {
             for b in &styles[i + 1..] {
                 assert_ne!(a.fill, b.fill);

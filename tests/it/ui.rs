@@ -7,6 +7,7 @@ use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use truce_atlas::session::Start;
 use truce_atlas::timefmt::parse_user_time;
 use truce_atlas::ui::app::{AtlasApp, Saved, StartOptions};
 use truce_atlas::ui::timebar::{SLIDER_LABEL, slider_value};
@@ -32,7 +33,10 @@ fn harness_at(instant: DateTime<Utc>) -> Harness<'static, AtlasApp> {
     harness_with(AtlasApp::new(
         engine(),
         StartOptions {
-            instant: Some(instant),
+            session: Start {
+                instant: Some(instant),
+                ..Start::default()
+            },
             ..StartOptions::default()
         },
         None,
@@ -259,7 +263,7 @@ fn the_view_saved_on_exit_is_restored_on_the_next_start() {
         .click();
     first.run();
     let saved = first.state().saved();
-    assert_eq!(saved.zone.as_deref(), Some("aleppo"));
+    assert_eq!(saved.session.zone.as_deref(), Some("aleppo"));
     let text = serde_json::to_string(&saved).expect("serialises");
 
     let second = harness_with(AtlasApp::new(engine(), StartOptions::default(), Some(text)));
@@ -276,7 +280,10 @@ fn escape_clears_the_selection() {
     let mut harness = harness_with(AtlasApp::new(
         engine(),
         StartOptions {
-            zone: Some(0),
+            session: Start {
+                zone: Some(0),
+                ..Start::default()
+            },
             ..StartOptions::default()
         },
         None,
@@ -417,7 +424,10 @@ fn a_dataset_from_year_1_to_9999_with_a_long_zone_name_keeps_the_window_usable()
     let mut harness = harness_with(AtlasApp::new(
         engine,
         StartOptions {
-            zone: aleppo,
+            session: Start {
+                zone: aleppo,
+                ..Start::default()
+            },
             ..StartOptions::default()
         },
         None,

@@ -2,7 +2,7 @@
 //! Xvfb), renders 1 May 2016 at midday and saves it with `--screenshot`; the PNG must be a map.
 //!
 //! It needs Xvfb and Mesa, so plain `cargo test` skips it; `.ci/run` installs them and runs
-//! `cargo test --release --test real_window -- --ignored`.
+//! `cargo test --release --test it real_window -- --ignored`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -70,8 +70,8 @@ fn read_png(path: &Path) -> (u32, u32, Vec<[u8; 4]>) {
 
 /// A zone fill as it appears over the focus country's land.
 fn blended(fill: Color32) -> [u8; 3] {
-    let a = f32::from(theme::ZONE_FILL_ALPHA) / 255.0;
-    let land = theme::FOCUS_LAND;
+    let a = f32::from(theme::TOKENS.zone_fill_alpha) / 255.0;
+    let land = theme::TOKENS.colors.focus_land;
     let mix = |f: u8, l: u8| (f32::from(f) * a + f32::from(l) * (1.0 - a)).round() as u8;
     [
         mix(fill.r(), land.r()),
@@ -152,7 +152,15 @@ fn the_real_window_renders_1_may_as_a_map_with_the_zone_colours() {
         colours.len()
     );
     assert!(
-        count_near(&pixels, [theme::SEA.r(), theme::SEA.g(), theme::SEA.b()], 2) > 10_000,
+        count_near(
+            &pixels,
+            [
+                theme::TOKENS.colors.sea.r(),
+                theme::TOKENS.colors.sea.g(),
+                theme::TOKENS.colors.sea.b()
+            ],
+            2
+        ) > 10_000,
         "the sea is drawn"
     );
     // Damascus, Latakia and Eastern Ghouta are in effect; Aleppo negotiating.

@@ -1,0 +1,283 @@
+//! The engine's answers as text people read, built once for the app and the command line: a
+//! zone's status line, a citation's attribution and copy text, an event's labels. As easy_mark
+//! puts its parsed items between parser and widgets, this sits between the engine and both
+//! front ends, so that a since/until line or an attribution is written in one place.
+
+use chrono::{DateTime, Utc};
+
+use crate::engine::{CiteRef, Engine, Resolution};
+use crate::model::{Dataset, Event};
+use crate::timefmt::{moment_label, moment_short};
+
+/// Whether an event had been reported by "as known on" `known_on` (everything, without one).
+pub fn known(event: &Event, known_on: Option<DateTime<Utc>>) -> bool {
+    known_on.is_none_or(|k| event.reported <= k)
+}
+
+/// A zone's status at an instant, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneSummary {
+    pub zone: usize,
+    pub status: crate::model::Status,
+    pub contested: bool,
+    /// "Negotiating · Cessation of hostilities of 27 February 2016", then the since and until
+    /// lines: the map tooltip.
+    pub detail: String,
+}
+
+pub fn zone_summary(engine: &Engine, zone: usize, r: &Resolution) -> ZoneSummary {
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
+    let mut detail = r.status.label().to_string();
+    if let Some(i) = r.instrument {
+        detail.push_str(&format!(" · {}", ds.instruments[i].name));
+    }
+    if let Some(since) = r.since {
+        detail.push_str(&format!("\nSince {}", moment_label(&since, tz)));
+    }
+    if let Some(until) = r.until {
+        detail.push_str(&format!("\nUntil {}", moment_label(&until, tz)));
+    }
+    ZoneSummary {
+        zone,
+        status: r.status,
+        contested: r.contested,
+        detail,
+    }
+}
+
+/// Every zone's summary at an instant.
+pub fn zone_summaries(
+    engine: &Engine,
+    at: DateTime<Utc>,
+    known_on: Option<DateTime<Utc>>,
+) -> Vec<ZoneSummary> {
+    (0..engine.dataset().zones.len())
+        .map(|z| zone_summary(engine, z, engine.status(z, at, known_on)))
+        .collect()
+}
+
+/// The "Since" and "Until" cells of a status, as precisely as the reports allow.
+pub fn since_until(ds: &Dataset, r: &Resolution) -> (String, String) {
+    let tz = ds.meta.timezone;
+    let since = r
+        .since
+        .map(|m| moment_label(&m, tz))
+        .unwrap_or_else(|| "no cited information".into());
+    let until = r
+        .until
+        .map(|m| moment_label(&m, tz))
+        .unwrap_or_else(|| "nothing reported ends it".into());
+    (since, until)
+}
+
+/// One quote with who said it, where and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CitationView {
+    pub quote: String,
+    /// "— Gen. Sergei Kuralenko, in Radio Free Europe/Radio Liberty", or "— Outlet".
+    pub by: String,
+    /// "“Headline”, Sun 1 May 2016 (date inferred)".
+    pub source: String,
+    /// How the publication date was read, when it was.
+    pub source_note: String,
+    /// "Talks · Sun 1 May 2016".
+    pub event: String,
+    pub url: Option<String>,
+    /// The quote with its attribution, as the Copy button puts it on the clipboard.
+    pub copy: String,
+    /// The event's id, for stable JSON.
+    pub event_id: String,
+    pub source_id: String,
+    pub outlet: String,
+    pub speaker: Option<String>,
+    /// The publication day, `2016-05-01`.
+    pub published: String,
+}
+
+pub fn citation(ds: &Dataset, cite: CiteRef) -> CitationView {
+    let tz = ds.meta.timezone;
+    let ev = &ds.events[cite.event];
+    let c = &ev.citations[cite.citation];
+    let src = &ds.sources[c.source];
+    let by = match &c.speaker {
+        Some(speaker) => format!("— {speaker}, in {}", src.outlet),
+        None => format!("— {}", src.outlet),
+    };
+    // "(no headline captured)" is a note, not a headline to quote.
+    let headline = if src.headline.starts_with('(') {
+        src.headline.clone()
+    } else {
+        format!("“{}”", src.headline)
+    };
+    let mut source = format!("{headline}, {}", moment_label(&src.published, tz));
+    if !src.published_note.is_empty() {
+        source.push_str(" (date inferred)");
+    }
+    let speaker = c
+        .speaker
+        .as_ref()
+        .map(|s| format!("{s}, "))
+        .unwrap_or_default();
+    let published = src.published.time.date_naive().to_string();
+    CitationView {
+        quote: c.quote.clone(),
+        by,
+        source,
+        source_note: src.published_note.clone(),
+        event: format!("{} · {}", ev.kind.label(), moment_label(&ev.moment, tz)),
+        url: src.url.clone(),
+        copy: format!(
+            "“{}” — {speaker}{}, “{}”, {published}",
+            c.quote, src.outlet, src.headline
+        ),
+        event_id: ev.id.clone(),
+        source_id: src.id.clone(),
+        outlet: src.outlet.clone(),
+        speaker: c.speaker.clone(),
+        published,
+    }
+}
+
+/// One event, as lists, lanes and tooltips show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventView {
+    /// "1 May 12:00  ·  Talks  ·  John Kerry": a row of the zone's chronology.
+    pub row: String,
+    /// "Event: Talks in Aleppo, Sun 1 May 2016": the lane marker's accessible name.
+    pub marker: String,
+    /// "Talks · Sun 1 May 2016": the tooltip's title.
+    pub title: String,
+    /// "Sun 1 May 2016, 12:00".
+    pub when: String,
+    pub as_reported: Option<String>,
+    pub by: String,
+    /// The first quote and its outlet.
+    pub lead: Option<(String, String)>,
+    pub note: Option<String>,
+    /// Reported by the "as known on" date (always, without one).
+    pub known: bool,
+}
+
+pub fn event(
+    engine: &Engine,
+    event: usize,
+    zone: usize,
+    known_on: Option<DateTime<Utc>>,
+) -> EventView {
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
+    let ev = &ds.events[event];
+    let when = moment_label(&ev.moment, tz);
+    EventView {
+        row: format!(
+            "{}  ·  {}  ·  {}",
+            moment_short(&ev.moment, tz),
+            ev.kind.label(),
+            ev.actor
+        ),
+        marker: format!(
+            "Event: {} in {}, {when}",
+            ev.kind.label(),
+            ds.zones[zone].name
+        ),
+        title: format!("{} · {when}", ev.kind.label()),
+        when,
+        as_reported: ev.as_reported.clone(),
+        by: format!("By {}", ev.actor),
+        lead: ev
+            .citations
+            .first()
+            .map(|c| (c.quote.clone(), ds.sources[c.source].outlet.clone())),
+        note: ev.note.clone(),
+        known: known(ev, known_on),
+    }
+}
+
+/// The "as known on" choices: every distinct report day, as the end of that local day, so that
+/// everything published that day counts as known. `None` is "all reports".
+pub fn known_on_choices(engine: &Engine) -> Vec<(DateTime<Utc>, String)> {
+    let tz = engine.dataset().meta.timezone;
+    let mut ends: Vec<DateTime<Utc>> = engine
+        .report_instants()
+        .iter()
+        .filter_map(|&day| crate::timefmt::end_of_local_day(day, tz))
+        .collect();
+    // Two reports on one day are one choice.
+    ends.dedup();
+    ends.into_iter()
+        .map(|end| (end, known_on_label(Some(end), tz)))
+        .collect()
+}
+
+/// "all reports" or "reports published by Sun 1 May 2016".
+pub fn known_on_label(known_on: Option<DateTime<Utc>>, tz: chrono_tz::Tz) -> String {
+    match known_on {
+        None => "all reports".to_string(),
+        Some(k) => format!(
+            "reports published by {}",
+            crate::timefmt::local(k, tz).format("%a %-d %b %Y")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        crate::default_engine().expect("valid")
+    }
+
+    #[test]
+    fn a_citation_reads_speaker_outlet_headline_and_date() {
+        let engine = engine();
+        let ds = engine.dataset();
+        let e = ds.event_index("kerry-deep-concern").expect("event");
+        let view = citation(
+            ds,
+            CiteRef {
+                event: e,
+                citation: 0,
+            },
+        );
+        assert!(view.by.starts_with("— "), "{}", view.by);
+        assert!(
+            view.copy.starts_with(&format!("“{}” — ", view.quote)),
+            "{}",
+            view.copy
+        );
+        assert!(view.copy.ends_with(&view.published), "{}", view.copy);
+    }
+
+    #[test]
+    fn the_known_on_choices_end_each_report_day() {
+        let engine = engine();
+        let choices = known_on_choices(&engine);
+        assert_eq!(
+            choices.len(),
+            engine.report_instants().len(),
+            "one report a day here"
+        );
+        let tz = engine.dataset().meta.timezone;
+        for ((end, label), day) in choices.iter().zip(engine.report_instants()) {
+            assert!(end > day);
+            assert_eq!(
+                crate::timefmt::local(*end, tz).date_naive(),
+                crate::timefmt::local(*day, tz).date_naive()
+            );
+            assert!(label.starts_with("reports published by "), "{label}");
+        }
+    }
+
+    #[test]
+    fn an_event_not_yet_reported_says_so() {
+        let engine = engine();
+        let ds = engine.dataset();
+        let last = ds.events.len() - 1;
+        let zone = ds.events[last].zones[0];
+        let first_report = engine.report_instants()[0];
+        assert!(!event(&engine, last, zone, Some(first_report)).known);
+        assert!(event(&engine, last, zone, None).known);
+    }
+}

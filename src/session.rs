@@ -1,0 +1,508 @@
+//! What the user is looking at: the dataset, the instant, the "as known on" date, the selected
+//! zone and the stretch of time on screen. It changes only through [`Command`]s, values that any
+//! panel, key, menu or test can push, and that [`Session::apply`] carries out one at a time, as
+//! rerun's `TimeControl` does with its commands. No egui here: every rule is a plain unit test.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use strum::VariantArray;
+
+use crate::engine::Engine;
+use crate::load::DatasetError;
+
+/// What stretch of time the slider and the lanes show.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::VariantArray,
+)]
+pub enum Window {
+    /// The dataset's whole span.
+    #[default]
+    All,
+    TwoWeeks,
+    TwoDays,
+}
+
+impl Window {
+    pub fn label(self) -> &'static str {
+        match self {
+            Window::All => "All",
+            Window::TwoWeeks => "2 weeks",
+            Window::TwoDays => "2 days",
+        }
+    }
+
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Window::All => "Time axis: the dataset's whole span",
+            Window::TwoWeeks => "Time axis: two weeks around the instant",
+            Window::TwoDays => "Time axis: two days around the instant",
+        }
+    }
+
+    fn length(self) -> Option<Duration> {
+        match self {
+            Window::All => None,
+            Window::TwoWeeks => Some(Duration::days(14)),
+            Window::TwoDays => Some(Duration::days(2)),
+        }
+    }
+
+    /// Every window, in menu order.
+    pub fn all() -> &'static [Window] {
+        Self::VARIANTS
+    }
+}
+
+/// The time range on screen. Zoomed windows stay put while the instant moves inside them, and
+/// recentre only when it leaves, so dragging the slider never drags the axis along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl Range {
+    pub fn update(
+        current: Option<Range>,
+        window: Window,
+        span: (DateTime<Utc>, DateTime<Utc>),
+        instant: DateTime<Utc>,
+    ) -> Range {
+        let all = Range {
+            start: span.0,
+            end: span.1,
+        };
+        let Some(length) = window.length().filter(|l| *l < span.1 - span.0) else {
+            return all;
+        };
+        if let Some(r) = current
+            && r.end - r.start == length
+            && r.start <= instant
+            && instant <= r.end
+        {
+            return r;
+        }
+        let start = (instant - length / 2).max(span.0).min(span.1 - length);
+        Range {
+            start,
+            end: start + length,
+        }
+    }
+
+    /// Where `t` falls, from 0 at the start to 1 at the end.
+    pub fn fraction(&self, t: DateTime<Utc>) -> f32 {
+        let total = (self.end - self.start).num_seconds().max(1) as f64;
+        ((t - self.start).num_seconds() as f64 / total) as f32
+    }
+
+    /// The instant at a fraction of the range (clamped to it).
+    pub fn time_at(&self, fraction: f32) -> DateTime<Utc> {
+        let total = (self.end - self.start).num_seconds() as f64;
+        let seconds = (f64::from(fraction.clamp(0.0, 1.0)) * total).round() as i64;
+        self.start
+            .checked_add_signed(Duration::seconds(seconds))
+            .unwrap_or(self.end)
+    }
+}
+
+/// The slider and the hour steps move in whole hours.
+pub fn round_to_hour(t: DateTime<Utc>) -> DateTime<Utc> {
+    let secs = t.timestamp();
+    let hour = (secs + 1800).div_euclid(3600) * 3600;
+    Utc.timestamp_opt(hour, 0).single().unwrap_or(t)
+}
+
+/// A move of the instant relative to where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// To the previous or next event (of the selected zone, if one is selected).
+    PreviousEvent,
+    NextEvent,
+    HourBack,
+    HourForward,
+    DayBack,
+    DayForward,
+    /// To the first event, or the last event or end.
+    Start,
+    End,
+}
+
+/// Everything that changes the session, as a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    SetInstant(DateTime<Utc>),
+    Step(Step),
+    Select(Option<usize>),
+    /// Select the zone, or clear the selection if it is the one selected.
+    ToggleSelect(usize),
+    SetWindow(Window),
+    SetKnownOn(Option<DateTime<Utc>>),
+    /// Open a dataset folder, or (with `None`) the embedded default. On failure the problems
+    /// are kept to show and the current dataset stays.
+    OpenDataset(Option<PathBuf>),
+    DismissLoadError,
+    DismissNotice,
+    SetOnlineTiles(bool),
+}
+
+/// How the session starts: the command line's requests, already checked.
+#[derive(Debug, Clone, Default)]
+pub struct Start {
+    pub instant: Option<DateTime<Utc>>,
+    pub zone: Option<usize>,
+    pub known_on: Option<DateTime<Utc>>,
+    pub data_dir: Option<PathBuf>,
+}
+
+/// The part of the session remembered between runs. Every field has a default, so a state
+/// saved by an older version, or with missing fields, still loads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Remembered {
+    /// Unix seconds.
+    pub instant: Option<i64>,
+    pub zone: Option<String>,
+    pub window: Window,
+    pub online_tiles: bool,
+}
+
+pub struct Session {
+    engine: Engine,
+    data_dir: Option<PathBuf>,
+    instant: DateTime<Utc>,
+    known_on: Option<DateTime<Utc>>,
+    selected: Option<usize>,
+    window: Window,
+    range: Range,
+    load_error: Option<DatasetError>,
+    notice: Option<String>,
+    online_tiles: bool,
+    /// Counts the datasets opened, so views built from one know when to rebuild.
+    generation: u64,
+}
+
+impl Session {
+    pub fn new(engine: Engine, start: Start) -> Session {
+        let instant = engine.default_instant();
+        let range = Range::update(None, Window::All, engine.span(), instant);
+        let mut session = Session {
+            engine,
+            data_dir: start.data_dir,
+            instant,
+            known_on: start.known_on,
+            selected: None,
+            window: Window::All,
+            range,
+            load_error: None,
+            notice: None,
+            online_tiles: false,
+            generation: 0,
+        };
+        if let Some(t) = start.instant {
+            session.apply(Command::SetInstant(t));
+        }
+        session.apply(Command::Select(start.zone));
+        session
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data_dir.as_deref()
+    }
+    pub fn instant(&self) -> DateTime<Utc> {
+        self.instant
+    }
+    pub fn known_on(&self) -> Option<DateTime<Utc>> {
+        self.known_on
+    }
+    pub fn selected(&self) -> Option<usize> {
+        self.selected
+    }
+    pub fn window(&self) -> Window {
+        self.window
+    }
+    pub fn range(&self) -> Range {
+        self.range
+    }
+    pub fn load_error(&self) -> Option<&DatasetError> {
+        self.load_error.as_ref()
+    }
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+    pub fn online_tiles(&self) -> bool {
+        self.online_tiles
+    }
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Carries out one command.
+    pub fn apply(&mut self, command: Command) {
+        match command {
+            Command::SetInstant(t) => self.set_instant(t),
+            Command::Step(step) => {
+                if let Some(t) = self.step_target(step) {
+                    self.set_instant(t);
+                }
+            }
+            Command::Select(zone) => {
+                self.selected = zone.filter(|&z| z < self.engine.dataset().zones.len());
+            }
+            Command::ToggleSelect(zone) => {
+                let next = (self.selected != Some(zone)).then_some(zone);
+                self.apply(Command::Select(next));
+            }
+            Command::SetWindow(window) => {
+                self.window = window;
+                self.range = Range::update(None, window, self.engine.span(), self.instant);
+            }
+            Command::SetKnownOn(k) => self.known_on = k,
+            Command::OpenDataset(dir) => self.open(dir),
+            Command::DismissLoadError => self.load_error = None,
+            Command::DismissNotice => self.notice = None,
+            Command::SetOnlineTiles(on) => self.online_tiles = on,
+        }
+    }
+
+    /// Says something in the status bar (a saved state that could not be read...).
+    pub fn tell(&mut self, notice: impl Into<String>) {
+        self.notice = Some(notice.into());
+    }
+
+    fn set_instant(&mut self, t: DateTime<Utc>) {
+        let (lo, hi) = self.engine.span();
+        self.instant = t.clamp(lo, hi);
+        self.range = Range::update(
+            Some(self.range),
+            self.window,
+            self.engine.span(),
+            self.instant,
+        );
+    }
+
+    /// Where a step leads, if anywhere. Time arithmetic is checked: at the ends of time a step
+    /// goes nowhere rather than overflowing.
+    fn step_target(&self, step: Step) -> Option<DateTime<Utc>> {
+        let (engine, zone, known) = (&self.engine, self.selected, self.known_on);
+        let event_time = |e: usize| engine.dataset().events[e].moment.utc();
+        let hour = round_to_hour(self.instant);
+        match step {
+            Step::PreviousEvent => engine
+                .previous_event(zone, self.instant, known)
+                .map(event_time),
+            Step::NextEvent => engine.next_event(zone, self.instant, known).map(event_time),
+            Step::HourBack => hour.checked_sub_signed(Duration::hours(1)),
+            Step::HourForward => hour.checked_add_signed(Duration::hours(1)),
+            Step::DayBack => self.instant.checked_sub_signed(Duration::days(1)),
+            Step::DayForward => self.instant.checked_add_signed(Duration::days(1)),
+            Step::Start => Some(engine.extent().0),
+            Step::End => Some(engine.extent().1),
+        }
+    }
+
+    fn open(&mut self, dir: Option<PathBuf>) {
+        match crate::open(dir.as_deref()) {
+            Ok(engine) => {
+                let selected = self
+                    .selected
+                    .map(|z| self.engine.dataset().zones[z].id.clone());
+                self.engine = engine;
+                self.selected = selected.and_then(|id| self.engine.dataset().zone_index(&id));
+                let (lo, hi) = self.engine.span();
+                if self.instant < lo || self.instant > hi {
+                    self.instant = self.engine.default_instant();
+                }
+                self.range = Range::update(None, self.window, self.engine.span(), self.instant);
+                self.data_dir = dir;
+                self.load_error = None;
+                self.generation += 1;
+                self.notice = Some(format!("Opened “{}”.", self.engine.dataset().meta.name));
+            }
+            Err(e) => self.load_error = Some(e),
+        }
+    }
+
+    /// What to remember between runs.
+    pub fn remembered(&self) -> Remembered {
+        Remembered {
+            instant: Some(self.instant.timestamp()),
+            zone: self
+                .selected
+                .map(|z| self.engine.dataset().zones[z].id.clone()),
+            window: self.window,
+            online_tiles: self.online_tiles,
+        }
+    }
+
+    /// Takes back what an earlier run remembered; what no longer fits (a zone not in this
+    /// dataset, a time outside it) is left as it is.
+    pub fn restore(&mut self, saved: &Remembered) {
+        self.apply(Command::SetWindow(saved.window));
+        if let Some(t) = saved.instant.and_then(|s| Utc.timestamp_opt(s, 0).single()) {
+            self.apply(Command::SetInstant(t));
+        }
+        let zone = saved
+            .zone
+            .as_deref()
+            .and_then(|id| self.engine.dataset().zone_index(id));
+        self.apply(Command::Select(zone));
+        self.apply(Command::SetOnlineTiles(saved.online_tiles));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> Session {
+        Session::new(crate::default_engine().expect("valid"), Start::default())
+    }
+
+    fn t(text: &str) -> DateTime<Utc> {
+        crate::timefmt::parse_user_time(text, chrono_tz::Asia::Damascus).expect("valid")
+    }
+
+    #[test]
+    fn a_zoomed_window_stays_put_while_the_instant_moves_inside_it() {
+        let h = |n: i64| t("2016-03-01 00:00") + Duration::hours(n);
+        let span = (h(0), h(24 * 60));
+        let r = Range::update(None, Window::TwoDays, span, h(500));
+        assert_eq!(r.end - r.start, Duration::days(2));
+        assert!(r.start <= h(500) && h(500) <= r.end);
+        assert_eq!(Range::update(Some(r), Window::TwoDays, span, h(510)), r);
+        let moved = Range::update(Some(r), Window::TwoDays, span, h(900));
+        assert!(moved.start <= h(900) && h(900) <= moved.end, "recentred");
+    }
+
+    #[test]
+    fn a_zoomed_window_never_leaves_the_span() {
+        let h = |n: i64| t("2016-03-01 00:00") + Duration::hours(n);
+        let span = (h(0), h(24 * 30));
+        let r = Range::update(None, Window::TwoWeeks, span, h(1));
+        assert_eq!(r.start, span.0);
+        let all = Range::update(None, Window::All, span, h(1));
+        assert_eq!((all.start, all.end), span);
+        // A window longer than the span shows the span.
+        let short = (h(0), h(24));
+        let r = Range::update(None, Window::TwoWeeks, short, h(1));
+        assert_eq!((r.start, r.end), short);
+    }
+
+    #[test]
+    fn an_hour_step_rounds_to_the_hour_first() {
+        let noon = t("2016-05-01 12:00");
+        assert_eq!(round_to_hour(noon + Duration::minutes(29)), noon);
+        assert_eq!(
+            round_to_hour(noon + Duration::minutes(31)),
+            noon + Duration::hours(1)
+        );
+        let mut s = session();
+        s.apply(Command::SetInstant(noon + Duration::minutes(20)));
+        s.apply(Command::Step(Step::HourForward));
+        assert_eq!(s.instant(), noon + Duration::hours(1));
+    }
+
+    #[test]
+    fn next_event_steps_within_the_selected_zone() {
+        let mut s = session();
+        let start = t("2016-04-20 12:00");
+        let aleppo = s.engine().dataset().zone_index("aleppo").expect("zone");
+        let damascus = s.engine().dataset().zone_index("damascus").expect("zone");
+        let time = |e: usize| s.engine().dataset().events[e].moment.utc();
+        let in_aleppo = s.engine().next_event(Some(aleppo), start, None).map(time);
+        let in_damascus = s.engine().next_event(Some(damascus), start, None).map(time);
+        assert_ne!(in_aleppo, in_damascus, "the zones' next events differ");
+        for (zone, expected) in [(aleppo, in_aleppo), (damascus, in_damascus)] {
+            s.apply(Command::SetInstant(start));
+            s.apply(Command::Select(Some(zone)));
+            s.apply(Command::Step(Step::NextEvent));
+            assert_eq!(Some(s.instant()), expected);
+        }
+    }
+
+    #[test]
+    fn the_instant_stays_inside_the_dataset_span() {
+        let mut s = session();
+        let (lo, hi) = s.engine().span();
+        s.apply(Command::SetInstant(lo - Duration::days(400)));
+        assert_eq!(s.instant(), lo);
+        s.apply(Command::SetInstant(hi + Duration::days(400)));
+        assert_eq!(s.instant(), hi);
+        s.apply(Command::Step(Step::DayForward));
+        assert_eq!(s.instant(), hi);
+    }
+
+    #[test]
+    fn start_and_end_go_to_the_first_event_and_the_last_end() {
+        let mut s = session();
+        s.apply(Command::Step(Step::Start));
+        assert_eq!(s.instant(), t("2016-02-27 00:00"));
+        s.apply(Command::Step(Step::End));
+        assert_eq!(s.instant(), s.engine().extent().1);
+    }
+
+    #[test]
+    fn clicking_the_selected_zone_again_clears_the_selection() {
+        let mut s = session();
+        s.apply(Command::ToggleSelect(1));
+        assert_eq!(s.selected(), Some(1));
+        s.apply(Command::ToggleSelect(1));
+        assert_eq!(s.selected(), None);
+        s.apply(Command::Select(Some(99)));
+        assert_eq!(
+            s.selected(),
+            None,
+            "a zone that does not exist is not selected"
+        );
+    }
+
+    #[test]
+    fn a_broken_folder_keeps_the_current_dataset_and_its_problems() {
+        let mut s = session();
+        s.apply(Command::Select(Some(3)));
+        s.apply(Command::OpenDataset(Some(PathBuf::from(
+            "/nonexistent/truce",
+        ))));
+        assert!(s.load_error().is_some());
+        assert_eq!(s.engine().dataset().zones.len(), 4);
+        assert_eq!(s.selected(), Some(3));
+        assert_eq!(s.generation(), 0, "nothing was opened");
+        s.apply(Command::DismissLoadError);
+        assert!(s.load_error().is_none());
+    }
+
+    #[test]
+    fn opening_a_dataset_keeps_the_selection_by_id_when_it_can() {
+        let mut s = session();
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
+        s.apply(Command::Select(Some(0)));
+        s.apply(Command::OpenDataset(Some(example)));
+        assert_eq!(s.generation(), 1);
+        assert_eq!(s.selected(), None, "damascus is not in the example");
+        let (lo, hi) = s.engine().span();
+        assert!(
+            lo <= s.instant() && s.instant() <= hi,
+            "moved into the new span"
+        );
+        s.apply(Command::OpenDataset(None));
+        assert_eq!(s.generation(), 2);
+    }
+
+    #[test]
+    fn what_is_remembered_comes_back() {
+        let mut s = session();
+        s.apply(Command::SetInstant(t("2016-05-03 06:00")));
+        s.apply(Command::Select(Some(2)));
+        s.apply(Command::SetWindow(Window::TwoWeeks));
+        let saved = s.remembered();
+        let mut other = session();
+        other.restore(&saved);
+        assert_eq!(other.remembered(), saved);
+        assert_eq!(other.range(), s.range());
+    }
+}

@@ -1,0 +1,62 @@
+//! The windows over the app: the problems of a dataset that could not be opened, and the list
+//! of keyboard shortcuts. Each reads what it shows and pushes what the user chose.
+
+use egui::RichText;
+
+use crate::session::{Command, Session};
+use crate::ui::commands::{Intent, UiCommand};
+
+/// Every problem of the dataset that could not be opened; the current one stays loaded.
+pub fn load_error(ctx: &egui::Context, session: &Session, out: &mut Vec<Intent>) {
+    let Some(error) = session.load_error() else {
+        return;
+    };
+    let current = &session.engine().dataset().meta.name;
+    egui::Window::new("Could not open the dataset")
+        .collapsible(false)
+        .default_width(640.0)
+        .show(ctx, |ui| {
+            let summary = RichText::new(error.to_string())
+                .strong()
+                .color(ui.visuals().error_fg_color);
+            ui.label(summary);
+            ui.label(format!(
+                "Nothing was changed: “{current}” stays loaded. Fix these and open the folder again:"
+            ));
+            egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+                for p in &error.problems {
+                    let line = RichText::new(p.to_string()).monospace();
+                    ui.add(egui::Label::new(line).selectable(true));
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui.button("Copy the list").clicked() {
+                    ui.ctx().copy_text(error.report());
+                }
+                if ui.button("Close").clicked() {
+                    out.push(Intent::Session(Command::DismissLoadError));
+                }
+            });
+        });
+}
+
+/// The shortcut of every command that has one, from the same list the keys are read from.
+pub fn shortcuts(ctx: &egui::Context, open: &mut bool) {
+    egui::Window::new("Keyboard shortcuts")
+        .open(open)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                for &c in UiCommand::all() {
+                    if let Some(s) = c.shortcut_text(ctx) {
+                        ui.monospace(s);
+                        ui.label(c.text());
+                        ui.end_row();
+                    }
+                }
+                ui.monospace("drag / wheel");
+                ui.label("Pan / zoom the map");
+                ui.end_row();
+            });
+        });
+}

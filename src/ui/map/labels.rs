@@ -1,0 +1,258 @@
+//! Names on the map: the dataset's places, then each zone's label (its name and status word).
+//! Both claim room in the frame's shared placement space, after the legend has claimed its own,
+//! so no label covers another or the legend.
+
+use egui::{FontId, Galley, Pos2, Rect, Response, Stroke, Ui, Vec2, vec2};
+use std::sync::Arc;
+use walkers::{MapMemory, Projector};
+
+use super::{Frame, Place, Transform, ZoneShapes};
+use crate::geometry::mercator;
+use crate::present::ZoneSummary;
+use crate::report::clip;
+use crate::ui::theme::{CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style};
+
+/// Zone and place names are clipped to this many characters on the map (the full name is in
+/// the tooltip and the side panel).
+const MAP_NAME_CHARS: usize = 32;
+const PLACE_NAME_CHARS: usize = 40;
+
+/// Every dot goes down before any name, so that no name covers a neighbour's dot; names go
+/// down by rank (capital, city, town), so a crowded town loses its name before a capital does.
+pub(super) struct Places<'a> {
+    pub places: &'a [Place],
+    pub frame: &'a Frame,
+}
+
+impl walkers::Plugin for Places<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        response: &Response,
+        projector: &Projector,
+        _: &MapMemory,
+    ) {
+        let view = response.rect;
+        let t = Transform::of(projector, view);
+        let painter = ui.painter().with_clip_rect(view);
+        let shown: Vec<(&Place, Pos2)> = self
+            .places
+            .iter()
+            .map(|p| (p, t.screen(p.at)))
+            .filter(|(_, s)| view.contains(*s))
+            .collect();
+        let mut occupied = self.frame.occupied.borrow_mut();
+        for &(place, p) in &shown {
+            draw_dot(&painter, place, p, &mut occupied);
+        }
+        let rank = |kind: &str| match kind {
+            "capital" => 0,
+            "town" => 2,
+            _ => 1,
+        };
+        let mut named = shown;
+        named.sort_by_key(|(place, _)| rank(&place.kind));
+        for (place, p) in named {
+            draw_name(&painter, place, p, &mut occupied);
+        }
+    }
+}
+
+fn draw_dot(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec<Rect>) {
+    let colors = TOKENS.colors;
+    let capital = place.kind == "capital";
+    let r = if capital { 4.0 } else { 3.0 };
+    painter.circle(p, r, colors.place_dot, Stroke::new(1.5, colors.map_text));
+    if capital {
+        painter.circle_filled(p, 1.6, colors.map_text);
+    }
+    // A town's dot may sit under a bigger place's name (its own name then gives way).
+    if place.kind != "town" {
+        occupied.push(Rect::from_center_size(p, Vec2::splat(2.0 * r + 2.0)));
+    }
+}
+
+/// Above right of the dot, else another corner; a name that fits nowhere is left out.
+fn draw_name(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec<Rect>) {
+    let (colors, text) = (TOKENS.colors, TOKENS.text);
+    let size = if place.kind == "capital" {
+        text.capital
+    } else {
+        text.place
+    };
+    let name = clip(&place.name, PLACE_NAME_CHARS).into_owned();
+    let galley = painter.layout_no_wrap(name, FontId::proportional(size), colors.map_text);
+    let size = galley.size();
+    // Clear of the place's own dot (radius 4 at most, plus its outline).
+    let spots = [
+        p + vec2(8.0, -size.y - 2.0),
+        p + vec2(-size.x - 8.0, 2.0),
+        p + vec2(8.0, 2.0),
+        p + vec2(-size.x - 8.0, -size.y - 2.0),
+    ];
+    let free = |r: &Rect| !occupied.iter().any(|o: &Rect| o.intersects(*r));
+    let Some(at) = spots
+        .into_iter()
+        .find(|at| free(&Rect::from_min_size(*at, size).expand(1.0)))
+    else {
+        return;
+    };
+    // A faint halo keeps the name readable over any fill.
+    let text_rect = Rect::from_min_size(at, size).expand(1.0);
+    painter.rect_filled(text_rect, 2.0, colors.halo);
+    painter.galley(at, galley, colors.map_text);
+    occupied.push(text_rect);
+}
+
+/// Zone labels: the name and the status word (and the contested mark). Each goes on the first
+/// of a few spots around its zone that overlaps nothing already placed, with a leader line back
+/// to the zone when it sits outside it. Small zones are placed first: they have the fewest good
+/// spots. Where each went is kept for the next frame: a label is part of its zone for clicks.
+pub(super) struct ZoneLabels<'a> {
+    pub shapes: &'a ZoneShapes,
+    pub zones: &'a [ZoneSummary],
+    pub selected: Option<usize>,
+    pub frame: &'a Frame,
+}
+
+impl walkers::Plugin for ZoneLabels<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        response: &Response,
+        projector: &Projector,
+        _: &MapMemory,
+    ) {
+        let view = response.rect;
+        let t = Transform::of(projector, view);
+        let painter = ui.painter().with_clip_rect(view);
+        let shapes = &self.shapes.shapes;
+        let mut order: Vec<usize> = (0..self.zones.len().min(shapes.len())).collect();
+        order.sort_by(|&a, &b| shapes[a].area.total_cmp(&shapes[b].area));
+        let mut occupied = self.frame.occupied.borrow_mut();
+        let mut drawn = self.frame.labels.borrow_mut();
+        for z in order {
+            let anchor = t.screen(mercator(shapes[z].label.0, shapes[z].label.1));
+            if !view.expand(40.0).contains(anchor) {
+                continue;
+            }
+            let label = Label::layout(&painter, &self.shapes.names[z], &self.zones[z]);
+            let rect = label.place(anchor, view, &occupied);
+            label.draw(&painter, anchor, rect, self.selected == Some(z));
+            occupied.push(rect);
+            drawn.push((z, rect));
+        }
+    }
+}
+
+/// A zone label laid out, to be placed and drawn.
+struct Label {
+    name: Arc<Galley>,
+    word: Arc<Galley>,
+    size: Vec2,
+    zone: ZoneSummary,
+}
+
+impl Label {
+    fn layout(painter: &egui::Painter, name: &str, zone: &ZoneSummary) -> Label {
+        let (colors, text) = (TOKENS.colors, TOKENS.text);
+        let style = status_style(zone.status);
+        let mut status = format!("{} {}", style.glyph, style.word);
+        if zone.contested {
+            status.push_str(&format!("  {CONTESTED_GLYPH} {CONTESTED_WORD}"));
+        }
+        let name = painter.layout_no_wrap(
+            clip(name, MAP_NAME_CHARS).into_owned(),
+            FontId::proportional(text.zone_name),
+            colors.map_text,
+        );
+        let word =
+            painter.layout_no_wrap(status, FontId::proportional(text.zone_status), style.ink);
+        let size = vec2(
+            name.size().x.max(word.size().x) + 14.0,
+            name.size().y + word.size().y + 8.0,
+        );
+        Label {
+            name,
+            word,
+            size,
+            zone: zone.clone(),
+        }
+    }
+
+    /// The first free spot around the anchor, inside the view; the anchor itself if none is.
+    fn place(&self, anchor: Pos2, view: Rect, occupied: &[Rect]) -> Rect {
+        let size = self.size;
+        let (dx, dy) = (size.x / 2.0 + 16.0, size.y / 2.0 + 14.0);
+        let spots = [
+            vec2(0.0, 0.0),
+            vec2(dx, 0.0),
+            vec2(-dx, 0.0),
+            vec2(0.0, dy),
+            vec2(0.0, -dy),
+            vec2(dx, dy),
+            vec2(-dx, dy),
+            vec2(dx, -dy),
+            vec2(-dx, -dy),
+            vec2(0.0, 2.0 * dy),
+            vec2(-dx, 2.0 * dy),
+            // Further out, on a longer leader line, before giving up on a free spot.
+            vec2(0.0, -2.0 * dy),
+            vec2(dx, -2.0 * dy),
+            vec2(-dx, -2.0 * dy),
+            vec2(dx, 2.0 * dy),
+            vec2(2.0 * dx, 0.0),
+            vec2(-2.0 * dx, 0.0),
+            vec2(2.0 * dx, -dy),
+            vec2(-2.0 * dx, -dy),
+            vec2(2.0 * dx, dy),
+            vec2(-2.0 * dx, dy),
+        ];
+        let inside = view.shrink(6.0);
+        spots
+            .iter()
+            .map(|d| Rect::from_center_size(anchor + *d, size))
+            .find(|r| {
+                inside.contains_rect(*r) && !occupied.iter().any(|o| o.expand(2.0).intersects(*r))
+            })
+            .unwrap_or_else(|| Rect::from_center_size(anchor, size))
+    }
+
+    fn draw(self, painter: &egui::Painter, anchor: Pos2, rect: Rect, selected: bool) {
+        let colors = TOKENS.colors;
+        let style = status_style(self.zone.status);
+        if !rect.contains(anchor) {
+            let from = rect.clamp(anchor);
+            painter.line_segment([anchor, from], Stroke::new(1.2, colors.map_text));
+            painter.circle_filled(anchor, 2.5, colors.map_text);
+        }
+        let border = if selected {
+            Stroke::new(2.0, colors.selected)
+        } else {
+            Stroke::new(1.0, style.ink)
+        };
+        painter.rect(
+            rect,
+            4.0,
+            colors.label_background,
+            border,
+            egui::StrokeKind::Inside,
+        );
+        let swatch = Rect::from_min_size(
+            rect.left_top() + vec2(4.0, 4.0),
+            vec2(3.0, rect.height() - 8.0),
+        );
+        painter.rect_filled(swatch, 1.0, style.fill);
+        let name_height = self.name.size().y;
+        painter.galley(
+            rect.left_top() + vec2(10.0, 3.0),
+            self.name,
+            colors.map_text,
+        );
+        painter.galley(
+            rect.left_top() + vec2(10.0, 4.0 + name_height),
+            self.word,
+            style.ink,
+        );
+    }
+}

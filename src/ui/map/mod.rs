@@ -1,0 +1,570 @@
+//! The map: an offline vector basemap and the zones, drawn over walkers' slippy map by one
+//! plugin per layer ([`basemap`], [`zones`], [`labels`] for places and zone labels, [`overlay`]
+//! for the legend, scale bar and attribution). The plugins share one [`Frame`]: the transform
+//! of this frame, the zone under the pointer, and one placement space where every label, the
+//! legend and the city names claim their room, so that nothing is written over anything else.
+//!
+//! All geometry is projected and triangulated at load ([`crate::geometry`]). A frame only maps
+//! projected points to the screen (`scale * p + offset`) into meshes that are kept between
+//! frames: each buffer is an `Arc<Mesh>` that egui drops after painting, so `Arc::make_mut`
+//! reuses its memory instead of allocating the geometry again.
+
+mod basemap;
+mod labels;
+mod overlay;
+mod zones;
+
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+
+use egui::epaint::{Mesh, Vertex, WHITE_UV};
+use egui::{Color32, Pos2, Rect, Ui, Vec2, pos2, vec2};
+use walkers::{HttpTiles, Map, MapMemory, Projector, Tiles, lon_lat};
+
+use crate::geometry::{Basemap, Fill, Outline, Shape as GeoShape, mercator, unmercator};
+use crate::model::Dataset;
+use crate::present::ZoneSummary;
+use crate::ui::theme::{CONTESTED_GLYPH, Patterns};
+
+/// Screen = `scale * projected + offset`, for the current pan and zoom.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Transform {
+    scale: f64,
+    offset: [f64; 2],
+}
+
+impl Transform {
+    /// The transform walkers' projector uses for this frame, in normalized Web Mercator.
+    fn of(projector: &Projector, rect: Rect) -> Transform {
+        let centre = projector.unproject(rect.center().to_vec2());
+        let scale = 256.0 * 2f64.powf(projector.zoom());
+        let c = mercator(centre.x(), centre.y());
+        Transform {
+            scale,
+            offset: [
+                f64::from(rect.center().x) - scale * c[0],
+                f64::from(rect.center().y) - scale * c[1],
+            ],
+        }
+    }
+
+    pub fn screen(&self, p: [f64; 2]) -> Pos2 {
+        pos2(
+            (self.scale * p[0] + self.offset[0]) as f32,
+            (self.scale * p[1] + self.offset[1]) as f32,
+        )
+    }
+
+    pub fn projected(&self, s: Pos2) -> [f64; 2] {
+        [
+            (f64::from(s.x) - self.offset[0]) / self.scale,
+            (f64::from(s.y) - self.offset[1]) / self.scale,
+        ]
+    }
+
+    fn rect(&self, bounds: ([f64; 2], [f64; 2])) -> Rect {
+        Rect::from_two_pos(self.screen(bounds.0), self.screen(bounds.1))
+    }
+}
+
+/// The map's own state between frames; the camera part is persisted by the app.
+#[derive(Default)]
+pub struct MapState {
+    pub memory: MapMemory,
+    /// Zoom and pan to show every zone on the next frame (first start, "Show all zones").
+    pub fit_requested: bool,
+    /// The transform of the last frame, so that tests and the app can find a place on screen.
+    pub last_transform: Option<Transform>,
+    /// Where each zone's label was drawn last frame: a label is part of its zone for clicks
+    /// and hover, even where a leader line puts it outside the zone.
+    labels: Vec<(usize, Rect)>,
+    /// The map's size when it was last fitted: the panels settle their widths over the first
+    /// frames, so a fit holds only once the size stops changing.
+    fitted_size: Option<Vec2>,
+}
+
+impl MapState {
+    pub fn screen_position(&self, lon: f64, lat: f64) -> Option<Pos2> {
+        self.last_transform.map(|t| t.screen(mercator(lon, lat)))
+    }
+
+    /// The view as (lon, lat, zoom), for persistence.
+    pub fn view(&self) -> Option<(f64, f64, f64)> {
+        self.memory
+            .detached()
+            .map(|p| (p.x(), p.y(), self.memory.zoom()))
+    }
+
+    pub fn set_view(&mut self, lon: f64, lat: f64, zoom: f64) {
+        self.memory.center_at(lon_lat(lon, lat));
+        // An out-of-range zoom (a hand-edited or corrupt state) is brought into range.
+        let _ = self.memory.set_zoom(zoom.clamp(2.0, 18.0));
+        self.fit_requested = false;
+    }
+
+    /// Zoom and pan to show every zone, once the map's size has settled.
+    pub fn request_fit(&mut self) {
+        self.fit_requested = true;
+        self.fitted_size = None;
+    }
+
+    pub fn label_rect(&self, zone: usize) -> Option<Rect> {
+        self.labels
+            .iter()
+            .find(|(z, _)| *z == zone)
+            .map(|(_, r)| *r)
+    }
+
+    /// Pans by a number of screen points (positive x: the view moves east, y: south).
+    pub fn pan_by(&mut self, dx: f64, dy: f64) {
+        let Some(centre) = self.memory.detached() else {
+            return;
+        };
+        let scale = 256.0 * 2f64.powf(self.memory.zoom());
+        let p = mercator(centre.x(), centre.y());
+        let (lon, lat) = unmercator([p[0] + dx / scale, (p[1] + dy / scale).clamp(0.0, 1.0)]);
+        self.memory.center_at(lon_lat(lon, lat));
+    }
+
+    pub fn zoom_by(&mut self, steps: i32) {
+        for _ in 0..steps.unsigned_abs() {
+            let _ = if steps > 0 {
+                self.memory.zoom_in()
+            } else {
+                self.memory.zoom_out()
+            };
+        }
+    }
+}
+
+/// A mesh kept between frames (see the module comment).
+#[derive(Default)]
+struct Buffer(Arc<Mesh>);
+
+impl Buffer {
+    fn fill(&mut self, texture: egui::TextureId, f: impl FnOnce(&mut Mesh)) -> Arc<Mesh> {
+        let mesh = Arc::make_mut(&mut self.0);
+        mesh.clear();
+        mesh.texture_id = texture;
+        f(mesh);
+        self.0.clone()
+    }
+}
+
+/// A shape of the basemap.
+struct Feature {
+    name: String,
+    shape: GeoShape,
+    /// The country that holds the zones.
+    focus: bool,
+    /// Whether its name is written on the map (the basemap data can say not to).
+    labelled: bool,
+}
+
+struct Place {
+    name: String,
+    kind: String,
+    at: [f64; 2],
+}
+
+/// The basemap's shapes, prepared once.
+struct BasemapShapes {
+    countries: Vec<Feature>,
+    divisions: Vec<Feature>,
+    attribution: String,
+}
+
+/// The basemap's meshes, refilled each frame.
+#[derive(Default)]
+struct BasemapMeshes {
+    land: Buffer,
+    borders: Buffer,
+    division_lines: Buffer,
+}
+
+/// The zones' shapes, prepared once.
+struct ZoneShapes {
+    shapes: Vec<GeoShape>,
+    names: Vec<String>,
+    approximate: Vec<bool>,
+}
+
+impl ZoneShapes {
+    /// The zone at a geographic point; the smallest wins where zones overlap, so that a small
+    /// zone inside a large one can still be picked.
+    fn zone_at(&self, lon: f64, lat: f64) -> Option<usize> {
+        self.shapes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.contains(lon, lat))
+            .min_by(|a, b| a.1.area.total_cmp(&b.1.area))
+            .map(|(i, _)| i)
+    }
+}
+
+/// The zones' meshes, refilled each frame: fill, the three patterns, contested, outlines.
+#[derive(Default)]
+struct ZoneMeshes {
+    fill: Buffer,
+    patterns: [Buffer; 3],
+    contested: Buffer,
+    lines: Buffer,
+}
+
+/// Everything the map draws, prepared at load.
+pub struct MapLayers {
+    basemap: BasemapShapes,
+    basemap_meshes: BasemapMeshes,
+    zones: ZoneShapes,
+    zone_meshes: ZoneMeshes,
+    places: Vec<Place>,
+    zones_bounds: ([f64; 2], [f64; 2]),
+    /// The middle of the zones (lon, lat): where the map looks before it is fitted.
+    centre: (f64, f64),
+    /// Who made the dataset, as its `attribution` says.
+    dataset_attribution: String,
+}
+
+fn bounds_of<'a>(shapes: impl Iterator<Item = &'a GeoShape>) -> ([f64; 2], [f64; 2]) {
+    shapes.fold(
+        ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
+        |(lo, hi), s| {
+            (
+                [lo[0].min(s.bounds.0[0]), lo[1].min(s.bounds.0[1])],
+                [hi[0].max(s.bounds.1[0]), hi[1].max(s.bounds.1[1])],
+            )
+        },
+    )
+}
+
+impl MapLayers {
+    pub fn new(basemap: &Basemap, ds: &Dataset) -> MapLayers {
+        let shapes: Vec<GeoShape> = ds
+            .zones
+            .iter()
+            .map(|z| GeoShape::new(&z.geometry))
+            .collect();
+        let zones_bounds = bounds_of(shapes.iter());
+        // The country that holds the zones is drawn a shade lighter, to put it in focus.
+        let (clon, clat) = unmercator([
+            (zones_bounds.0[0] + zones_bounds.1[0]) / 2.0,
+            (zones_bounds.0[1] + zones_bounds.1[1]) / 2.0,
+        ]);
+        let feature = |f: &crate::geometry::BaseFeature, focus: bool| Feature {
+            name: f.name.clone(),
+            focus,
+            labelled: f.labelled,
+            shape: f.shape.clone(),
+        };
+        MapLayers {
+            basemap: BasemapShapes {
+                countries: basemap
+                    .countries
+                    .iter()
+                    .map(|c| feature(c, c.shape.contains(clon, clat)))
+                    .collect(),
+                divisions: basemap
+                    .divisions
+                    .iter()
+                    .map(|d| feature(d, false))
+                    .collect(),
+                attribution: basemap.attribution.clone(),
+            },
+            basemap_meshes: BasemapMeshes::default(),
+            zones: ZoneShapes {
+                names: ds.zones.iter().map(|z| z.name.clone()).collect(),
+                approximate: ds.zones.iter().map(|z| z.approximate).collect(),
+                shapes,
+            },
+            zone_meshes: ZoneMeshes::default(),
+            places: ds
+                .places
+                .iter()
+                .map(|p| Place {
+                    name: p.name.clone(),
+                    kind: p.kind.clone(),
+                    at: mercator(p.lon, p.lat),
+                })
+                .collect(),
+            zones_bounds,
+            centre: (clon, clat),
+            dataset_attribution: ds.meta.attribution.clone(),
+        }
+    }
+
+    /// The zone at a geographic point (see [`ZoneShapes::zone_at`]).
+    pub fn zone_at(&self, lon: f64, lat: f64) -> Option<usize> {
+        self.zones.zone_at(lon, lat)
+    }
+
+    /// The camera that shows every zone in a rect of the given size: (lon, lat, zoom).
+    pub fn fit(&self, size: Vec2) -> (f64, f64, f64) {
+        let (lo, hi) = self.zones_bounds;
+        let w = (hi[0] - lo[0]).max(1e-6);
+        let h = (hi[1] - lo[1]).max(1e-6);
+        // Leave room around the zones for their labels and the overlays.
+        let scale = (f64::from(size.x) * 0.8 / w).min(f64::from(size.y) * 0.8 / h);
+        let zoom = (scale / 256.0).log2().clamp(2.0, 16.0);
+        let (lon, lat) = unmercator([(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0]);
+        (lon, lat, zoom)
+    }
+}
+
+fn push_fill(mesh: &mut Mesh, fill: &Fill, t: &Transform, color: Color32, uv_scale: Option<f32>) {
+    let base = mesh.vertices.len() as u32;
+    mesh.vertices.extend(fill.vertices.iter().map(|&p| {
+        let pos = t.screen(p);
+        let uv = match uv_scale {
+            // Screen-space pattern: stays the same size whatever the zoom.
+            Some(k) => pos2(pos.x / k, pos.y / k),
+            None => WHITE_UV,
+        };
+        Vertex { pos, uv, color }
+    }));
+    mesh.indices.extend(fill.indices.iter().map(|i| base + i));
+}
+
+fn push_outline(mesh: &mut Mesh, outline: &Outline, t: &Transform, color: Color32, width: f32) {
+    let base = mesh.vertices.len() as u32;
+    let half = width / 2.0;
+    mesh.vertices
+        .extend(outline.vertices.iter().map(|&(p, n)| Vertex {
+            pos: t.screen(p) + vec2(n[0], n[1]) * half,
+            uv: WHITE_UV,
+            color,
+        }));
+    mesh.indices
+        .extend(outline.indices.iter().map(|i| base + i));
+}
+
+fn visible(view: Rect, t: &Transform, shape: &GeoShape) -> bool {
+    view.intersects(t.rect(shape.bounds))
+}
+
+/// What the plugins share within one frame.
+#[derive(Default)]
+struct Frame {
+    /// Room taken on screen: the legend, city names, zone labels claim theirs in turn.
+    occupied: RefCell<Vec<Rect>>,
+    hovered: Cell<Option<usize>>,
+    /// `Some(Some(z))`: zone z was clicked; `Some(None)`: empty map was clicked.
+    clicked: Cell<Option<Option<usize>>>,
+    labels: RefCell<Vec<(usize, Rect)>>,
+    transform: Cell<Option<Transform>>,
+    /// Whether online tiles are drawn (they replace the vector land and sea).
+    online: bool,
+}
+
+/// Everything the map needs from the app for one frame.
+pub struct MapInput<'a> {
+    pub zones: &'a [ZoneSummary],
+    pub selected: Option<usize>,
+    pub patterns: &'a Patterns,
+    pub tiles: Option<&'a mut HttpTiles>,
+    pub tiles_note: Option<&'a str>,
+}
+
+/// What happened on the map this frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MapOutcome {
+    /// `Some(Some(z))`: zone z was clicked; `Some(None)`: empty map was clicked.
+    pub clicked: Option<Option<usize>>,
+    pub hovered: Option<usize>,
+}
+
+/// The plugin that reads the pointer: which zone it is over (a zone label counts as its zone)
+/// and whether it clicked.
+struct Pointer<'a> {
+    zones: &'a ZoneShapes,
+    last_labels: &'a [(usize, Rect)],
+    frame: &'a Frame,
+}
+
+impl walkers::Plugin for Pointer<'_> {
+    fn run(
+        self: Box<Self>,
+        _: &mut Ui,
+        response: &egui::Response,
+        projector: &Projector,
+        _: &MapMemory,
+    ) {
+        let t = Transform::of(projector, response.rect);
+        let zone_under = |p: Pos2| {
+            let label = self
+                .last_labels
+                .iter()
+                .find(|(_, r)| r.contains(p))
+                .map(|(z, _)| *z);
+            label.or_else(|| {
+                let (lon, lat) = unmercator(t.projected(p));
+                self.zones.zone_at(lon, lat)
+            })
+        };
+        self.frame.transform.set(Some(t));
+        self.frame
+            .hovered
+            .set(response.hover_pos().and_then(zone_under));
+        // A click, not the end of a drag: pick the zone under the pointer, or none.
+        let clicked = (response.clicked() && !response.changed())
+            .then(|| response.interact_pointer_pos())
+            .flatten()
+            .map(zone_under);
+        self.frame.clicked.set(clicked);
+    }
+}
+
+/// Shows the map in the remaining space and reports clicks and hover.
+pub fn map_view(
+    ui: &mut Ui,
+    layers: &mut MapLayers,
+    state: &mut MapState,
+    input: MapInput<'_>,
+) -> MapOutcome {
+    let MapInput {
+        zones,
+        selected,
+        patterns,
+        mut tiles,
+        tiles_note,
+    } = input;
+    // Online tiles replace the vector land and sea only once they have actually arrived: offline,
+    // or while loading, the built-in basemap stays.
+    let online = match tiles.as_deref_mut() {
+        Some(t) => centre_tile_loaded(t, &state.memory),
+        None => false,
+    };
+    let mut attribution = vec![
+        layers.dataset_attribution.clone(),
+        format!("Basemap: {}", layers.basemap.attribution),
+    ];
+    if let Some(t) = tiles.as_deref().filter(|_| online) {
+        attribution.push(t.attribution().text.to_string());
+    }
+    attribution.extend(tiles_note.filter(|_| !online).map(str::to_string));
+    attribution.retain(|line| !line.trim().is_empty());
+    let frame = Frame {
+        online,
+        ..Frame::default()
+    };
+    let my_position = lon_lat(layers.centre.0, layers.centre.1);
+    let last_labels = std::mem::take(&mut state.labels);
+    let response = {
+        let MapLayers {
+            basemap,
+            basemap_meshes,
+            zones: shapes,
+            zone_meshes,
+            places,
+            ..
+        } = &mut *layers;
+        let (basemap, shapes, places) = (&*basemap, &*shapes, &*places);
+        let tiles: Option<&mut dyn Tiles> = tiles.map(|t| t as &mut dyn Tiles);
+        Map::new(tiles, &mut state.memory, my_position)
+            .zoom_with_ctrl(false)
+            .double_click_to_zoom(true)
+            .with_plugin(Pointer {
+                zones: shapes,
+                last_labels: &last_labels,
+                frame: &frame,
+            })
+            .with_plugin(basemap::Plugin {
+                shapes: basemap,
+                meshes: basemap_meshes,
+                zone_names: &shapes.names,
+                frame: &frame,
+            })
+            .with_plugin(zones::Plugin {
+                shapes,
+                meshes: zone_meshes,
+                zones,
+                selected,
+                patterns,
+                frame: &frame,
+            })
+            .with_plugin(overlay::Legend {
+                patterns,
+                frame: &frame,
+            })
+            .with_plugin(overlay::Footer {
+                attribution: &attribution,
+                frame: &frame,
+            })
+            .with_plugin(labels::Places {
+                places,
+                frame: &frame,
+            })
+            .with_plugin(labels::ZoneLabels {
+                shapes,
+                zones,
+                selected,
+                frame: &frame,
+            })
+            .show(ui, |_, _, _, _| ())
+            .response
+    };
+    state.labels = frame.labels.take();
+    hover_tooltip(&response, layers, zones, frame.hovered.get());
+    fit_if_asked(ui, layers, state, response.rect);
+    state.last_transform = frame.transform.get();
+    MapOutcome {
+        clicked: frame.clicked.get(),
+        hovered: frame.hovered.get(),
+    }
+}
+
+/// The zone's name, status and how to see more, beside the pointer.
+fn hover_tooltip(
+    response: &egui::Response,
+    layers: &MapLayers,
+    zones: &[ZoneSummary],
+    hovered: Option<usize>,
+) {
+    let Some(z) = hovered.filter(|&z| z < zones.len()) else {
+        return;
+    };
+    let name = layers.zones.names[z].clone();
+    let detail = zones[z].detail.clone();
+    let contested = zones[z].contested;
+    let approximate = layers.zones.approximate[z];
+    response.clone().on_hover_ui_at_pointer(|ui| {
+        ui.strong(name);
+        ui.label(detail);
+        if contested {
+            ui.label(format!(
+                "{CONTESTED_GLYPH} Contested: cited claims disagree"
+            ));
+        }
+        if approximate {
+            ui.weak("Approximate outline (drawn by hand)");
+        }
+        ui.weak("Click for the quotes behind this status");
+    });
+}
+
+/// Zooms and pans to show every zone when asked, once the map's size has settled.
+fn fit_if_asked(ui: &Ui, layers: &MapLayers, state: &mut MapState, rect: Rect) {
+    if state.fit_requested && rect.width() > 10.0 {
+        let (lon, lat, zoom) = layers.fit(rect.size());
+        let settled = state.fitted_size == Some(rect.size());
+        state.set_view(lon, lat, zoom);
+        state.fit_requested = !settled;
+        state.fitted_size = Some(rect.size());
+        ui.ctx().request_repaint();
+    }
+}
+
+/// Whether the tile under the map's centre is there to draw (asking for it if not).
+fn centre_tile_loaded(tiles: &mut HttpTiles, memory: &MapMemory) -> bool {
+    let Some(centre) = memory.detached() else {
+        return false;
+    };
+    let zoom = memory.zoom().round().clamp(0.0, 19.0) as u8;
+    let p = mercator(centre.x(), centre.y());
+    let n = f64::from(1u32 << zoom);
+    let id = walkers::TileId {
+        x: (p[0] * n).floor().clamp(0.0, n - 1.0) as u32,
+        y: (p[1] * n).floor().clamp(0.0, n - 1.0) as u32,
+        zoom,
+    };
+    tiles.at(id).is_some()
+}

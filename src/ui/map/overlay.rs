@@ -1,0 +1,184 @@
+//! What sits on top of the map: the legend (top left), the scale bar (bottom left) and the
+//! attribution (bottom right): the dataset's, the basemap's and the online tiles' when shown.
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
+use walkers::{MapMemory, Projector};
+
+use super::Frame;
+use crate::model::{Status, VariantArray};
+use crate::ui::theme::{CONTESTED_GLYPH, Patterns, TOKENS, status_style};
+
+/// The key to the colours and patterns. It claims its room first, so no label covers it.
+pub(super) struct Legend<'a> {
+    pub patterns: &'a Patterns,
+    pub frame: &'a Frame,
+}
+
+impl walkers::Plugin for Legend<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, response: &Response, _: &Projector, _: &MapMemory) {
+        let view = response.rect;
+        let painter = ui.painter().with_clip_rect(view);
+        let rect = legend(&painter, view, self.patterns);
+        // The legend is information, not a control; keep the pointer from clicking through it.
+        let _ = ui.interact(rect, ui.scope_id().with("legend"), Sense::hover());
+        self.frame.occupied.borrow_mut().push(rect);
+    }
+}
+
+const ROW: f32 = 20.0;
+
+fn legend(painter: &egui::Painter, view: Rect, patterns: &Patterns) -> Rect {
+    let (colors, text) = (TOKENS.colors, TOKENS.text);
+    let rows = Status::VARIANTS.len() + 2;
+    let rect = Rect::from_min_size(
+        view.left_top() + vec2(10.0, 10.0),
+        vec2(150.0, ROW * rows as f32 + 30.0),
+    );
+    painter.rect(
+        rect,
+        6.0,
+        colors.legend_background,
+        Stroke::new(1.0, colors.border),
+        egui::StrokeKind::Inside,
+    );
+    painter.text(
+        rect.left_top() + vec2(10.0, 8.0),
+        Align2::LEFT_TOP,
+        "Truce status",
+        FontId::proportional(text.legend_title),
+        colors.map_text,
+    );
+    let swatch = |y: f32| Rect::from_min_size(pos2(rect.left() + 10.0, y), vec2(26.0, 14.0));
+    let uv = |s: Rect| Rect::from_min_size(Pos2::ZERO, s.size() / TOKENS.sizes.pattern);
+    let mut y = rect.top() + 30.0;
+    for &status in Status::VARIANTS {
+        let style = status_style(status);
+        let s = swatch(y);
+        painter.rect_filled(s, 2.0, style.fill.gamma_multiply_u8(TOKENS.zone_fill_alpha));
+        if let Some(texture) = patterns.texture(style.pattern) {
+            painter.image(texture, s, uv(s), style.ink);
+        }
+        painter.rect_stroke(
+            s,
+            2.0,
+            Stroke::new(1.0, style.ink),
+            egui::StrokeKind::Inside,
+        );
+        row_text(painter, s, format!("{} {}", style.glyph, style.word));
+        y += ROW;
+    }
+    let s = swatch(y);
+    painter.rect_filled(s, 2.0, Color32::WHITE);
+    painter.image(patterns.contested(), s, uv(s), colors.contested_ink);
+    painter.rect_stroke(
+        s,
+        2.0,
+        Stroke::new(1.0, colors.border),
+        egui::StrokeKind::Inside,
+    );
+    row_text(painter, s, format!("{CONTESTED_GLYPH} Contested"));
+    y += ROW;
+    let s = swatch(y);
+    painter.extend(Shape::dashed_line(
+        &[s.left_center(), s.right_center()],
+        Stroke::new(2.0, colors.map_text),
+        5.0,
+        3.0,
+    ));
+    row_text(painter, s, "Approximate outline".into());
+    rect
+}
+
+fn row_text(painter: &egui::Painter, swatch: Rect, text: String) {
+    painter.text(
+        pos2(swatch.right() + 8.0, swatch.center().y),
+        Align2::LEFT_CENTER,
+        text,
+        FontId::proportional(TOKENS.text.legend_row),
+        TOKENS.colors.map_text,
+    );
+}
+
+/// The scale bar and the attribution. Like the legend, they claim their room before any
+/// label is placed.
+pub(super) struct Footer<'a> {
+    pub attribution: &'a [String],
+    pub frame: &'a Frame,
+}
+
+impl walkers::Plugin for Footer<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        response: &Response,
+        projector: &Projector,
+        _: &MapMemory,
+    ) {
+        let view = response.rect;
+        let painter = ui.painter().with_clip_rect(view);
+        let centre = projector.unproject(view.center().to_vec2());
+        let mut occupied = self.frame.occupied.borrow_mut();
+        occupied.extend(scale_bar(
+            &painter,
+            view,
+            projector.scale_pixel_per_meter(centre),
+        ));
+        occupied.extend(attribution(&painter, view, self.attribution));
+    }
+}
+
+fn scale_bar(painter: &egui::Painter, view: Rect, pixels_per_meter: f32) -> Option<Rect> {
+    if !(pixels_per_meter.is_finite() && pixels_per_meter > 0.0) {
+        return None;
+    }
+    let colors = TOKENS.colors;
+    let target = 120.0 / pixels_per_meter;
+    let magnitude = 10f32.powf(target.log10().floor());
+    let nice = [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|d| *d <= target)
+        .unwrap_or(magnitude);
+    let width = nice * pixels_per_meter;
+    let label = if nice >= 1000.0 {
+        format!("{} km", nice / 1000.0)
+    } else {
+        format!("{nice} m")
+    };
+    let left = view.left_bottom() + vec2(14.0, -16.0);
+    let right = left + vec2(width, 0.0);
+    let stroke = Stroke::new(2.0, colors.map_text);
+    let back = Rect::from_min_max(left + vec2(-6.0, -22.0), right + vec2(6.0, 6.0));
+    painter.rect_filled(back, 3.0, colors.scale_background);
+    painter.line_segment([left, right], stroke);
+    painter.line_segment([left, left + vec2(0.0, -6.0)], stroke);
+    painter.line_segment([right, right + vec2(0.0, -6.0)], stroke);
+    painter.text(
+        left + vec2(width / 2.0, -8.0),
+        Align2::CENTER_BOTTOM,
+        label,
+        FontId::proportional(TOKENS.text.small),
+        colors.map_text,
+    );
+    Some(back)
+}
+
+/// Right-aligned lines in the bottom-right corner, wrapped to at most half the map's width.
+/// Returns the room they take.
+fn attribution(painter: &egui::Painter, view: Rect, lines: &[String]) -> Vec<Rect> {
+    let mut taken = Vec::with_capacity(lines.len());
+    let colors = TOKENS.colors;
+    let font = FontId::proportional(TOKENS.text.small);
+    let wrap = (view.width() * 0.5).max(200.0);
+    let mut y = view.bottom() - 4.0;
+    for line in lines.iter().rev() {
+        let galley = painter.layout(line.clone(), font.clone(), colors.map_text, wrap);
+        let at = pos2(view.right() - galley.size().x - 8.0, y - galley.size().y);
+        let back = Rect::from_min_size(at, galley.size()).expand(3.0);
+        painter.rect_filled(back, 2.0, colors.attribution_background);
+        taken.push(back);
+        y -= galley.size().y + 6.0;
+        painter.galley(at, galley, colors.map_text);
+    }
+    taken
+}

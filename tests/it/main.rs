@@ -1,0 +1,9 @@
+//! The integration tests, in one crate so they link once: the command line as a user meets it,
+//! the app driven headless (egui_kittest), and the real window under Xvfb. The tests that count
+//! memory keep their own crate (tests/alloc.rs): a global allocator is process-wide.
+
+mod cli;
+#[cfg(feature = "gui")]
+mod real_window;
+#[cfg(feature = "gui")]
+mod ui;
