@@ -156,83 +156,15 @@ impl<'a> ZoneScan<'a> {
     /// produces falls past the last writable time.
     pub fn apply(&mut self, index: usize) -> Result<(), TimeOverflow> {
         let ev = &self.ds.events[index];
-        let t = ev.moment.utc();
-        let precision = ev.moment.precision;
-        let mut new_ends = Vec::new();
         match (ev.kind, ev.instrument) {
-            (EventKind::TruceStart, Some(instrument)) => {
-                let end = claimed_end(ev, index, t)?;
-                let run = Run {
-                    instrument,
-                    start_event: index,
-                    ends: end.into_iter().collect(),
-                    broken: None,
-                    support: Vec::new(),
-                    disputes: Vec::new(),
-                    affirmations: Vec::new(),
-                };
-                new_ends.extend(run.ends.iter().map(|e| (e.at, e.precision)));
-                // A new start of the same instrument restarts it.
-                self.runs.retain(|r| r.instrument != instrument);
-                self.runs.push(run);
+            (EventKind::TruceStart, Some(instrument)) => self.start(index, instrument)?,
+            (EventKind::Extension, Some(instrument)) => self.extend(index, instrument)?,
+            (EventKind::ScheduledEnd, Some(instrument)) => self.schedule_end(index, instrument)?,
+            (EventKind::Breakdown, Some(instrument)) => {
+                self.break_run(index, instrument, Status::Collapsed);
             }
-            (EventKind::Extension, Some(instrument)) => {
-                if let Some(run) = self.run_mut(instrument).filter(|r| r.broken.is_none()) {
-                    match (ev.until, ev.duration_hours) {
-                        (Some(u), _) => {
-                            run.ends = vec![End {
-                                at: u.utc(),
-                                precision: u.precision,
-                                by: index,
-                            }];
-                        }
-                        (None, Some(h)) if run.ends.is_empty() => {
-                            run.ends = vec![End {
-                                at: plus_hours(t, h, index)?,
-                                precision,
-                                by: index,
-                            }];
-                        }
-                        (None, Some(h)) => {
-                            // "Another 24 hours" counts from the current end, or from the
-                            // extension itself if the truce had already run out.
-                            for end in &mut run.ends {
-                                end.at = plus_hours(end.at.max(t), h, index)?;
-                                end.precision = end.precision.max(precision);
-                                end.by = index;
-                            }
-                        }
-                        (None, None) => {}
-                    }
-                    run.support.push(index);
-                    new_ends.extend(run.ends.iter().map(|e| (e.at, e.precision)));
-                }
-            }
-            (EventKind::ScheduledEnd, Some(instrument)) => {
-                let start = self
-                    .runs
-                    .iter()
-                    .find(|r| r.instrument == instrument)
-                    .map(|r| self.ds.events[r.start_event].moment.utc());
-                if let (Some(run_start), Some(run)) = (start, self.run_mut(instrument)) {
-                    // A stated duration counts from the truce's start, not from the statement.
-                    if let Some(end) = claimed_end(ev, index, run_start)? {
-                        new_ends.push((end.at, end.precision));
-                        run.ends.push(end);
-                    }
-                    run.support.push(index);
-                }
-            }
-            (EventKind::Breakdown, Some(instrument)) | (EventKind::Exclusion, Some(instrument)) => {
-                if let Some(run) = self.run_mut(instrument).filter(|r| r.broken.is_none()) {
-                    run.broken = Some(index);
-                }
-                let status = if ev.kind == EventKind::Breakdown {
-                    Status::Collapsed
-                } else {
-                    Status::Excluded
-                };
-                self.set_state(status, index);
+            (EventKind::Exclusion, Some(instrument)) => {
+                self.break_run(index, instrument, Status::Excluded);
             }
             (EventKind::Talks, _) => self.set_state(Status::Negotiating, index),
             (EventKind::Dispute, Some(instrument)) => {
@@ -247,8 +179,99 @@ impl<'a> ZoneScan<'a> {
             }
             _ => {}
         }
-        self.produced_ends.extend(new_ends);
         Ok(())
+    }
+
+    /// A `truce_start`: the instrument takes effect; a new start of it restarts it.
+    fn start(&mut self, index: usize, instrument: usize) -> Result<(), TimeOverflow> {
+        let ev = &self.ds.events[index];
+        let end = claimed_end(ev, index, ev.moment.utc())?;
+        let run = Run {
+            instrument,
+            start_event: index,
+            ends: end.into_iter().collect(),
+            broken: None,
+            support: Vec::new(),
+            disputes: Vec::new(),
+            affirmations: Vec::new(),
+        };
+        self.produced_ends
+            .extend(run.ends.iter().map(|e| (e.at, e.precision)));
+        self.runs.retain(|r| r.instrument != instrument);
+        self.runs.push(run);
+        Ok(())
+    }
+
+    /// An `extension`: a new `until`, or more hours counted from the current end (or from the
+    /// extension itself if the truce had already run out, or had no end).
+    fn extend(&mut self, index: usize, instrument: usize) -> Result<(), TimeOverflow> {
+        let ev = &self.ds.events[index];
+        let (t, precision) = (ev.moment.utc(), ev.moment.precision);
+        let (until, hours) = (ev.until, ev.duration_hours);
+        let Some(run) = self.run_mut(instrument).filter(|r| r.broken.is_none()) else {
+            return Ok(());
+        };
+        match (until, hours) {
+            (Some(u), _) => {
+                run.ends = vec![End {
+                    at: u.utc(),
+                    precision: u.precision,
+                    by: index,
+                }];
+            }
+            (None, Some(h)) if run.ends.is_empty() => {
+                run.ends = vec![End {
+                    at: plus_hours(t, h, index)?,
+                    precision,
+                    by: index,
+                }];
+            }
+            (None, Some(h)) => {
+                for end in &mut run.ends {
+                    end.at = plus_hours(end.at.max(t), h, index)?;
+                    end.precision = end.precision.max(precision);
+                    end.by = index;
+                }
+            }
+            (None, None) => {}
+        }
+        run.support.push(index);
+        let ends: Vec<(DateTime<Utc>, Precision)> =
+            run.ends.iter().map(|e| (e.at, e.precision)).collect();
+        self.produced_ends.extend(ends);
+        Ok(())
+    }
+
+    /// A `scheduled_end`: one more claim about when the instrument ends. A stated duration
+    /// counts from the truce's start, not from the statement.
+    fn schedule_end(&mut self, index: usize, instrument: usize) -> Result<(), TimeOverflow> {
+        let ev = &self.ds.events[index];
+        let start = self
+            .runs
+            .iter()
+            .find(|r| r.instrument == instrument)
+            .map(|r| self.ds.events[r.start_event].moment.utc());
+        let Some(run_start) = start else {
+            return Ok(());
+        };
+        let end = claimed_end(ev, index, run_start)?;
+        if let Some(end) = &end {
+            self.produced_ends.push((end.at, end.precision));
+        }
+        if let Some(run) = self.run_mut(instrument) {
+            run.ends.extend(end);
+            run.support.push(index);
+        }
+        Ok(())
+    }
+
+    /// A `breakdown` or `exclusion`: the instrument stops here, and the zone falls back to
+    /// `status`.
+    fn break_run(&mut self, index: usize, instrument: usize, status: Status) {
+        if let Some(run) = self.run_mut(instrument).filter(|r| r.broken.is_none()) {
+            run.broken = Some(index);
+        }
+        self.set_state(status, index);
     }
 
     fn set_state(&mut self, status: Status, event: usize) {
@@ -279,45 +302,55 @@ impl<'a> ZoneScan<'a> {
     /// `until` holds only the leading instrument's own end: only the whole timeline knows when
     /// the status itself changes.
     pub fn evaluate(&self, t: DateTime<Utc>) -> Resolution {
-        let ds = self.ds;
-        let start_of = |run: &Run| ds.events[run.start_event].moment;
-        let mut in_force: Vec<&Run> = self
+        let in_force: Vec<&Run> = self
             .runs
             .iter()
             .filter(|r| r.broken.is_none() && r.latest_end().is_none_or(|e| t < e.at))
             .collect();
-        if !in_force.is_empty() {
-            // The most recently started instrument leads; ties go to the later event in the file.
-            in_force.sort_by_key(|r| std::cmp::Reverse((start_of(r).utc(), r.start_event)));
-            let mut res = Resolution::unknown();
-            res.status = Status::InEffect;
-            res.instrument = Some(in_force[0].instrument);
-            res.since = Some(start_of(in_force[0]));
-            // The leading instrument's own end; the timeline may cut it shorter.
-            res.until = in_force[0].latest_end().map(|e| Moment {
-                time: self.local(e.at),
-                precision: e.precision,
-            });
-            for run in &in_force {
-                self.cite_all(run.start_event, &mut res.citations);
-                for &e in run.support.iter().chain(&run.affirmations) {
-                    self.cite_all(e, &mut res.citations);
-                }
-                for &e in &run.disputes {
-                    self.cite_all(e, &mut res.disputed_by);
-                }
-                // Two claims about the end: once the earlier one has passed, they disagree.
-                if run.ends.len() > 1 {
-                    for end in run.ends.iter().filter(|e| e.at <= t) {
-                        self.cite_all(end.by, &mut res.disputed_by);
-                    }
+        if in_force.is_empty() {
+            self.nothing_in_force(t)
+        } else {
+            self.in_effect(t, in_force)
+        }
+    }
+
+    /// In effect: the most recently started instrument in force leads (ties go to the later
+    /// event in the file); every start, support and affirmation of those in force is cited.
+    fn in_effect(&self, t: DateTime<Utc>, mut in_force: Vec<&Run>) -> Resolution {
+        let start_of = |run: &Run| self.ds.events[run.start_event].moment;
+        in_force.sort_by_key(|r| std::cmp::Reverse((start_of(r).utc(), r.start_event)));
+        let lead = in_force[0];
+        let mut res = Resolution::unknown();
+        res.status = Status::InEffect;
+        res.instrument = Some(lead.instrument);
+        res.since = Some(start_of(lead));
+        // The leading instrument's own end; the timeline may cut it shorter.
+        res.until = lead.latest_end().map(|e| Moment {
+            time: self.local(e.at),
+            precision: e.precision,
+        });
+        for run in &in_force {
+            self.cite_all(run.start_event, &mut res.citations);
+            for &e in run.support.iter().chain(&run.affirmations) {
+                self.cite_all(e, &mut res.citations);
+            }
+            for &e in &run.disputes {
+                self.cite_all(e, &mut res.disputed_by);
+            }
+            // Two claims about the end: once the earlier one has passed, they disagree.
+            if run.ends.len() > 1 {
+                for end in run.ends.iter().filter(|e| e.at <= t) {
+                    self.cite_all(end.by, &mut res.disputed_by);
                 }
             }
-            res.contested = !res.disputed_by.is_empty();
-            return res;
         }
+        res.contested = !res.disputed_by.is_empty();
+        res
+    }
 
-        // Nothing in force: the latest of the last breakdown/exclusion/talks and the last expiry.
+    /// Nothing in force: the later of the last breakdown, exclusion or talks and the last
+    /// expiry decides; with neither, nothing is known.
+    fn nothing_in_force(&self, t: DateTime<Utc>) -> Resolution {
         let expiry = self
             .runs
             .iter()
@@ -328,44 +361,61 @@ impl<'a> ZoneScan<'a> {
         let state = self
             .last_state
             .as_ref()
-            .and_then(|(s, evs)| Some((*s, *evs.first()?, *evs.last()?, evs)));
-        let state_wins = match (state, expiry) {
-            (Some((_, _, last, _)), Some((end, _))) => ds.events[last].moment.utc() >= end.at,
-            (Some(_), None) => true,
-            _ => false,
+            .filter(|(_, events)| !events.is_empty());
+        let last_time = |events: &[usize]| events.last().map(|&e| self.ds.events[e].moment.utc());
+        match (state, expiry) {
+            (Some((status, events)), Some((end, _)))
+                if last_time(events).is_some_and(|last| last >= end.at) =>
+            {
+                self.stated(*status, events)
+            }
+            (Some((status, events)), None) => self.stated(*status, events),
+            (_, Some((end, run))) => self.lapsed(end, run),
+            (None, None) => Resolution::unknown(),
+        }
+    }
+
+    /// Collapsed, excluded or negotiating, as the consecutive `events` of that kind say.
+    fn stated(&self, status: Status, events: &[usize]) -> Resolution {
+        let ds = self.ds;
+        let (Some(&first), Some(&last)) = (events.first(), events.last()) else {
+            return Resolution::unknown();
         };
         let mut res = Resolution::unknown();
-        if let (true, Some((status, first, ev, events))) = (state_wins, state) {
-            res.status = status;
-            res.instrument = ds.events[ev].instrument;
-            res.since = Some(ds.events[first].moment);
-            for &e in events {
-                self.cite_all(e, &mut res.citations);
-            }
-            // A party saying the truce holds after it was reported broken contradicts it.
-            if status == Status::Collapsed
-                && let Some(run) = res
-                    .instrument
-                    .and_then(|i| self.runs.iter().find(|r| r.instrument == i))
-            {
-                let broken_at = ds.events[ev].moment.utc();
-                for &a in &run.affirmations {
-                    if ds.events[a].moment.utc() >= broken_at {
-                        self.cite_all(a, &mut res.disputed_by);
-                    }
+        res.status = status;
+        res.instrument = ds.events[last].instrument;
+        res.since = Some(ds.events[first].moment);
+        for &e in events {
+            self.cite_all(e, &mut res.citations);
+        }
+        // A party saying the truce holds after it was reported broken contradicts it.
+        if status == Status::Collapsed
+            && let Some(run) = res
+                .instrument
+                .and_then(|i| self.runs.iter().find(|r| r.instrument == i))
+        {
+            let broken_at = ds.events[last].moment.utc();
+            for &a in &run.affirmations {
+                if ds.events[a].moment.utc() >= broken_at {
+                    self.cite_all(a, &mut res.disputed_by);
                 }
             }
-            res.contested = !res.disputed_by.is_empty();
-        } else if let Some((end, run)) = expiry {
-            res.lapsed = true;
-            res.instrument = Some(run.instrument);
-            res.since = Some(Moment {
-                time: self.local(end.at),
-                precision: end.precision,
-            });
-            self.cite_all(end.by, &mut res.citations);
-            self.cite_all(run.start_event, &mut res.citations);
         }
+        res.contested = !res.disputed_by.is_empty();
+        res
+    }
+
+    /// A truce ran out with nothing reported after it: unknown, citing the end and the start.
+    fn lapsed(&self, end: &End, run: &Run) -> Resolution {
+        let mut res = Resolution::unknown();
+        res.lapsed = true;
+        res.instrument = Some(run.instrument);
+        res.since = Some(Moment {
+            time: self.local(end.at),
+            precision: end.precision,
+        });
+        self.cite_all(end.by, &mut res.citations);
+        self.cite_all(run.start_event, &mut res.citations);
         res
     }
 }
@@ -516,7 +566,7 @@ impl Engine {
     ) -> Resolution {
         let mut scan = ZoneScan::new(&self.dataset);
         for (i, ev) in self.dataset.events.iter().enumerate() {
-            let known = known_on.is_none_or(|k| ev.reported <= k);
+            let known = ev.known_by(known_on);
             // The engine was built, so no event overflows.
             if ev.concerns(zone) && known && ev.moment.utc() <= at && scan.apply(i).is_err() {
                 break;
@@ -530,8 +580,9 @@ impl Engine {
         &self.zone_events[zone]
     }
 
-    fn known(&self, event: usize, known_on: Option<DateTime<Utc>>) -> bool {
-        known_on.is_none_or(|k| self.dataset.events[event].reported <= k)
+    /// Whether the event had been reported by `known_on`.
+    pub fn known(&self, event: usize, known_on: Option<DateTime<Utc>>) -> bool {
+        self.dataset.events[event].known_by(known_on)
     }
 
     /// The events (of a zone, or all) in time order, with their times.
@@ -566,6 +617,23 @@ impl Engine {
     ) -> Option<usize> {
         let (events, times) = self.events_and_times(zone);
         let to = times.partition_point(|t| *t < before);
+        events[..to]
+            .iter()
+            .rev()
+            .copied()
+            .find(|&e| self.known(e, known_on))
+    }
+
+    /// The last event at or before `at` (in `zone`, or anywhere): the one the instant is on or
+    /// after, which lists highlight.
+    pub fn event_at_or_before(
+        &self,
+        zone: Option<usize>,
+        at: DateTime<Utc>,
+        known_on: Option<DateTime<Utc>>,
+    ) -> Option<usize> {
+        let (events, times) = self.events_and_times(zone);
+        let to = times.partition_point(|t| *t <= at);
         events[..to]
             .iter()
             .rev()
@@ -665,7 +733,7 @@ fn build_timeline(
     let events: Vec<usize> = zone_events
         .iter()
         .copied()
-        .filter(|&e| known_on.is_none_or(|k| ds.events[e].reported <= k))
+        .filter(|&e| ds.events[e].known_by(known_on))
         .collect();
 
     // Breakpoints: event times, and every end any run ever had (an extension moves an end, but

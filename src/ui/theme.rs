@@ -88,6 +88,8 @@ pub struct Colors {
     /// Behind city names, the legend, the scale bar and the attribution, over any fill.
     pub halo: Color32,
     pub legend_background: Color32,
+    /// Under the contested hatching in the legend.
+    pub swatch_background: Color32,
     pub scale_background: Color32,
     pub attribution_background: Color32,
     pub place_dot: Color32,
@@ -164,6 +166,7 @@ pub const TOKENS: Tokens = Tokens {
         label_background: Color32::from_rgba_premultiplied(250, 250, 250, 225),
         halo: Color32::from_rgba_premultiplied(150, 150, 150, 150),
         legend_background: Color32::from_rgba_premultiplied(235, 235, 235, 235),
+        swatch_background: Color32::WHITE,
         scale_background: Color32::from_rgba_premultiplied(200, 200, 200, 200),
         attribution_background: Color32::from_rgba_premultiplied(210, 210, 210, 210),
         place_dot: Color32::WHITE,

@@ -209,12 +209,23 @@ impl Label {
             vec2(-2.0 * dx, dy),
         ];
         let inside = view.shrink(6.0);
-        spots
+        let candidates = spots
             .iter()
             .map(|d| Rect::from_center_size(anchor + *d, size))
-            .find(|r| {
-                inside.contains_rect(*r) && !occupied.iter().any(|o| o.expand(2.0).intersects(*r))
-            })
+            .filter(|r| inside.contains_rect(*r));
+        let covered = |r: &Rect| -> f32 {
+            occupied
+                .iter()
+                .map(|o| o.expand(2.0).intersect(*r))
+                .filter(|i| i.is_positive())
+                .map(|i| i.area())
+                .sum()
+        };
+        // The first free spot; failing that, the one that covers the least of what is there.
+        candidates
+            .clone()
+            .find(|r| !occupied.iter().any(|o| o.expand(2.0).intersects(*r)))
+            .or_else(|| candidates.min_by(|a, b| covered(a).total_cmp(&covered(b))))
             .unwrap_or_else(|| Rect::from_center_size(anchor, size))
     }
 

@@ -221,8 +221,6 @@ pub struct MapLayers {
     zones_bounds: ([f64; 2], [f64; 2]),
     /// The middle of the zones (lon, lat): where the map looks before it is fitted.
     centre: (f64, f64),
-    /// Who made the dataset, as its `attribution` says.
-    dataset_attribution: String,
 }
 
 fn bounds_of<'a>(shapes: impl Iterator<Item = &'a GeoShape>) -> ([f64; 2], [f64; 2]) {
@@ -288,7 +286,6 @@ impl MapLayers {
                 .collect(),
             zones_bounds,
             centre: (clon, clat),
-            dataset_attribution: ds.meta.attribution.clone(),
         }
     }
 
@@ -433,10 +430,9 @@ pub fn map_view(
         Some(t) => centre_tile_loaded(t, &state.memory),
         None => false,
     };
-    let mut attribution = vec![
-        layers.dataset_attribution.clone(),
-        format!("Basemap: {}", layers.basemap.attribution),
-    ];
+    // The dataset's own attribution is in the side panel, beside its description: on the map,
+    // the basemap's and the tiles'.
+    let mut attribution = vec![layers.basemap.attribution.clone()];
     if let Some(t) = tiles.as_deref().filter(|_| online) {
         attribution.push(t.attribution().text.to_string());
     }

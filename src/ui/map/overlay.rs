@@ -1,7 +1,7 @@
 //! What sits on top of the map: the legend (top left), the scale bar (bottom left) and the
 //! attribution (bottom right): the dataset's, the basemap's and the online tiles' when shown.
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
+use egui::{Align2, FontId, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, pos2, vec2};
 use walkers::{MapMemory, Projector};
 
 use super::Frame;
@@ -68,7 +68,7 @@ fn legend(painter: &egui::Painter, view: Rect, patterns: &Patterns) -> Rect {
         y += ROW;
     }
     let s = swatch(y);
-    painter.rect_filled(s, 2.0, Color32::WHITE);
+    painter.rect_filled(s, 2.0, colors.swatch_background);
     painter.image(patterns.contested(), s, uv(s), colors.contested_ink);
     painter.rect_stroke(
         s,
