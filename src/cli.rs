@@ -42,7 +42,7 @@ pub struct Cli {
     #[arg(long, value_name = "ID")]
     pub zone: Option<String>,
 
-    /// App: show only what had been reported by this time
+    /// App: show only what had been reported by this time (a date alone: the end of that day)
     #[arg(long, value_name = "TIME")]
     pub known_on: Option<String>,
 
@@ -72,7 +72,7 @@ pub enum Command {
         /// The instant, e.g. 2016-05-01T12:00:00+03:00
         #[arg(long, value_name = "TIME")]
         at: String,
-        /// Use only what had been reported by this time
+        /// Use only what had been reported by this time (a date alone: the end of that day)
         #[arg(long, value_name = "TIME")]
         known_on: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -83,6 +83,9 @@ pub enum Command {
         /// Only the events concerning this zone id
         #[arg(long, value_name = "ID")]
         zone: Option<String>,
+        /// Only the editorial choices: events with a note or an approximate time, with the note
+        #[arg(long)]
+        notes: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -130,6 +133,12 @@ pub fn time_flag(engine: &Engine, flag: &str, text: &str) -> Result<DateTime<Utc
     parse_user_time(text, engine.dataset().meta.timezone).map_err(|e| format!("--{flag}: {e}"))
 }
 
+/// `--known-on`: a date alone means the end of that local day, in the app and the CLI alike.
+pub fn known_on_flag(engine: &Engine, text: &str) -> Result<DateTime<Utc>, String> {
+    crate::timefmt::parse_known_on(text, engine.dataset().meta.timezone)
+        .map_err(|e| format!("--known-on: {e}"))
+}
+
 /// A zone flag: a zone id of the dataset, or a message listing them.
 pub fn zone_flag(engine: &Engine, id: &str) -> Result<usize, String> {
     let ds = engine.dataset();
@@ -161,7 +170,12 @@ pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
             .map_err(usage)
     };
     let instant = time("at", &cli.at)?;
-    let known_on = time("known-on", &cli.known_on)?;
+    let known_on = cli
+        .known_on
+        .as_deref()
+        .map(|k| known_on_flag(&engine, k))
+        .transpose()
+        .map_err(usage)?;
     let zone = cli
         .zone
         .as_deref()
@@ -190,7 +204,11 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
             known_on,
             format,
         } => status(&engine, at, known_on.as_deref(), *format, out),
-        Command::Events { zone, format } => events(&engine, zone.as_deref(), *format, out),
+        Command::Events {
+            zone,
+            notes,
+            format,
+        } => events(&engine, zone.as_deref(), *notes, *format, out),
         Command::Validate => validate(&engine, out),
         Command::Verify { sources } => verify_quotes(&engine, sources, out),
     });
@@ -221,7 +239,7 @@ fn status(
 ) -> Result<(), Failure> {
     let at = time_flag(engine, "at", at).map_err(usage)?;
     let known_on = known_on
-        .map(|k| time_flag(engine, "known-on", k))
+        .map(|k| known_on_flag(engine, k))
         .transpose()
         .map_err(usage)?;
     match format {
@@ -235,6 +253,7 @@ fn status(
 fn events(
     engine: &Engine,
     zone: Option<&str>,
+    notes: bool,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
@@ -242,10 +261,11 @@ fn events(
         .map(|id| zone_flag(engine, id))
         .transpose()
         .map_err(usage)?;
+    let filter = report::EventFilter { zone, notes };
     match format {
-        Format::Json => json(out, &report::events_doc(engine, zone)),
+        Format::Json => json(out, &report::events_doc(engine, filter)),
         Format::Table => {
-            write!(out, "{}", report::events_table(engine, zone)).map_err(write_failed)
+            write!(out, "{}", report::events_table(engine, filter)).map_err(write_failed)
         }
     }
 }

@@ -101,6 +101,8 @@ impl Run {
 #[derive(Debug, Clone)]
 pub struct ZoneScan<'a> {
     ds: &'a Dataset,
+    /// "As known on": citations from reports published later are not cited.
+    known_on: Option<DateTime<Utc>>,
     runs: Vec<Run>,
     /// The last breakdown, exclusion or talks: what the zone falls back to with nothing in force.
     /// Consecutive events of the same status accumulate, so that every party reporting talks is
@@ -142,10 +144,18 @@ impl<'a> ZoneScan<'a> {
     pub fn new(ds: &'a Dataset) -> Self {
         ZoneScan {
             ds,
+            known_on: None,
             runs: Vec::new(),
             last_state: None,
             produced_ends: Vec::new(),
         }
+    }
+
+    /// A scan "as known on" `known_on`: of an event's citations, only those from reports
+    /// published by then are cited (the event itself must be known by then).
+    pub fn known_on(mut self, known_on: Option<DateTime<Utc>>) -> Self {
+        self.known_on = known_on;
+        self
     }
 
     fn run_mut(&mut self, instrument: usize) -> Option<&mut Run> {
@@ -167,11 +177,7 @@ impl<'a> ZoneScan<'a> {
                 self.break_run(index, instrument, Status::Excluded);
             }
             (EventKind::Talks, _) => self.set_state(Status::Negotiating, index),
-            (EventKind::Dispute, Some(instrument)) => {
-                if let Some(run) = self.run_mut(instrument) {
-                    run.disputes.push(index);
-                }
-            }
+            (EventKind::Dispute, Some(instrument)) => self.dispute(index, instrument)?,
             (EventKind::Affirmation, Some(instrument)) => {
                 if let Some(run) = self.run_mut(instrument) {
                     run.affirmations.push(index);
@@ -265,6 +271,29 @@ impl<'a> ZoneScan<'a> {
         Ok(())
     }
 
+    /// A `dispute`: the instrument in force is contested, for good or (with an end) for a while.
+    fn dispute(&mut self, index: usize, instrument: usize) -> Result<(), TimeOverflow> {
+        let ev = &self.ds.events[index];
+        if let Some(end) = claimed_end(ev, index, ev.moment.utc())? {
+            self.produced_ends.push((end.at, end.precision));
+        }
+        if let Some(run) = self.run_mut(instrument) {
+            run.disputes.push(index);
+        }
+        Ok(())
+    }
+
+    /// Whether a dispute still holds at `t`: it has no end, or its end is still to come.
+    fn disputing(&self, dispute: usize, t: DateTime<Utc>) -> bool {
+        let ev = &self.ds.events[dispute];
+        match claimed_end(ev, dispute, ev.moment.utc()) {
+            Ok(Some(end)) => t < end.at,
+            Ok(None) => true,
+            // Apply refused the event already; this is never reached for an indexed dataset.
+            Err(_) => false,
+        }
+    }
+
     /// A `breakdown` or `exclusion`: the instrument stops here, and the zone falls back to
     /// `status`.
     fn break_run(&mut self, index: usize, instrument: usize, status: Status) {
@@ -290,7 +319,12 @@ impl<'a> ZoneScan<'a> {
     }
 
     fn cite_all(&self, event: usize, out: &mut Vec<CiteRef>) {
-        for citation in 0..self.ds.events[event].citations.len() {
+        let ds = self.ds;
+        for (citation, c) in ds.events[event].citations.iter().enumerate() {
+            let published = ds.sources[c.source].published.utc();
+            if self.known_on.is_some_and(|k| published > k) {
+                continue;
+            }
             let cite = CiteRef { event, citation };
             if !out.contains(&cite) {
                 out.push(cite);
@@ -334,7 +368,7 @@ impl<'a> ZoneScan<'a> {
             for &e in run.support.iter().chain(&run.affirmations) {
                 self.cite_all(e, &mut res.citations);
             }
-            for &e in &run.disputes {
+            for &e in run.disputes.iter().filter(|&&e| self.disputing(e, t)) {
                 self.cite_all(e, &mut res.disputed_by);
             }
             // Two claims about the end: once the earlier one has passed, they disagree.
@@ -383,7 +417,8 @@ impl<'a> ZoneScan<'a> {
         };
         let mut res = Resolution::unknown();
         res.status = status;
-        res.instrument = ds.events[last].instrument;
+        // Named as the status is dated and its lead quote chosen: by the first of the events.
+        res.instrument = ds.events[first].instrument;
         res.since = Some(ds.events[first].moment);
         for &e in events {
             self.cite_all(e, &mut res.citations);
@@ -443,6 +478,8 @@ pub struct Engine {
     event_times: Vec<DateTime<Utc>>,
     /// From the first event to the last event or end the events give.
     extent: (DateTime<Utc>, DateTime<Utc>),
+    /// The last instant the reports speak for (see [`Engine::horizon`]).
+    horizon: Option<DateTime<Utc>>,
     span: (DateTime<Utc>, DateTime<Utc>),
 }
 
@@ -501,6 +538,7 @@ impl Engine {
         };
         let extent = compute_extent(&dataset);
         let span = pad(extent);
+        let horizon = compute_horizon(&dataset);
         Ok(Engine {
             dataset,
             cutoffs,
@@ -511,6 +549,7 @@ impl Engine {
             all_events,
             event_times,
             extent,
+            horizon,
             span,
         })
     }
@@ -564,7 +603,7 @@ impl Engine {
         at: DateTime<Utc>,
         known_on: Option<DateTime<Utc>>,
     ) -> Resolution {
-        let mut scan = ZoneScan::new(&self.dataset);
+        let mut scan = ZoneScan::new(&self.dataset).known_on(known_on);
         for (i, ev) in self.dataset.events.iter().enumerate() {
             let known = ev.known_by(known_on);
             // The engine was built, so no event overflows.
@@ -669,6 +708,34 @@ impl Engine {
         self.span
     }
 
+    /// The last instant the reports speak for: `reports_until` where the dataset sets it, else
+    /// the end of the local day of the latest publication; with "as known on K", no later than
+    /// K. `None` for a dataset without sources.
+    pub fn horizon(&self, known_on: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+        match (self.horizon, known_on) {
+            (Some(h), Some(k)) => Some(h.min(k)),
+            (h, None) => h,
+            (None, k) => k,
+        }
+    }
+
+    /// Whether `at` lies past what the reports (known on `known_on`) can speak for: the status
+    /// there is only "as last reported".
+    pub fn after_reports(&self, at: DateTime<Utc>, known_on: Option<DateTime<Utc>>) -> bool {
+        self.horizon(known_on).is_some_and(|h| at > h)
+    }
+
+    /// When the latest report behind a status was published: the newest source among the
+    /// citations and the disputes.
+    pub fn last_reported(&self, r: &Resolution) -> Option<Moment> {
+        let ds = &self.dataset;
+        r.citations
+            .iter()
+            .chain(&r.disputed_by)
+            .map(|c| ds.sources[ds.events[c.event].citations[c.citation].source].published)
+            .max_by_key(|m| m.utc())
+    }
+
     /// From the first event to the last event or end the events give: where "go to start" and
     /// "go to end" lead.
     pub fn extent(&self) -> (DateTime<Utc>, DateTime<Utc>) {
@@ -708,6 +775,15 @@ fn compute_extent(ds: &Dataset) -> (DateTime<Utc>, DateTime<Utc>) {
         (Some(lo), Some(hi)) => (lo, hi),
         _ => (Utc::now(), Utc::now()),
     }
+}
+
+/// `reports_until`, or the end of the local day of the latest publication.
+fn compute_horizon(ds: &Dataset) -> Option<DateTime<Utc>> {
+    if let Some(t) = ds.meta.reports_until {
+        return Some(t.with_timezone(&Utc));
+    }
+    let latest = ds.sources.iter().map(|s| s.published.utc()).max()?;
+    crate::timefmt::end_of_local_day(latest, ds.meta.timezone)
 }
 
 /// A day of margin either side of the extent. Times lie within years 0 to 9999, far inside
@@ -751,7 +827,7 @@ fn build_timeline(
     // Keep the coarsest precision of what happens at one instant.
     breakpoints.dedup_by_key(|(t, _)| *t);
 
-    let mut scan = ZoneScan::new(ds);
+    let mut scan = ZoneScan::new(ds).known_on(known_on);
     let mut next = 0;
     let mut intervals = vec![Interval {
         start: None,
@@ -803,5 +879,7 @@ fn build_timeline(
     Ok(intervals)
 }
 
+#[cfg(test)]
+mod syria_tests;
 #[cfg(test)]
 mod tests;

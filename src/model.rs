@@ -162,6 +162,9 @@ pub struct Meta {
     pub timezone: Tz,
     /// The instant the app opens on; the engine falls back to the first event.
     pub default_instant: Option<DateTime<FixedOffset>>,
+    /// The last instant the reports speak for; by default the end of the local day of the
+    /// latest publication. Past it a status is "as last reported".
+    pub reports_until: Option<DateTime<FixedOffset>>,
     pub attribution: String,
 }
 

@@ -15,14 +15,24 @@ pub struct ZoneSummary {
     pub zone: usize,
     pub status: crate::model::Status,
     pub contested: bool,
+    /// Past the last report: the status is only "as last reported" (see `as_last_reported`).
+    pub after_reports: bool,
+    /// "as last reported on Wed 4 May 2016", past the last report.
+    pub as_last_reported: Option<String>,
     /// "Negotiating · Cessation of hostilities of 27 February 2016", then the since and until
     /// lines: the map tooltip.
     pub detail: String,
 }
 
-pub fn zone_summary(engine: &Engine, zone: usize, r: &Resolution) -> ZoneSummary {
+pub fn zone_summary(
+    engine: &Engine,
+    zone: usize,
+    r: &Resolution,
+    after_reports: bool,
+) -> ZoneSummary {
     let ds = engine.dataset();
     let tz = ds.meta.timezone;
+    let as_last_reported = after_reports.then(|| as_last_reported(engine, r));
     let mut detail = r.status.label().to_string();
     if let Some(i) = r.instrument {
         detail.push_str(&format!(" · {}", ds.instruments[i].name));
@@ -33,11 +43,29 @@ pub fn zone_summary(engine: &Engine, zone: usize, r: &Resolution) -> ZoneSummary
     if let Some(until) = r.until {
         detail.push_str(&format!("\nUntil {}", moment_label(&until, tz)));
     }
+    if let Some(words) = &as_last_reported {
+        detail.push_str(&format!("\n{words}: no report covers this instant"));
+    }
     ZoneSummary {
         zone,
         status: r.status,
         contested: r.contested,
+        after_reports,
+        as_last_reported,
         detail,
+    }
+}
+
+/// "As last reported on Wed 4 May 2016" (the latest report behind the status), or "As last
+/// reported" when nothing is cited.
+pub fn as_last_reported(engine: &Engine, r: &Resolution) -> String {
+    let tz = engine.dataset().meta.timezone;
+    match engine.last_reported(r) {
+        Some(m) => format!(
+            "As last reported on {}",
+            crate::timefmt::local(m.utc(), tz).format("%a %-d %b %Y")
+        ),
+        None => "As last reported".to_string(),
     }
 }
 
@@ -47,8 +75,9 @@ pub fn zone_summaries(
     at: DateTime<Utc>,
     known_on: Option<DateTime<Utc>>,
 ) -> Vec<ZoneSummary> {
+    let after = engine.after_reports(at, known_on);
     (0..engine.dataset().zones.len())
-        .map(|z| zone_summary(engine, z, engine.status(z, at, known_on)))
+        .map(|z| zone_summary(engine, z, engine.status(z, at, known_on), after))
         .collect()
 }
 

@@ -13,6 +13,8 @@ use crate::timefmt::{instant_label, moment_short, rfc3339_local};
 pub struct StatusDoc {
     pub at: String,
     pub known_on: Option<String>,
+    /// The last instant the reports (known on `known_on`) speak for.
+    pub reports_until: Option<String>,
     pub zones: Vec<ZoneDoc>,
 }
 
@@ -29,6 +31,10 @@ pub struct ZoneDoc {
     pub until_precision: Option<&'static str>,
     pub citations: Vec<CitationDoc>,
     pub disputed_by: Vec<CitationDoc>,
+    /// The publication day of the latest report behind the status, `2016-05-04`.
+    pub last_reported: Option<String>,
+    /// The instant lies past what the reports can speak for: the status is "as last reported".
+    pub after_reports: bool,
 }
 
 #[derive(Serialize)]
@@ -51,11 +57,15 @@ pub struct EventDoc {
     pub id: String,
     pub time: String,
     pub precision: &'static str,
+    /// The time as the reports phrase it ("late on Friday").
+    pub as_reported: Option<String>,
     pub kind: &'static str,
     pub zones: Vec<String>,
     pub actor: String,
     pub instrument: Option<String>,
     pub citations: Vec<EventCitationDoc>,
+    /// The dataset author's reasoning (how an undated event was placed...).
+    pub note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -102,6 +112,9 @@ pub fn status_doc(
             let r = engine.status(z, at, known_on);
             let (since, since_precision) = moment_text(&r.since, ds);
             let (until, until_precision) = moment_text(&r.until, ds);
+            let last_reported = engine
+                .last_reported(r)
+                .map(|m| crate::timefmt::local(m.utc(), tz).date_naive().to_string());
             ZoneDoc {
                 id: zone.id.clone(),
                 name: zone.name.clone(),
@@ -114,23 +127,48 @@ pub fn status_doc(
                 until_precision,
                 citations: r.citations.iter().map(|&c| citation_doc(ds, c)).collect(),
                 disputed_by: r.disputed_by.iter().map(|&c| citation_doc(ds, c)).collect(),
+                last_reported,
+                after_reports: engine.after_reports(at, known_on),
             }
         })
         .collect();
     StatusDoc {
         at: rfc3339_local(at, tz),
         known_on: known_on.map(|k| rfc3339_local(k, tz)),
+        reports_until: engine.horizon(known_on).map(|h| rfc3339_local(h, tz)),
         zones,
     }
 }
 
-pub fn events_doc(engine: &Engine, zone: Option<usize>) -> EventsDoc {
+/// Which events a listing shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventFilter {
+    /// Only the events concerning this zone.
+    pub zone: Option<usize>,
+    /// Only the editorial choices: events with a note, or placed at an approximate time.
+    pub notes: bool,
+}
+
+/// The events the filter lets through, in time order.
+pub fn filtered_events(engine: &Engine, filter: EventFilter) -> Vec<usize> {
     let ds = engine.dataset();
-    let indices: Vec<usize> = match zone {
+    let all: Vec<usize> = match filter.zone {
         Some(z) => engine.zone_events(z).to_vec(),
         None => (0..ds.events.len()).collect(),
     };
-    let events = indices
+    all.into_iter()
+        .filter(|&i| {
+            let ev = &ds.events[i];
+            !filter.notes
+                || ev.note.is_some()
+                || ev.moment.precision == crate::model::Precision::Approximate
+        })
+        .collect()
+}
+
+pub fn events_doc(engine: &Engine, filter: EventFilter) -> EventsDoc {
+    let ds = engine.dataset();
+    let events = filtered_events(engine, filter)
         .into_iter()
         .map(|i| {
             let ev = &ds.events[i];
@@ -138,6 +176,7 @@ pub fn events_doc(engine: &Engine, zone: Option<usize>) -> EventsDoc {
                 id: ev.id.clone(),
                 time: ev.moment.time.to_rfc3339(),
                 precision: ev.moment.precision.as_str(),
+                as_reported: ev.as_reported.clone(),
                 kind: ev.kind.as_str(),
                 zones: ev.zones.iter().map(|&z| ds.zones[z].id.clone()).collect(),
                 actor: ev.actor.clone(),
@@ -151,13 +190,15 @@ pub fn events_doc(engine: &Engine, zone: Option<usize>) -> EventsDoc {
                         quote: c.quote.clone(),
                     })
                     .collect(),
+                note: ev.note.clone(),
             }
         })
         .collect();
     EventsDoc { events }
 }
 
-/// A readable table of every zone's status, with the first quote behind each.
+/// A readable table of every zone's status, with the first quote behind each. Past the last
+/// report it says so: every status is then only as last reported.
 pub fn status_table(engine: &Engine, at: DateTime<Utc>, known_on: Option<DateTime<Utc>>) -> String {
     let ds = engine.dataset();
     let tz = ds.meta.timezone;
@@ -165,7 +206,30 @@ pub fn status_table(engine: &Engine, at: DateTime<Utc>, known_on: Option<DateTim
     if let Some(k) = known_on {
         out.push_str(&format!(", as known on {}", instant_label(k, tz)));
     }
-    out.push_str(&format!("\nDataset: {}\n\n", ds.meta.name));
+    out.push_str(&format!("\nDataset: {}\n", ds.meta.name));
+    if let (true, Some(h)) = (engine.after_reports(at, known_on), engine.horizon(known_on)) {
+        out.push_str(&format!(
+            "After the last report: the reports speak up to {}; every status below is as last reported.\n",
+            instant_label(h, tz)
+        ));
+    }
+    out.push('\n');
+    status_rows(engine, at, known_on, &mut out);
+    for (z, zone) in ds.zones.iter().enumerate() {
+        lead_quotes(ds, &zone.name, engine.status(z, at, known_on), &mut out);
+    }
+    out
+}
+
+/// One row per zone, columns padded by characters.
+fn status_rows(
+    engine: &Engine,
+    at: DateTime<Utc>,
+    known_on: Option<DateTime<Utc>>,
+    out: &mut String,
+) {
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
     let width = ds
         .zones
         .iter()
@@ -174,8 +238,8 @@ pub fn status_table(engine: &Engine, at: DateTime<Utc>, known_on: Option<DateTim
         .unwrap_or(4)
         .max(4);
     out.push_str(&format!(
-        "{:width$}  {:<12} {:<10} {:<14} {:<14} INSTRUMENT\n",
-        "ZONE", "STATUS", "CONTESTED", "SINCE", "UNTIL"
+        "{:width$}  {:<12} {:<10} {:<14} {:<14} {:<12} INSTRUMENT\n",
+        "ZONE", "STATUS", "CONTESTED", "SINCE", "UNTIL", "LAST REPORT"
     ));
     for (z, zone) in ds.zones.iter().enumerate() {
         let r = engine.status(z, at, known_on);
@@ -184,51 +248,53 @@ pub fn status_table(engine: &Engine, at: DateTime<Utc>, known_on: Option<DateTim
                 .map(|m| moment_short(m, tz))
                 .unwrap_or_else(|| "-".into())
         };
+        let reported = engine.last_reported(r).map(|m| {
+            crate::timefmt::local(m.utc(), tz)
+                .format("%-d %b %Y")
+                .to_string()
+        });
         out.push_str(&format!(
-            "{:width$}  {:<12} {:<10} {:<14} {:<14} {}\n",
+            "{:width$}  {:<12} {:<10} {:<14} {:<14} {:<12} {}\n",
             zone.name,
             r.status.as_str(),
             if r.contested { "yes" } else { "no" },
             short(&r.since),
             short(&r.until),
+            reported.as_deref().unwrap_or("-"),
             r.instrument
                 .map(|i| ds.instruments[i].name.as_str())
                 .unwrap_or("-"),
         ));
     }
-    for (z, zone) in ds.zones.iter().enumerate() {
-        let r = engine.status(z, at, known_on);
-        if let Some(&first) = r.citations.first() {
-            let c = citation_doc(ds, first);
-            out.push_str(&format!(
-                "\n{}: \"{}\"\n    ({}, {})",
-                zone.name, c.quote, c.outlet, c.published
-            ));
-            if r.citations.len() > 1 {
-                out.push_str(&format!(" and {} more", r.citations.len() - 1));
-            }
-            out.push('\n');
-        }
-        if let Some(&first) = r.disputed_by.first() {
-            let c = citation_doc(ds, first);
-            out.push_str(&format!(
-                "  disputed: \"{}\"\n    ({}, {})\n",
-                c.quote, c.outlet, c.published
-            ));
-        }
-    }
-    out
 }
 
-pub fn events_table(engine: &Engine, zone: Option<usize>) -> String {
+/// The first quote behind a zone's status, and the first dissent.
+fn lead_quotes(ds: &Dataset, zone: &str, r: &crate::engine::Resolution, out: &mut String) {
+    if let Some(&first) = r.citations.first() {
+        let c = citation_doc(ds, first);
+        out.push_str(&format!(
+            "\n{zone}: \"{}\"\n    ({}, {})",
+            c.quote, c.outlet, c.published
+        ));
+        if r.citations.len() > 1 {
+            out.push_str(&format!(" and {} more", r.citations.len() - 1));
+        }
+        out.push('\n');
+    }
+    if let Some(&first) = r.disputed_by.first() {
+        let c = citation_doc(ds, first);
+        out.push_str(&format!(
+            "  disputed: \"{}\"\n    ({}, {})\n",
+            c.quote, c.outlet, c.published
+        ));
+    }
+}
+
+pub fn events_table(engine: &Engine, filter: EventFilter) -> String {
     let ds = engine.dataset();
     let tz = ds.meta.timezone;
-    let doc_indices: Vec<usize> = match zone {
-        Some(z) => engine.zone_events(z).to_vec(),
-        None => (0..ds.events.len()).collect(),
-    };
     let mut out = String::new();
-    for i in doc_indices {
+    for i in filtered_events(engine, filter) {
         let ev = &ds.events[i];
         let zones: Vec<&str> = ev.zones.iter().map(|&z| ds.zones[z].id.as_str()).collect();
         out.push_str(&format!(
@@ -242,6 +308,12 @@ pub fn events_table(engine: &Engine, zone: Option<usize>) -> String {
                 .map(|i| format!(" · {}", ds.instruments[i].name))
                 .unwrap_or_default()
         ));
+        if let Some(text) = &ev.as_reported {
+            out.push_str(&format!("    as reported: {text}\n"));
+        }
+        if let Some(note) = &ev.note {
+            out.push_str(&format!("    note: {note}\n"));
+        }
         for c in &ev.citations {
             out.push_str(&format!(
                 "    \"{}\" ({})\n",

@@ -172,6 +172,19 @@ pub fn parse_user_time(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     }
 }
 
+/// Reads an "as known on" time: a date alone means the end of that local day (everything
+/// published that day is known), as the app's choice of a report day does; a time is taken as
+/// given.
+pub fn parse_known_on(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    if let Ok(date) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let start = local_day_start(date, tz)
+            .ok_or_else(|| format!("{text} has no first instant in {}", tz.name()))?;
+        return end_of_local_day(start, tz)
+            .ok_or_else(|| format!("{text} has no last instant in {}", tz.name()));
+    }
+    parse_user_time(text, tz)
+}
+
 /// The offset in force in `tz` at `t`.
 pub fn offset_at(t: DateTime<Utc>, tz: Tz) -> FixedOffset {
     tz.offset_from_utc_datetime(&t.naive_utc()).fix()
@@ -283,6 +296,17 @@ mod tests {
             .parse::<DateTime<FixedOffset>>()
             .expect("valid");
         assert_eq!(moment_label(&m(noon), damascus()), "Thu 27 Oct 2016, 12:00");
+    }
+
+    #[test]
+    fn known_on_a_date_means_the_end_of_that_local_day() {
+        let k = parse_known_on("2016-05-01", damascus()).expect("valid");
+        assert_eq!(rfc3339_local(k, damascus()), "2016-05-01T23:59:59+03:00");
+        let k = parse_known_on("2016-05-01 12:00", damascus()).expect("valid");
+        assert_eq!(rfc3339_local(k, damascus()), "2016-05-01T12:00:00+03:00");
+        // The day the clocks jumped still ends at 23:59:59.
+        let k = parse_known_on("2016-03-25", damascus()).expect("valid");
+        assert_eq!(rfc3339_local(k, damascus()), "2016-03-25T23:59:59+03:00");
     }
 
     #[test]

@@ -340,7 +340,7 @@ fn exercise(files: &MemFiles) -> bool {
             let _ = truce_atlas::report::status_table(&engine, at, known);
         }
     }
-    let _ = truce_atlas::report::events_table(&engine, None);
+    let _ = truce_atlas::report::events_table(&engine, Default::default());
     let _ = truce_atlas::axis::marks(lo, hi, 1200.0, tz);
     for zone in &engine.dataset().zones {
         let _ = truce_atlas::geometry::Shape::new(&zone.geometry);

@@ -41,18 +41,22 @@ const nameOf = (code) => {
   return code === "SY-UNDOF" ? "UNDOF zone" : code;
 };
 
-const zones = [
-  ["damascus", "SY-DI", "Damascus"],
-  ["latakia", "SY-LA", "Latakia"],
-  ["aleppo", "SY-HL", "Aleppo"],
-].map(([id, code, name]) => ({
+// Aleppo is its governorate. The reports speak of parts of the other areas, so their outlines
+// are approximate and kept in tools/: Damascus with some of its outskirts (drawn by hand),
+// northern Latakia (the governorate north of 35.62°N) and Eastern Ghouta (drawn by hand).
+const aleppo = {
   type: "Feature",
-  id,
-  properties: { name, kind: "governorate", approximate: false, geometry_source: `${ne}: ${code} (${nameOf(code)})` },
-  geometry: clean(read(`regions/${code}.json`).geometry),
-}));
-const ghouta = JSON.parse(readFileSync(join(repo, "tools/eastern-ghouta.geojson"), "utf8"));
-zones.splice(2, 0, ghouta);
+  id: "aleppo",
+  properties: { name: "Aleppo", kind: "governorate", approximate: false, geometry_source: `${ne}: SY-HL (${nameOf("SY-HL")})` },
+  geometry: clean(read("regions/SY-HL.json").geometry),
+};
+const outline = (file) => JSON.parse(readFileSync(join(repo, "tools", file), "utf8"));
+const zones = [
+  outline("damascus-outskirts.geojson"),
+  outline("latakia-north.geojson"),
+  outline("eastern-ghouta.geojson"),
+  aleppo,
+];
 
 const countries = [
   ["SY", "Syria"], ["TR", "Turkey"], ["LB", "Lebanon"], ["IL", "Israel"], ["PS", "Palestine"],

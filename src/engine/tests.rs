@@ -43,6 +43,7 @@ fn dataset(sources_published_at_hours: &[i64]) -> Dataset {
             description: String::new(),
             timezone: chrono_tz::UTC,
             default_instant: None,
+            reports_until: None,
             attribution: String::new(),
         },
         zones: vec![zone("a"), zone("b")],
@@ -328,7 +329,7 @@ fn an_exclusion_shows_excluded_and_talks_then_show_negotiating() {
 }
 
 #[test]
-fn consecutive_talks_are_all_cited_and_date_from_the_first() {
+fn consecutive_talks_are_all_cited_and_dated_and_named_by_the_first() {
     let e = with_events(dataset(&[0]), vec![ev(Talks, 1, 0, 0), ev(Talks, 5, 0, 1)]);
     let r = e.status(0, h(6), None);
     assert_eq!(r.status, Status::Negotiating);
@@ -336,8 +337,8 @@ fn consecutive_talks_are_all_cited_and_date_from_the_first() {
     assert_eq!(r.citations.len(), 2);
     assert_eq!(
         r.instrument,
-        Some(1),
-        "the latest talks name the instrument"
+        Some(0),
+        "the first talks name the instrument, as they date the status and lead its quotes"
     );
 }
 

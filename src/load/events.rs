@@ -340,9 +340,10 @@ fn check_timing(kind: EventKind, raw: &RawEvent, s: &mut Scope<'_>) {
     if raw.until.is_some() && raw.duration_hours.is_some() {
         s.add("give either `until` or `duration_hours`, not both");
     }
+    // A dispute may hold for a while only ("its own truce starts only on Thursday").
     let timed = matches!(
         kind,
-        EventKind::TruceStart | EventKind::Extension | EventKind::ScheduledEnd
+        EventKind::TruceStart | EventKind::Extension | EventKind::ScheduledEnd | EventKind::Dispute
     );
     if !timed && has_end {
         s.add(format!(

@@ -27,6 +27,8 @@ struct RawMeta {
     #[serde(default)]
     default_instant: Option<String>,
     #[serde(default)]
+    reports_until: Option<String>,
+    #[serde(default)]
     attribution: String,
     #[serde(default)]
     format: Option<String>,
@@ -48,11 +50,16 @@ pub fn read(text: &Text<'_>, c: &mut Collector) -> Option<Meta> {
         .default_instant
         .as_deref()
         .and_then(|t| parse_time(t, timezone, "default_instant", &mut s));
+    let reports_until = raw
+        .reports_until
+        .as_deref()
+        .and_then(|t| parse_time(t, timezone, "reports_until", &mut s));
     Some(Meta {
         name: raw.name,
         description: raw.description,
         timezone: timezone?,
         default_instant,
+        reports_until,
         attribution: raw.attribution,
     })
 }

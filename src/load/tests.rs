@@ -137,8 +137,8 @@ fn a_missing_file_is_named() {
 fn a_bad_timestamp_names_the_event_and_the_field() {
     let files = MemFiles::default_dataset().edit(
         EVENTS_FILE,
-        "\"2016-05-05T00:00:00+03:00\"",
-        "\"5 May 2016\"",
+        "\"time\": \"2016-05-05T00:00:00+03:00\"",
+        "\"time\": \"5 May 2016\"",
     );
     let p = problems(files);
     assert!(
@@ -344,7 +344,7 @@ fn a_misspelt_field_is_refused_rather_than_ignored() {
 fn an_extension_before_any_start_of_its_instrument_is_refused() {
     let files = MemFiles::default_dataset().edit(
         EVENTS_FILE,
-        "\"zones\": [\n        \"damascus\"\n      ],\n      \"actor\": \"Russian defence ministry",
+        "\"zones\": [\n        \"damascus\",\n        \"eastern-ghouta\"\n      ],\n      \"actor\": \"Russian defence ministry",
         "\"zones\": [\n        \"aleppo\"\n      ],\n      \"actor\": \"Russian defence ministry",
     );
     let p = problems(files);
@@ -639,8 +639,8 @@ fn events_in_year_1_and_year_9999_are_accepted() {
         )
         .edit(
             EVENTS_FILE,
-            "\"2016-05-05T00:00:00+03:00\"",
-            "\"9999-12-29T00:00:00Z\"",
+            "\"time\": \"2016-05-05T00:00:00+03:00\"",
+            "\"time\": \"9999-12-29T00:00:00Z\"",
         );
     let ds = load(&files).expect("accepted");
     let engine = crate::engine::Engine::new(ds).expect("indexed");
@@ -657,8 +657,8 @@ fn events_in_year_1_and_year_9999_are_accepted() {
 fn a_time_after_year_9999_is_refused() {
     let files = MemFiles::default_dataset().edit(
         EVENTS_FILE,
-        "\"2016-05-05T00:00:00+03:00\"",
-        "\"9999-12-31T23:00:00-05:00\"",
+        "\"time\": \"2016-05-05T00:00:00+03:00\"",
+        "\"time\": \"9999-12-31T23:00:00-05:00\"",
     );
     let p = problems(files);
     assert!(

@@ -23,7 +23,7 @@ use crate::ui::map::{MapInput, MapLayers, MapState, map_view};
 use crate::ui::open_dialog::{self, DialogAction, OpenDialog};
 use crate::ui::screenshot::Screenshot;
 use crate::ui::sidebar::{known_on_picker, sidebar};
-use crate::ui::theme::{Patterns, TOKENS};
+use crate::ui::theme::{AFTER_REPORTS_GLYPH, Patterns, TOKENS};
 use crate::ui::timebar::{self, GoTo, TimeInput};
 
 /// The storage key of the saved view.
@@ -420,6 +420,16 @@ fn status_bar(ui: &mut Ui, session: &Session) {
         if let Some(k) = session.known_on() {
             let day = crate::timefmt::local(k, tz).format("%-d %b %Y");
             ui.label(format!("· as known on {day}"));
+        }
+        let engine = session.engine();
+        if let (true, Some(h)) = (
+            engine.after_reports(instant, session.known_on()),
+            engine.horizon(session.known_on()),
+        ) {
+            let day = crate::timefmt::local(h, tz).format("%-d %b %Y");
+            let words =
+                format!("· {AFTER_REPORTS_GLYPH} after the last report ({day}): as last reported");
+            ui.label(RichText::new(words).color(TOKENS.colors.after_reports_ink));
         }
         if let Some(notice) = session.notice() {
             ui.separator();

@@ -10,7 +10,9 @@ use crate::present;
 use crate::report::clip;
 use crate::session::{Command, Session};
 use crate::ui::commands::Intent;
-use crate::ui::theme::{CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style};
+use crate::ui::theme::{
+    AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style,
+};
 
 /// Zone names in the list are clipped so that the status word always shows.
 const LIST_NAME_CHARS: usize = 32;
@@ -107,6 +109,9 @@ fn zone_list(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
         if r.contested {
             text.push_str(&format!("  {CONTESTED_GLYPH}"));
         }
+        if engine.after_reports(session.instant(), session.known_on()) {
+            text.push_str(&format!("  {AFTER_REPORTS_GLYPH}"));
+        }
         let selected = session.selected() == Some(z);
         let response = ui
             .horizontal(|ui| {
@@ -172,6 +177,16 @@ fn status_facts(ui: &mut Ui, session: &Session, r: &Resolution) {
     }
     if session.known_on().is_some() {
         ui.weak("Showing only what had been reported by the chosen date.");
+    }
+    let engine = session.engine();
+    if engine.after_reports(session.instant(), session.known_on()) {
+        let words = present::as_last_reported(engine, r);
+        ui.label(
+            RichText::new(format!(
+                "{AFTER_REPORTS_GLYPH} {words}: no report covers this instant, so this is what the reports last said, not what was known to hold."
+            ))
+            .color(TOKENS.colors.after_reports_ink),
+        );
     }
 }
 

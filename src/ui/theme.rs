@@ -73,6 +73,9 @@ pub fn status_style(status: Status) -> StatusStyle {
 pub const CONTESTED_WORD: &str = "contested";
 pub const CONTESTED_GLYPH: &str = "⚠";
 
+/// The mark for a status past the last report: only as last reported.
+pub const AFTER_REPORTS_GLYPH: &str = "⏱";
+
 /// Colours, in one place. The basemap is light and quiet so the zones carry the colour.
 #[derive(Debug, Clone, Copy)]
 pub struct Colors {
@@ -98,6 +101,8 @@ pub struct Colors {
     pub cursor: Color32,
     pub cursor_ring: Color32,
     pub contested_ink: Color32,
+    /// The dashes laid over anything past the last report, and the line where reports end.
+    pub after_reports_ink: Color32,
     pub brand: Color32,
     pub lane_background: Color32,
     pub lane_divider: Color32,
@@ -175,6 +180,7 @@ pub const TOKENS: Tokens = Tokens {
         cursor: Color32::from_rgb(0xC0, 0x1C, 0x28),
         cursor_ring: Color32::WHITE,
         contested_ink: Color32::from_rgb(0x20, 0x20, 0x20),
+        after_reports_ink: Color32::from_rgb(0x3A, 0x3A, 0x6A),
         brand: Color32::from_rgb(0x00, 0x6E, 0x50),
         lane_background: Color32::from_gray(235),
         lane_divider: Color32::from_rgba_premultiplied(160, 160, 160, 160),
@@ -216,6 +222,7 @@ pub const TOKENS: Tokens = Tokens {
 pub struct Patterns {
     textures: Vec<(Pattern, TextureHandle)>,
     contested: TextureHandle,
+    after_reports: TextureHandle,
 }
 
 impl Patterns {
@@ -234,9 +241,12 @@ impl Patterns {
             })
             .collect();
         let contested = ctx.load_texture("pattern-contested", contested_image(), options);
+        let after_reports =
+            ctx.load_texture("pattern-after-reports", after_reports_image(), options);
         Patterns {
             textures,
             contested,
+            after_reports,
         }
     }
 
@@ -252,6 +262,11 @@ impl Patterns {
 
     pub fn contested(&self) -> egui::TextureId {
         self.contested.id()
+    }
+
+    /// Laid over whatever lies past the last report: the status there is only as last reported.
+    pub fn after_reports(&self) -> egui::TextureId {
+        self.after_reports.id()
     }
 }
 
@@ -290,6 +305,11 @@ fn pattern_image(pattern: Pattern) -> ColorImage {
 /// Thin back-diagonal hatching: the contested mark laid over any status.
 fn contested_image() -> ColorImage {
     image(|x, y| if (x + TEX - y) % 8 < 1 { 200 } else { 0 })
+}
+
+/// Short horizontal dashes in a loose grid: "no report covers this", unlike any status pattern.
+fn after_reports_image() -> ColorImage {
+    image(|x, y| if y % 8 == 3 && x % 8 < 5 { 230 } else { 0 })
 }
 
 #[cfg(test)]

@@ -475,12 +475,41 @@ fn paint_lane(
             Stroke::new(1.0, colors.lane_divider),
         );
     }
+    paint_after_reports(painter, axis, lane, input);
     painter.rect_stroke(
         lane,
         2.0,
         Stroke::new(1.0, colors.lane_border),
         egui::StrokeKind::Inside,
     );
+}
+
+/// Past the last report, dashes over the lane and a line where the reports end: what lies
+/// beyond is only as last reported.
+fn paint_after_reports(painter: &egui::Painter, axis: &Axis, lane: Rect, input: &TimeInput<'_>) {
+    let session = input.session;
+    let Some(horizon) = session.engine().horizon(session.known_on()) else {
+        return;
+    };
+    let range = session.range();
+    if horizon >= range.end {
+        return;
+    }
+    let x = axis.x(horizon.max(range.start));
+    let rect = Rect::from_min_max(pos2(x, lane.top()), lane.right_bottom());
+    let k = TOKENS.sizes.pattern;
+    let uv = Rect::from_min_max(
+        (rect.min.to_vec2() / k).to_pos2(),
+        (rect.max.to_vec2() / k).to_pos2(),
+    );
+    let ink = TOKENS.colors.after_reports_ink;
+    painter.image(input.patterns.after_reports(), rect, uv, ink);
+    if horizon > range.start {
+        painter.line_segment(
+            [pos2(x, lane.top()), pos2(x, lane.bottom())],
+            Stroke::new(1.5, ink),
+        );
+    }
 }
 
 fn paint_marker(painter: &egui::Painter, at: Pos2, kind: EventKind, known: bool, hovered: bool) {

@@ -52,7 +52,8 @@ fn status_as_json_on_1_may_at_noon_lists_the_four_zones_with_quotes() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let doc: Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
-    assert_eq!(keys(&doc), ["at", "known_on", "zones"]);
+    assert_eq!(keys(&doc), ["at", "known_on", "reports_until", "zones"]);
+    assert_eq!(doc["reports_until"], "2016-05-04T23:59:59+03:00");
     assert_eq!(doc["at"], "2016-05-01T12:00:00+03:00");
     assert_eq!(doc["known_on"], Value::Null);
     let zones = doc["zones"].as_array().expect("zones");
@@ -72,9 +73,12 @@ fn status_as_json_on_1_may_at_noon_lists_the_four_zones_with_quotes() {
             "until",
             "citations",
             "disputed_by",
+            "last_reported",
+            "after_reports",
         ] {
             assert!(z.get(key).is_some(), "zone lacks {key}: {z}");
         }
+        assert_eq!(z["after_reports"], false);
         let citations = z["citations"].as_array().expect("citations");
         assert!(!citations.is_empty(), "{} has no quote", z["id"]);
         for c in citations
@@ -107,7 +111,8 @@ fn status_known_on_echoes_the_cutoff_and_uses_only_what_was_reported() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let doc: Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
-    assert_eq!(doc["known_on"], "2016-04-30T00:00:00+03:00");
+    // A date alone means the end of that local day, as in the app.
+    assert_eq!(doc["known_on"], "2016-04-30T23:59:59+03:00");
     assert!(
         doc["zones"]
             .as_array()
@@ -142,10 +147,12 @@ fn events_as_json_have_the_stable_shape_and_filter_by_zone() {
             keys(e),
             [
                 "actor",
+                "as_reported",
                 "citations",
                 "id",
                 "instrument",
                 "kind",
+                "note",
                 "precision",
                 "time",
                 "zones"
@@ -222,7 +229,7 @@ fn a_damaged_dataset_exits_1_naming_the_file_and_the_place() {
                 t.replacen("2016-05-04T00:01:00+03:00", "2016-05-04T24:01:00+03:00", 1)
                     .into_bytes()
             }),
-            "\"aleppo-renewed-cessation\" (line 537): `time`",
+            "\"aleppo-renewed-cessation\" (line 711): `time`",
         ),
         (
             "unknown-id",
@@ -360,4 +367,79 @@ fn the_worked_example_of_format_md_validates_verifies_and_gives_the_statuses_sho
         ["unknown", "excluded"],
         "the 48 hours ran out"
     );
+}
+
+#[test]
+fn past_the_last_report_every_zone_is_as_last_reported_and_before_it_none() {
+    let status = |at: &str| {
+        let o = atlas(&["status", "--at", at, "--format", "json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str::<Value>(&stdout(&o)).expect("valid JSON")
+    };
+    let after = status("2016-05-08T12:00:00+03:00");
+    let zones = after["zones"].as_array().expect("zones");
+    assert!(zones.iter().all(|z| z["after_reports"] == true), "{after}");
+    assert!(
+        zones.iter().all(|z| z["last_reported"] == "2016-05-04"),
+        "{after}"
+    );
+    let before = status("2016-05-02T12:00:00+03:00");
+    let zones = before["zones"].as_array().expect("zones");
+    assert!(
+        zones.iter().all(|z| z["after_reports"] == false),
+        "{before}"
+    );
+    // The table says so in words.
+    let o = atlas(&["status", "--at", "2016-05-08T12:00:00+03:00"]);
+    assert!(
+        stdout(&o).contains("After the last report"),
+        "{}",
+        stdout(&o)
+    );
+    let o = atlas(&["status", "--at", "2016-05-02T12:00:00+03:00"]);
+    assert!(
+        !stdout(&o).contains("After the last report"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn known_on_a_date_in_the_cli_counts_everything_published_that_day() {
+    let o = atlas(&[
+        "status",
+        "--at",
+        "2016-05-01 12:00",
+        "--known-on",
+        "2016-05-01",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    let latakia = &doc["zones"][1];
+    assert_eq!(latakia["id"], "latakia");
+    assert_eq!(latakia["status"], "in_effect");
+    assert_eq!(latakia["instrument"], "roc-2016-04");
+    assert_eq!(latakia["until"], "2016-05-03T00:00:00+03:00");
+}
+
+#[test]
+fn events_notes_lists_the_editorial_choices_with_their_notes() {
+    let o = atlas(&["events", "--notes", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    let events = doc["events"].as_array().expect("events");
+    assert!(events.len() >= 10);
+    for e in events {
+        assert!(
+            e["note"].is_string() || e["precision"] == "approximate",
+            "{e}"
+        );
+    }
+    let all = atlas(&["events", "--format", "json"]);
+    let all: Value = serde_json::from_str(&stdout(&all)).expect("valid JSON");
+    assert!(all["events"].as_array().expect("events").len() > events.len());
+    let table = stdout(&atlas(&["events", "--notes"]));
+    assert!(table.contains("    note: "), "{table}");
 }

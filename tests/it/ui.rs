@@ -408,8 +408,8 @@ fn a_dataset_from_year_1_to_9999_with_a_long_zone_name_keeps_the_window_usable()
             ),
             (
                 "events.json",
-                "\"2016-05-05T00:00:00+03:00\"",
-                "\"9999-12-29T00:00:00Z\"",
+                "\"time\": \"2016-05-05T00:00:00+03:00\"",
+                "\"time\": \"9999-12-29T00:00:00Z\"",
             ),
             (
                 "zones.geojson",
@@ -450,4 +450,38 @@ fn a_dataset_from_year_1_to_9999_with_a_long_zone_name_keeps_the_window_usable()
     let row = harness.get_by_label_contains("northern country…  —  ");
     assert!(row.rect().width() < 1400.0 * 0.45, "{:?}", row.rect());
     assert!(row.rect().right() <= 1400.0);
+}
+
+#[test]
+fn past_the_last_report_the_app_says_the_status_is_only_as_last_reported() {
+    let mut harness = harness_with(AtlasApp::new(
+        engine(),
+        StartOptions {
+            session: Start {
+                instant: Some(damascus_time("2016-05-06 12:00")),
+                zone: engine().dataset().zone_index("aleppo"),
+                ..Start::default()
+            },
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    harness
+        .get_by_label_contains("As last reported on Wed 4 May 2016: no report covers this instant");
+    harness.get_by_label_contains("after the last report (4 May 2016)");
+    // Back before the horizon, the words go.
+    harness
+        .get_by_role_and_label(Role::Slider, SLIDER_LABEL)
+        .set_value_accesskit(slider_value(damascus_time("2016-05-02 12:00")));
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("As last reported on")
+            .is_none()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("after the last report")
+            .is_none()
+    );
 }

@@ -10,7 +10,9 @@ use super::{Frame, Place, Transform, ZoneShapes};
 use crate::geometry::mercator;
 use crate::present::ZoneSummary;
 use crate::report::clip;
-use crate::ui::theme::{CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style};
+use crate::ui::theme::{
+    AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style,
+};
 
 /// Zone and place names are clipped to this many characters on the map (the full name is in
 /// the tooltip and the side panel).
@@ -149,6 +151,8 @@ impl walkers::Plugin for ZoneLabels<'_> {
 struct Label {
     name: Arc<Galley>,
     word: Arc<Galley>,
+    /// "⏱ as last reported on wed 4 may 2016", past the last report.
+    horizon: Option<Arc<Galley>>,
     size: Vec2,
     zone: ZoneSummary,
 }
@@ -168,13 +172,20 @@ impl Label {
         );
         let word =
             painter.layout_no_wrap(status, FontId::proportional(text.zone_status), style.ink);
+        let horizon = zone.as_last_reported.as_ref().map(|words| {
+            let words = format!("{AFTER_REPORTS_GLYPH} {words}");
+            let font = FontId::proportional(text.small);
+            painter.layout_no_wrap(words, font, colors.after_reports_ink)
+        });
+        let extra = horizon.as_ref().map_or(Vec2::ZERO, |g| g.size());
         let size = vec2(
-            name.size().x.max(word.size().x) + 14.0,
-            name.size().y + word.size().y + 8.0,
+            name.size().x.max(word.size().x).max(extra.x) + 14.0,
+            name.size().y + word.size().y + extra.y + 8.0,
         );
         Label {
             name,
             word,
+            horizon,
             size,
             zone: zone.clone(),
         }
@@ -260,10 +271,15 @@ impl Label {
             self.name,
             colors.map_text,
         );
+        let word_height = self.word.size().y;
         painter.galley(
             rect.left_top() + vec2(10.0, 4.0 + name_height),
             self.word,
             style.ink,
         );
+        if let Some(horizon) = self.horizon {
+            let at = rect.left_top() + vec2(10.0, 4.0 + name_height + word_height);
+            painter.galley(at, horizon, TOKENS.colors.after_reports_ink);
+        }
     }
 }

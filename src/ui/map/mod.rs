@@ -208,6 +208,8 @@ struct ZoneMeshes {
     fill: Buffer,
     patterns: [Buffer; 3],
     contested: Buffer,
+    /// The dashes over zones whose status is past the last report.
+    after_reports: Buffer,
     lines: Buffer,
 }
 

@@ -6,7 +6,7 @@ use walkers::{MapMemory, Projector};
 
 use super::Frame;
 use crate::model::{Status, VariantArray};
-use crate::ui::theme::{CONTESTED_GLYPH, Patterns, TOKENS, status_style};
+use crate::ui::theme::{AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, Patterns, TOKENS, status_style};
 
 /// The key to the colours and patterns. It claims its room first, so no label covers it.
 pub(super) struct Legend<'a> {
@@ -29,10 +29,10 @@ const ROW: f32 = 20.0;
 
 fn legend(painter: &egui::Painter, view: Rect, patterns: &Patterns) -> Rect {
     let (colors, text) = (TOKENS.colors, TOKENS.text);
-    let rows = Status::VARIANTS.len() + 2;
+    let rows = Status::VARIANTS.len() + 3;
     let rect = Rect::from_min_size(
         view.left_top() + vec2(10.0, 10.0),
-        vec2(150.0, ROW * rows as f32 + 30.0),
+        vec2(176.0, ROW * rows as f32 + 30.0),
     );
     painter.rect(
         rect,
@@ -77,6 +77,17 @@ fn legend(painter: &egui::Painter, view: Rect, patterns: &Patterns) -> Rect {
         egui::StrokeKind::Inside,
     );
     row_text(painter, s, format!("{CONTESTED_GLYPH} Contested"));
+    y += ROW;
+    let s = swatch(y);
+    painter.rect_filled(s, 2.0, colors.swatch_background);
+    painter.image(patterns.after_reports(), s, uv(s), colors.after_reports_ink);
+    let border = Stroke::new(1.0, colors.border);
+    painter.rect_stroke(s, 2.0, border, egui::StrokeKind::Inside);
+    row_text(
+        painter,
+        s,
+        format!("{AFTER_REPORTS_GLYPH} After the last report"),
+    );
     y += ROW;
     let s = swatch(y);
     painter.extend(Shape::dashed_line(

@@ -100,6 +100,15 @@ impl Plugin<'_> {
                 }
             });
         painter.add(Shape::Mesh(contested));
+        // Past the last report: dashes over the zone, as on the lanes (and words on its label).
+        let ink = TOKENS.colors.after_reports_ink;
+        let texture = self.patterns.after_reports();
+        let after = self.meshes.after_reports.fill(texture, |mesh| {
+            for (z, _) in shown.iter().filter(|(_, l)| l.after_reports) {
+                push_fill(mesh, &shapes[*z].fill, t, ink, Some(TOKENS.sizes.pattern));
+            }
+        });
+        painter.add(Shape::Mesh(after));
     }
 
     fn outlines(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
