@@ -9,6 +9,8 @@
 //! "As known on K" uses only events first reported by K. Reports arrive on few distinct days, so
 //! the engine keeps one timeline per distinct report instant and picks one by binary search too.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::load::{DatasetError, EVENTS_FILE, max_time};
@@ -103,6 +105,8 @@ pub struct ZoneScan<'a> {
     ds: &'a Dataset,
     /// "As known on": citations from reports published later are not cited.
     known_on: Option<DateTime<Utc>>,
+    /// Ends past the last writable time stop there instead of failing (for lazy layers).
+    saturate: bool,
     runs: Vec<Run>,
     /// The last breakdown, exclusion or talks: what the zone falls back to with nothing in force.
     /// Consecutive events of the same status accumulate, so that every party reporting talks is
@@ -112,11 +116,45 @@ pub struct ZoneScan<'a> {
     produced_ends: Vec<(DateTime<Utc>, Precision)>,
 }
 
-/// `t` plus `h` hours, if that is still a writable time. Every sum of times goes through here.
-fn plus_hours(t: DateTime<Utc>, h: u32, event: usize) -> Result<DateTime<Utc>, TimeOverflow> {
-    t.checked_add_signed(Duration::hours(i64::from(h)))
+/// Removes repeated citations, keeping the first of each, in linear time: a long truce cites
+/// hundreds of affirmations, and a quadratic check per interval made loading it quadratic too.
+fn dedup(cites: &mut Vec<CiteRef>) {
+    if cites.len() < 2 {
+        return;
+    }
+    // Short lists (almost all) are checked in place, without a set to allocate.
+    if cites.len() <= 32 {
+        let mut kept = 0;
+        for i in 0..cites.len() {
+            let c = cites[i];
+            if !cites[..kept].contains(&c) {
+                cites[kept] = c;
+                kept += 1;
+            }
+        }
+        cites.truncate(kept);
+        return;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(cites.len());
+    cites.retain(|c| seen.insert(*c));
+}
+
+/// `t` plus `h` hours, if that is still a writable time (or, saturating, the last writable
+/// time). Every sum of times goes through here.
+fn plus_hours(
+    t: DateTime<Utc>,
+    h: u32,
+    event: usize,
+    saturate: bool,
+) -> Result<DateTime<Utc>, TimeOverflow> {
+    match t
+        .checked_add_signed(Duration::hours(i64::from(h)))
         .filter(|end| *end <= max_time())
-        .ok_or(TimeOverflow(event))
+    {
+        Some(end) => Ok(end),
+        None if saturate => Ok(max_time()),
+        None => Err(TimeOverflow(event)),
+    }
 }
 
 /// The end an event claims: its `until`, or its duration counted from `base`.
@@ -124,6 +162,7 @@ fn claimed_end(
     ev: &crate::model::Event,
     index: usize,
     base: DateTime<Utc>,
+    saturate: bool,
 ) -> Result<Option<End>, TimeOverflow> {
     Ok(match (ev.until, ev.duration_hours) {
         (Some(u), _) => Some(End {
@@ -132,7 +171,7 @@ fn claimed_end(
             by: index,
         }),
         (None, Some(h)) => Some(End {
-            at: plus_hours(base, h, index)?,
+            at: plus_hours(base, h, index, saturate)?,
             precision: ev.moment.precision,
             by: index,
         }),
@@ -145,10 +184,17 @@ impl<'a> ZoneScan<'a> {
         ZoneScan {
             ds,
             known_on: None,
+            saturate: false,
             runs: Vec::new(),
             last_state: None,
             produced_ends: Vec::new(),
         }
+    }
+
+    /// A scan whose ends stop at the last writable time instead of failing.
+    pub fn saturating(mut self, saturate: bool) -> Self {
+        self.saturate = saturate;
+        self
     }
 
     /// A scan "as known on" `known_on`: of an event's citations, only those from reports
@@ -191,7 +237,7 @@ impl<'a> ZoneScan<'a> {
     /// A `truce_start`: the instrument takes effect; a new start of it restarts it.
     fn start(&mut self, index: usize, instrument: usize) -> Result<(), TimeOverflow> {
         let ev = &self.ds.events[index];
-        let end = claimed_end(ev, index, ev.moment.utc())?;
+        let end = claimed_end(ev, index, ev.moment.utc(), self.saturate)?;
         let run = Run {
             instrument,
             start_event: index,
@@ -214,6 +260,7 @@ impl<'a> ZoneScan<'a> {
         let ev = &self.ds.events[index];
         let (t, precision) = (ev.moment.utc(), ev.moment.precision);
         let (until, hours) = (ev.until, ev.duration_hours);
+        let saturate = self.saturate;
         let Some(run) = self.run_mut(instrument).filter(|r| r.broken.is_none()) else {
             return Ok(());
         };
@@ -227,14 +274,14 @@ impl<'a> ZoneScan<'a> {
             }
             (None, Some(h)) if run.ends.is_empty() => {
                 run.ends = vec![End {
-                    at: plus_hours(t, h, index)?,
+                    at: plus_hours(t, h, index, saturate)?,
                     precision,
                     by: index,
                 }];
             }
             (None, Some(h)) => {
                 for end in &mut run.ends {
-                    end.at = plus_hours(end.at.max(t), h, index)?;
+                    end.at = plus_hours(end.at.max(t), h, index, saturate)?;
                     end.precision = end.precision.max(precision);
                     end.by = index;
                 }
@@ -260,7 +307,7 @@ impl<'a> ZoneScan<'a> {
         let Some(run_start) = start else {
             return Ok(());
         };
-        let end = claimed_end(ev, index, run_start)?;
+        let end = claimed_end(ev, index, run_start, self.saturate)?;
         if let Some(end) = &end {
             self.produced_ends.push((end.at, end.precision));
         }
@@ -274,7 +321,7 @@ impl<'a> ZoneScan<'a> {
     /// A `dispute`: the instrument in force is contested, for good or (with an end) for a while.
     fn dispute(&mut self, index: usize, instrument: usize) -> Result<(), TimeOverflow> {
         let ev = &self.ds.events[index];
-        if let Some(end) = claimed_end(ev, index, ev.moment.utc())? {
+        if let Some(end) = claimed_end(ev, index, ev.moment.utc(), self.saturate)? {
             self.produced_ends.push((end.at, end.precision));
         }
         if let Some(run) = self.run_mut(instrument) {
@@ -286,7 +333,7 @@ impl<'a> ZoneScan<'a> {
     /// Whether a dispute still holds at `t`: it has no end, or its end is still to come.
     fn disputing(&self, dispute: usize, t: DateTime<Utc>) -> bool {
         let ev = &self.ds.events[dispute];
-        match claimed_end(ev, dispute, ev.moment.utc()) {
+        match claimed_end(ev, dispute, ev.moment.utc(), true) {
             Ok(Some(end)) => t < end.at,
             Ok(None) => true,
             // Apply refused the event already; this is never reached for an indexed dataset.
@@ -318,6 +365,8 @@ impl<'a> ZoneScan<'a> {
             .fixed_offset()
     }
 
+    /// Cites every citation of the event (published by the "as known on" date). Duplicates are
+    /// removed once, by [`dedup`], when the resolution is complete.
     fn cite_all(&self, event: usize, out: &mut Vec<CiteRef>) {
         let ds = self.ds;
         for (citation, c) in ds.events[event].citations.iter().enumerate() {
@@ -325,10 +374,7 @@ impl<'a> ZoneScan<'a> {
             if self.known_on.is_some_and(|k| published > k) {
                 continue;
             }
-            let cite = CiteRef { event, citation };
-            if !out.contains(&cite) {
-                out.push(cite);
-            }
+            out.push(CiteRef { event, citation });
         }
     }
 
@@ -341,11 +387,14 @@ impl<'a> ZoneScan<'a> {
             .iter()
             .filter(|r| r.broken.is_none() && r.latest_end().is_none_or(|e| t < e.at))
             .collect();
-        if in_force.is_empty() {
+        let mut res = if in_force.is_empty() {
             self.nothing_in_force(t)
         } else {
             self.in_effect(t, in_force)
-        }
+        };
+        dedup(&mut res.citations);
+        dedup(&mut res.disputed_by);
+        res
     }
 
     /// In effect: the most recently started instrument in force leads (ties go to the later
@@ -455,10 +504,12 @@ impl<'a> ZoneScan<'a> {
     }
 }
 
-/// The timelines of all zones for one state of knowledge.
-#[derive(Debug, Clone)]
+/// The timelines of all zones for one earlier state of knowledge, each built the first time it
+/// is asked for: most report days are never looked at, and a day looked at is rarely needed for
+/// every zone at once.
+#[derive(Debug, Clone, Default)]
 struct Layer {
-    zones: Vec<Vec<Interval>>,
+    zones: Vec<OnceLock<Vec<Interval>>>,
 }
 
 /// A loaded dataset with its indexes. Built once; every query after that is a lookup.
@@ -467,9 +518,12 @@ pub struct Engine {
     dataset: Dataset,
     /// Distinct report instants, ascending; `layers[j]` knows the events reported by `cutoffs[j]`.
     cutoffs: Vec<DateTime<Utc>>,
-    layers: Vec<Layer>,
-    /// What is known before anything was reported: unknown everywhere.
-    nothing_known: Layer,
+    /// Everything known: every zone's timeline, built (and checked) at load.
+    full: Vec<Vec<Interval>>,
+    /// Earlier states of knowledge, built lazily (see [`Layer`]).
+    layers: Vec<OnceLock<Layer>>,
+    /// What is known before anything was reported: unknown, for every zone alike.
+    nothing_known: Vec<Interval>,
     /// Per zone, the indices of its events in time order, and their times for binary search.
     zone_events: Vec<Vec<usize>>,
     zone_event_times: Vec<Vec<DateTime<Utc>>>,
@@ -508,16 +562,12 @@ impl Engine {
         let mut cutoffs: Vec<DateTime<Utc>> = dataset.events.iter().map(|e| e.reported).collect();
         cutoffs.sort();
         cutoffs.dedup();
-        let layers: Result<Vec<Layer>, TimeOverflow> = cutoffs
-            .iter()
-            .map(|&k| {
-                let zones = (0..zone_count)
-                    .map(|z| build_timeline(&dataset, &zone_events[z], Some(k)))
-                    .collect::<Result<_, _>>()?;
-                Ok(Layer { zones })
-            })
+        // Everything known is built now, so that an end past year 9999 is an error at load;
+        // the earlier states of knowledge are built when first asked for.
+        let full: Result<Vec<Vec<Interval>>, TimeOverflow> = (0..zone_count)
+            .map(|z| build_timeline(&dataset, &zone_events[z], None))
             .collect();
-        let layers = layers.map_err(|TimeOverflow(e)| {
+        let full = full.map_err(|TimeOverflow(e)| {
             DatasetError::single(
                 "dataset",
                 EVENTS_FILE,
@@ -525,23 +575,19 @@ impl Engine {
                 "the end it gives, counted through the extensions before it, falls after 9999-12-31T23:59:59Z, the last time that can be written",
             )
         })?;
-        let nothing_known = Layer {
-            zones: (0..zone_count)
-                .map(|_| {
-                    vec![Interval {
-                        start: None,
-                        end: None,
-                        resolution: Resolution::unknown(),
-                    }]
-                })
-                .collect(),
-        };
+        let layers = cutoffs.iter().map(|_| OnceLock::new()).collect();
+        let nothing_known = vec![Interval {
+            start: None,
+            end: None,
+            resolution: Resolution::unknown(),
+        }];
         let extent = compute_extent(&dataset);
         let span = pad(extent);
         let horizon = compute_horizon(&dataset);
         Ok(Engine {
             dataset,
             cutoffs,
+            full,
             layers,
             nothing_known,
             zone_events,
@@ -558,20 +604,29 @@ impl Engine {
         &self.dataset
     }
 
-    fn layer(&self, known_on: Option<DateTime<Utc>>) -> &Layer {
+    /// The whole timeline of a zone: intervals in time order, covering all of time. For an
+    /// earlier state of knowledge, it is built the first time it is asked for (and kept).
+    pub fn timeline(&self, zone: usize, known_on: Option<DateTime<Utc>>) -> &[Interval] {
         let j = match known_on {
             None => self.cutoffs.len(),
             Some(k) => self.cutoffs.partition_point(|c| *c <= k),
         };
-        match j.checked_sub(1) {
-            Some(j) => &self.layers[j],
-            None => &self.nothing_known,
+        if j == self.cutoffs.len() {
+            return &self.full[zone];
         }
-    }
-
-    /// The whole timeline of a zone: intervals in time order, covering all of time.
-    pub fn timeline(&self, zone: usize, known_on: Option<DateTime<Utc>>) -> &[Interval] {
-        &self.layer(known_on).zones[zone]
+        let Some(j) = j.checked_sub(1) else {
+            return &self.nothing_known;
+        };
+        let layer = self.layers[j].get_or_init(|| Layer {
+            zones: self.full.iter().map(|_| OnceLock::new()).collect(),
+        });
+        layer.zones[zone].get_or_init(|| {
+            let cutoff = Some(self.cutoffs[j]);
+            // A subset of the events can push an end further than all of them did (an
+            // extension counted from an end that a later `until` would have reset): then the
+            // end stops at the last writable time instead of failing a lookup.
+            build_timeline_saturating(&self.dataset, &self.zone_events[zone], cutoff)
+        })
     }
 
     /// The interval of the zone's timeline that contains `at`. O(log n), no allocation.
@@ -761,7 +816,7 @@ fn compute_extent(ds: &Dataset) -> (DateTime<Utc>, DateTime<Utc>) {
         }
         if let Some(end) = ev
             .duration_hours
-            .and_then(|h| plus_hours(ev.moment.utc(), h, i).ok())
+            .and_then(|h| plus_hours(ev.moment.utc(), h, i, false).ok())
         {
             times.push(end);
         }
@@ -801,10 +856,37 @@ fn pad((lo, hi): (DateTime<Utc>, DateTime<Utc>)) -> (DateTime<Utc>, DateTime<Utc
 
 /// Builds one zone's timeline: evaluates the scan at every instant where the status can change
 /// and keeps the intervals where it does.
+/// An earlier state of knowledge's timeline, which cannot fail: ends saturate.
+fn build_timeline_saturating(
+    ds: &Dataset,
+    zone_events: &[usize],
+    known_on: Option<DateTime<Utc>>,
+) -> Vec<Interval> {
+    match build_timeline_with(ds, zone_events, known_on, true) {
+        Ok(intervals) => intervals,
+        // Saturating arithmetic does not overflow; were it to, nothing is known rather than
+        // a lookup failing.
+        Err(_) => vec![Interval {
+            start: None,
+            end: None,
+            resolution: Resolution::unknown(),
+        }],
+    }
+}
+
 fn build_timeline(
     ds: &Dataset,
     zone_events: &[usize],
     known_on: Option<DateTime<Utc>>,
+) -> Result<Vec<Interval>, TimeOverflow> {
+    build_timeline_with(ds, zone_events, known_on, false)
+}
+
+fn build_timeline_with(
+    ds: &Dataset,
+    zone_events: &[usize],
+    known_on: Option<DateTime<Utc>>,
+    saturate: bool,
 ) -> Result<Vec<Interval>, TimeOverflow> {
     let events: Vec<usize> = zone_events
         .iter()
@@ -814,7 +896,7 @@ fn build_timeline(
 
     // Breakpoints: event times, and every end any run ever had (an extension moves an end, but
     // the old end still matters if the extension came after it).
-    let mut probe = ZoneScan::new(ds);
+    let mut probe = ZoneScan::new(ds).saturating(saturate);
     for &e in &events {
         probe.apply(e)?;
     }
@@ -827,7 +909,7 @@ fn build_timeline(
     // Keep the coarsest precision of what happens at one instant.
     breakpoints.dedup_by_key(|(t, _)| *t);
 
-    let mut scan = ZoneScan::new(ds).known_on(known_on);
+    let mut scan = ZoneScan::new(ds).known_on(known_on).saturating(saturate);
     let mut next = 0;
     let mut intervals = vec![Interval {
         start: None,

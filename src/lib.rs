@@ -16,6 +16,7 @@ pub mod model;
 pub mod present;
 pub mod report;
 pub mod session;
+pub mod synth;
 pub mod timefmt;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -67,7 +67,11 @@ fn peak_growth(f: impl FnOnce()) -> usize {
 fn status_lookups_and_event_steps_do_not_allocate() {
     let engine = truce_atlas::default_engine().expect("valid dataset");
     let (start, end) = engine.span();
-    let known = Some(start + (end - start) / 2);
+    // An earlier state of knowledge, built on first use: once built, lookups allocate nothing.
+    let known = Some(engine.report_instants()[1]);
+    for zone in 0..engine.dataset().zones.len() {
+        let _ = engine.status(zone, start, known);
+    }
     let steps = 2_000;
     let step = (end - start) / steps;
     let before = allocations();
@@ -406,4 +410,118 @@ fn thousands_of_mutated_datasets_never_panic_hang_or_balloon() {
         "{cases} cases, seed {seed}: {accepted} mutated datasets still valid and indexed; slowest case {slowest:?}; largest memory growth {biggest} bytes"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine's cost grows with the events, not with events times report days.
+
+/// A dataset of `zones` zones and `events` events whose reports come out over `days` days: every
+/// zone opens with a truce, then each day brings an affirmation somewhere, from that day's report.
+fn synthetic(zones: usize, events: usize, days: usize) -> truce_atlas::model::Dataset {
+    use chrono::{Duration, TimeZone, Utc};
+    use truce_atlas::model::*;
+    let base = Utc
+        .with_ymd_and_hms(2020, 1, 1, 0, 0, 0)
+        .single()
+        .expect("valid");
+    let at = |hours: i64| Moment {
+        time: (base + Duration::hours(hours)).fixed_offset(),
+        precision: Precision::Minute,
+    };
+    let ring = geo::LineString::from(vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]);
+    let square = geo::MultiPolygon(vec![geo::Polygon::new(ring, Vec::new())]);
+    let sources: Vec<Source> = (0..days)
+        .map(|d| Source {
+            id: format!("s{d}"),
+            outlet: "Outlet".into(),
+            headline: String::new(),
+            published: at(24 * d as i64),
+            published_note: String::new(),
+            url: None,
+            sha256: None,
+            archive_file: None,
+        })
+        .collect();
+    let events = (0..events)
+        .map(|i| {
+            let opening = i < zones;
+            let day = if opening { 0 } else { i * days / events };
+            Event {
+                id: format!("e{i}"),
+                moment: at(24 * day as i64 + 1),
+                as_reported: None,
+                kind: if opening {
+                    EventKind::TruceStart
+                } else {
+                    EventKind::Affirmation
+                },
+                zones: vec![i % zones],
+                actor: "Actor".into(),
+                instrument: Some(0),
+                until: None,
+                duration_hours: None,
+                citations: vec![Citation {
+                    source: day,
+                    quote: "q".into(),
+                    speaker: None,
+                }],
+                note: None,
+                reported: sources[day].published.utc(),
+            }
+        })
+        .collect();
+    Dataset {
+        meta: Meta {
+            name: "synthetic".into(),
+            description: String::new(),
+            timezone: chrono_tz::UTC,
+            default_instant: None,
+            reports_until: None,
+            attribution: String::new(),
+        },
+        zones: (0..zones)
+            .map(|z| Zone {
+                id: format!("z{z}"),
+                name: format!("Zone {z}"),
+                kind: String::new(),
+                approximate: false,
+                geometry_source: String::new(),
+                geometry: square.clone(),
+            })
+            .collect(),
+        places: Vec::new(),
+        sources,
+        instruments: vec![Instrument {
+            id: "i".into(),
+            name: "Truce".into(),
+            description: String::new(),
+        }],
+        events,
+        notes: Vec::new(),
+    }
+}
+
+/// Allocations and peak bytes of building the engine for a dataset.
+fn build_cost(ds: truce_atlas::model::Dataset) -> (usize, usize) {
+    let before = allocations();
+    let mut engine = None;
+    let bytes = peak_growth(|| engine = Some(truce_atlas::engine::Engine::new(ds)));
+    let allocated = allocations() - before;
+    assert!(engine.is_some_and(|e| e.is_ok()));
+    (allocated, bytes)
+}
+
+#[test]
+fn doubling_the_report_days_does_not_double_the_cost_of_building_the_engine() {
+    let (zones, events) = (20, 4_000);
+    let (a1, b1) = build_cost(synthetic(zones, events, 200));
+    let (a2, b2) = build_cost(synthetic(zones, events, 400));
+    assert!(
+        (a2 as f64) < 1.3 * a1 as f64,
+        "allocations: {a1} at 200 report days, {a2} at 400"
+    );
+    assert!(
+        (b2 as f64) < 1.3 * b1 as f64,
+        "bytes: {b1} at 200 report days, {b2} at 400"
+    );
 }

@@ -1,0 +1,90 @@
+//! The truth layer at scale, on synthetic datasets (`truce_atlas::synth`): loading and indexing
+//! a folder, every zone's status at an instant, and switching to an earlier "as known on" date.
+//!
+//!     cargo bench --bench engine
+//!
+//! Results and how they compare are in docs/PERFORMANCE.md.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+use truce_atlas::synth::{Spec, write};
+
+/// (zones, events, report days) and whether it is the "one affirmation a day" truce.
+const SIZES: [(usize, usize, usize, bool); 4] = [
+    (4, 100, 10, false),
+    (100, 10_000, 100, false),
+    (1_000, 100_000, 1_000, false),
+    (1, 731, 730, true),
+];
+
+fn folder(zones: usize, events: usize, days: usize, affirmations_only: bool) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "truce-atlas-bench-{zones}-{events}-{days}-{affirmations_only}"
+    ));
+    if !dir.join("events.json").exists() {
+        let spec = Spec {
+            zones,
+            events,
+            report_days: days,
+            seed: 1,
+            affirmations_only,
+        };
+        write(spec, &dir).expect("writable temp dir");
+    }
+    dir
+}
+
+fn label(zones: usize, events: usize, days: usize, affirmations_only: bool) -> String {
+    let kind = if affirmations_only {
+        " affirmations"
+    } else {
+        ""
+    };
+    format!("{zones}z-{events}e-{days}d{kind}")
+}
+
+fn benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(5));
+    for (zones, events, days, affirm) in SIZES {
+        let dir = folder(zones, events, days, affirm);
+        let id = label(zones, events, days, affirm);
+        group.bench_with_input(BenchmarkId::new("load_and_index", &id), &dir, |b, dir| {
+            b.iter(|| black_box(truce_atlas::open(Some(dir)).expect("valid")));
+        });
+        let engine = truce_atlas::open(Some(&dir)).expect("valid");
+        let (lo, hi) = engine.span();
+        let mid = lo + (hi - lo) / 2;
+        let zone_count = engine.dataset().zones.len();
+        group.bench_function(BenchmarkId::new("status_all_zones", &id), |b| {
+            b.iter(|| {
+                (0..zone_count)
+                    .map(|z| engine.status(z, black_box(mid), None).citations.len())
+                    .sum::<usize>()
+            });
+        });
+        // An earlier "as known on" date, never asked for before: its timelines are built then.
+        let reports = engine.report_instants();
+        let known = reports[reports.len() / 2];
+        group.bench_function(BenchmarkId::new("known_on_switch", &id), |b| {
+            // By reference: dropping the clone is not part of the switch.
+            b.iter_batched_ref(
+                || engine.clone(),
+                |fresh| {
+                    (0..zone_count)
+                        .map(|z| fresh.status(z, mid, Some(known)).citations.len())
+                        .sum::<usize>()
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(engine, benches);
+criterion_main!(engine);
