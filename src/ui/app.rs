@@ -59,6 +59,8 @@ struct View {
     layers_for: u64,
     map: MapState,
     go_to: GoTo,
+    /// The zone list's filter text.
+    zone_filter: String,
     open_dialog: Option<OpenDialog>,
     show_shortcuts: bool,
     tiles: Option<HttpTiles>,
@@ -80,6 +82,7 @@ impl View {
             layers_for: session.generation(),
             map,
             go_to: GoTo::default(),
+            zone_filter: String::new(),
             open_dialog: None,
             show_shortcuts: false,
             tiles: None,
@@ -239,6 +242,7 @@ impl AtlasApp {
         let session = &self.session;
         let View {
             patterns,
+            zone_filter,
             go_to,
             summaries,
             tiles,
@@ -272,7 +276,7 @@ impl AtlasApp {
                     .show(ui, |ui| {
                         known_on_picker(ui, session, out);
                         ui.separator();
-                        sidebar(ui, session, out);
+                        sidebar(ui, session, zone_filter, out);
                     });
             });
         let tiles_note = session.online_tiles().then_some(

@@ -71,8 +71,9 @@ pub fn known_on_picker(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
     });
 }
 
-pub fn sidebar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
-    zone_list(ui, session, out);
+/// The side panel below the "as known on" choice. `filter` is the zone list's filter text.
+pub fn sidebar(ui: &mut Ui, session: &Session, filter: &mut String, out: &mut Vec<Intent>) {
+    zone_list(ui, session, filter, out);
     ui.separator();
     let ds = session.engine().dataset();
     let Some(z) = session.selected().filter(|&z| z < ds.zones.len()) else {
@@ -98,34 +99,76 @@ pub fn sidebar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
     chronology(ui, session, z, out);
 }
 
-fn zone_list(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
-    let engine = session.engine();
+/// Over this many zones the list gets a filter box and scrolls, building only the rows in view.
+const LONG_LIST: usize = 12;
+
+fn zone_list(ui: &mut Ui, session: &Session, filter: &mut String, out: &mut Vec<Intent>) {
+    let zones = &session.engine().dataset().zones;
     ui.heading("Zones");
-    for (z, zone) in engine.dataset().zones.iter().enumerate() {
-        let r = engine.status(z, session.instant(), session.known_on());
-        let style = status_style(r.status);
-        let name = clip(&zone.name, LIST_NAME_CHARS);
-        let mut text = format!("{name}  —  {} {}", style.glyph, style.word);
-        if r.contested {
-            text.push_str(&format!("  {CONTESTED_GLYPH}"));
+    if zones.len() <= LONG_LIST {
+        for z in 0..zones.len() {
+            zone_row(ui, session, z, out);
         }
-        if engine.after_reports(session.instant(), session.known_on()) {
-            text.push_str(&format!("  {AFTER_REPORTS_GLYPH}"));
-        }
-        let selected = session.selected() == Some(z);
-        let response = ui
-            .horizontal(|ui| {
-                let (rect, _) = ui.allocate_exact_size(egui::vec2(6.0, 18.0), egui::Sense::hover());
-                ui.painter().rect_filled(rect, 1.0, style.fill);
-                ui.add(egui::Button::selectable(selected, text).truncate())
+        return;
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("Filter");
+        ui.add(egui::TextEdit::singleline(filter).hint_text("zone name or id"))
+            .labelled_by(label.id);
+    });
+    let needle = filter.trim().to_lowercase();
+    let shown: Vec<usize> = if needle.is_empty() {
+        (0..zones.len()).collect()
+    } else {
+        (0..zones.len())
+            .filter(|&z| {
+                zones[z].name.to_lowercase().contains(&needle)
+                    || zones[z].id.to_lowercase().contains(&needle)
             })
-            .inner;
-        if response
-            .on_hover_text(format!("Show the quotes behind {}'s status", zone.name))
-            .clicked()
-        {
-            out.push(Intent::Session(Command::ToggleSelect(z)));
-        }
+            .collect()
+    };
+    if shown.is_empty() {
+        ui.weak("No zone matches.");
+    }
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical()
+        .id_salt("zone-list")
+        .max_height(260.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, row_height, shown.len(), |ui, rows| {
+            for row in rows {
+                zone_row(ui, session, shown[row], out);
+            }
+        });
+}
+
+/// One zone: a colour mark, its name and its status in words; a click shows its quotes.
+fn zone_row(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
+    let engine = session.engine();
+    let zone = &engine.dataset().zones[z];
+    let r = engine.status(z, session.instant(), session.known_on());
+    let style = status_style(r.status);
+    let name = clip(&zone.name, LIST_NAME_CHARS);
+    let mut text = format!("{name}  —  {} {}", style.glyph, style.word);
+    if r.contested {
+        text.push_str(&format!("  {CONTESTED_GLYPH}"));
+    }
+    if engine.after_reports(session.instant(), session.known_on()) {
+        text.push_str(&format!("  {AFTER_REPORTS_GLYPH}"));
+    }
+    let selected = session.selected() == Some(z);
+    let response = ui
+        .horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(6.0, 18.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 1.0, style.fill);
+            ui.add(egui::Button::selectable(selected, text).truncate())
+        })
+        .inner;
+    if response
+        .on_hover_text(format!("Show the quotes behind {}'s status", zone.name))
+        .clicked()
+    {
+        out.push(Intent::Session(Command::ToggleSelect(z)));
     }
 }
 

@@ -151,18 +151,56 @@ pub fn timeline(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
         right: ui.cursor().left() + full - 8.0,
     };
     let slider_rect = slider(ui, input, &axis, full, out);
-    for z in 0..input.session.engine().dataset().zones.len() {
-        lane(ui, input, &axis, z, full, out);
-    }
-    // The cursor through the slider and every lane.
+    let lanes = lanes(ui, input, &axis, full, out);
+    // The cursor through the slider and every lane in view.
     let x = axis.x(input.session.instant());
-    let bottom = ui.cursor().top();
     if (axis.left..=axis.right).contains(&x) {
         ui.painter().line_segment(
-            [pos2(x, slider_rect.top() + 4.0), pos2(x, bottom)],
+            [pos2(x, slider_rect.top() + 4.0), pos2(x, lanes.bottom())],
             Stroke::new(2.0, TOKENS.colors.cursor),
         );
     }
+}
+
+/// At most this share of the window goes to the lanes; more zones scroll.
+const LANES_SHARE: f32 = 0.3;
+
+/// The lanes, the selected zone's first, in a scroll area that builds only the rows in view: the
+/// slider above them stays in the window however many zones there are. Returns where they are.
+fn lanes(
+    ui: &mut Ui,
+    input: &TimeInput<'_>,
+    axis: &Axis,
+    full: f32,
+    out: &mut Vec<Intent>,
+) -> Rect {
+    let zones = input.session.engine().dataset().zones.len();
+    let selected = input.session.selected().filter(|&z| z < zones);
+    let order = |row: usize| match selected {
+        Some(s) if row == 0 => s,
+        Some(s) if row <= s => row - 1,
+        _ => row,
+    };
+    let row_height = TOKENS.sizes.lane_height + 4.0;
+    let max_height = (ui.ctx().content_rect().height() * LANES_SHARE).max(4.0 * row_height);
+    let top = ui.cursor().top();
+    let output = egui::ScrollArea::vertical()
+        .id_salt("lanes")
+        .max_height(max_height)
+        .auto_shrink([false, true])
+        .show_rows(
+            ui,
+            row_height - ui.spacing().item_spacing.y,
+            zones,
+            |ui, rows| {
+                for row in rows {
+                    lane(ui, input, axis, order(row), full, out);
+                }
+            },
+        );
+    let mut rect = output.inner_rect;
+    rect.min.y = top;
+    rect
 }
 
 /// The slider: drag or click to set the instant; arrows step an hour while it has focus. It is
@@ -295,10 +333,16 @@ fn paint_slider(
             );
         }
     }
-    // A tick above the rail at every event.
+    // A tick above the rail at every event; where events crowd, one per pixel column.
     let events = &engine.dataset().events;
+    let mut last_column = None;
     for &e in engine.events_between(range.start, range.end) {
         let x = axis.x(events[e].moment.utc());
+        let column = Some(x.round() as i32);
+        if column == last_column {
+            continue;
+        }
+        last_column = column;
         painter.line_segment(
             [pos2(x, rail_y - 9.0), pos2(x, rail_y - 3.0)],
             Stroke::new(1.5, visuals.strong_text_color()),

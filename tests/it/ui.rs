@@ -485,3 +485,56 @@ fn past_the_last_report_the_app_says_the_status_is_only_as_last_reported() {
             .is_none()
     );
 }
+
+#[test]
+fn with_a_thousand_zones_the_slider_stays_in_view_and_no_labels_overlap() {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-1000-{}", std::process::id()));
+    let spec = truce_atlas::synth::Spec {
+        zones: 1_000,
+        events: 5_000,
+        report_days: 50,
+        seed: 3,
+        affirmations_only: false,
+    };
+    truce_atlas::synth::write(spec, &dir).expect("written");
+    let engine = truce_atlas::open(Some(&dir)).expect("valid");
+    std::fs::remove_dir_all(&dir).ok();
+    let mut harness = Harness::builder()
+        .with_size([1000.0, 650.0])
+        .with_max_steps(64)
+        .build_ui_state(
+            |ui, app: &mut AtlasApp| app.show(ui),
+            AtlasApp::new(engine, StartOptions::default(), None),
+        );
+    for _ in 0..4 {
+        harness.run();
+    }
+    let slider = harness
+        .get_by_role_and_label(Role::Slider, SLIDER_LABEL)
+        .rect();
+    assert!(
+        slider.bottom() <= 650.0 && slider.top() >= 0.0,
+        "{slider:?}"
+    );
+    // Zoom in until the zones are big enough to carry labels, then check them pairwise.
+    for _ in 0..3 {
+        harness.key_press(Key::Plus);
+        harness.run();
+    }
+    let labels: Vec<egui::Rect> = (0..1_000)
+        .filter_map(|z| harness.state().zone_label_rect(z))
+        .collect();
+    assert!(!labels.is_empty(), "some zones are labelled at this zoom");
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            assert!(!a.intersects(*b), "{a:?} overlaps {b:?}");
+        }
+    }
+    // The zone list filters.
+    let filter = harness.get_by_label("Filter");
+    filter.focus();
+    filter.type_text("Zone 99");
+    harness.run();
+    harness.get_by_label_contains("Zone 999  —  ");
+    assert!(harness.query_by_label_contains("Zone 5  —  ").is_none());
+}

@@ -108,8 +108,9 @@ fn draw_name(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec
 
 /// Zone labels: the name and the status word (and the contested mark). Each goes on the first
 /// of a few spots around its zone that overlaps nothing already placed, with a leader line back
-/// to the zone when it sits outside it. Small zones are placed first: they have the fewest good
-/// spots. Where each went is kept for the next frame: a label is part of its zone for clicks.
+/// to the zone when it sits outside it; with many zones, by priority, thinned where there is no
+/// room (see [`ZoneLabels::order`]). Where each went is kept for the next frame: a label is part
+/// of its zone for clicks.
 pub(super) struct ZoneLabels<'a> {
     pub shapes: &'a ZoneShapes,
     pub zones: &'a [ZoneSummary],
@@ -128,22 +129,130 @@ impl walkers::Plugin for ZoneLabels<'_> {
         let view = response.rect;
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
-        let shapes = &self.shapes.shapes;
-        let mut order: Vec<usize> = (0..self.zones.len().min(shapes.len())).collect();
-        order.sort_by(|&a, &b| shapes[a].area.total_cmp(&shapes[b].area));
-        let mut occupied = self.frame.occupied.borrow_mut();
+        let (order, many) = self.order(&t, view);
+        let mut occupied = Occupied::new(&self.frame.occupied.borrow());
         let mut drawn = self.frame.labels.borrow_mut();
+        let shapes = &self.shapes.shapes;
         for z in order {
             let anchor = t.screen(mercator(shapes[z].label.0, shapes[z].label.1));
-            if !view.expand(40.0).contains(anchor) {
-                continue;
-            }
             let label = Label::layout(&painter, &self.shapes.names[z], &self.zones[z]);
-            let rect = label.place(anchor, view, &occupied);
+            // With many zones, a label with no free spot is left out (its zone keeps its
+            // colour, and its name is in the tooltip and the list); the selected one never is.
+            let thin = many && self.selected != Some(z);
+            let Some(rect) = label.place(anchor, view, &occupied, thin) else {
+                continue;
+            };
             label.draw(&painter, anchor, rect, self.selected == Some(z));
             occupied.push(rect);
             drawn.push((z, rect));
         }
+        *self.frame.occupied.borrow_mut() = occupied.rects;
+    }
+}
+
+/// Over this many zone labels in view, labels are placed by priority and thinned.
+const MANY_LABELS: usize = 40;
+/// With many zones, a zone smaller than this on screen (in both directions) gets no label.
+const MIN_LABELLED: f32 = 24.0;
+
+impl ZoneLabels<'_> {
+    /// The zones to label, in the order they claim their room. A few: smallest first (they have
+    /// the fewest good spots). Many: the selected zone, then the largest on screen at this zoom,
+    /// leaving out those too small to carry a label.
+    /// Also says whether there are many.
+    fn order(&self, t: &Transform, view: Rect) -> (Vec<usize>, bool) {
+        let shapes = &self.shapes.shapes;
+        let in_view = |z: &usize| {
+            let s = &shapes[*z];
+            view.expand(40.0)
+                .contains(t.screen(mercator(s.label.0, s.label.1)))
+        };
+        let mut order: Vec<usize> = (0..self.zones.len().min(shapes.len()))
+            .filter(in_view)
+            .collect();
+        if order.len() <= MANY_LABELS {
+            order.sort_by(|&a, &b| shapes[a].area.total_cmp(&shapes[b].area));
+            return (order, false);
+        }
+        let size = |z: usize| t.rect(shapes[z].bounds).size();
+        order.retain(|&z| {
+            let s = size(z);
+            self.selected == Some(z) || (s.x >= MIN_LABELLED && s.y >= MIN_LABELLED)
+        });
+        order.sort_by(|&a, &b| shapes[b].area.total_cmp(&shapes[a].area));
+        if let Some(pos) = order.iter().position(|&z| self.selected == Some(z)) {
+            let z = order.remove(pos);
+            order.insert(0, z);
+        }
+        (order, true)
+    }
+}
+
+/// Room taken on the map, with a grid of cells so that "is this free?" looks only nearby:
+/// placing thousands of labels stays near-linear.
+struct Occupied {
+    rects: Vec<Rect>,
+    cells: std::collections::HashMap<(i32, i32), Vec<usize>>,
+}
+
+const CELL: f32 = 64.0;
+
+impl Occupied {
+    fn new(rects: &[Rect]) -> Occupied {
+        let mut o = Occupied {
+            rects: Vec::with_capacity(rects.len()),
+            cells: std::collections::HashMap::new(),
+        };
+        for &r in rects {
+            o.push(r);
+        }
+        o
+    }
+
+    fn cells_of(r: Rect) -> impl Iterator<Item = (i32, i32)> {
+        let (x0, x1) = (
+            (r.min.x / CELL).floor() as i32,
+            (r.max.x / CELL).floor() as i32,
+        );
+        let (y0, y1) = (
+            (r.min.y / CELL).floor() as i32,
+            (r.max.y / CELL).floor() as i32,
+        );
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    fn push(&mut self, r: Rect) {
+        let i = self.rects.len();
+        self.rects.push(r);
+        for cell in Self::cells_of(r.expand(2.0)) {
+            self.cells.entry(cell).or_default().push(i);
+        }
+    }
+
+    /// The rects near `r`, each once.
+    fn near(&self, r: Rect) -> Vec<Rect> {
+        let mut ids: Vec<usize> = Self::cells_of(r)
+            .filter_map(|c| self.cells.get(&c))
+            .flatten()
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().map(|i| self.rects[i]).collect()
+    }
+
+    fn free(&self, r: Rect) -> bool {
+        !self.near(r).iter().any(|o| o.expand(2.0).intersects(r))
+    }
+
+    /// How much of `r` is already taken.
+    fn covered(&self, r: Rect) -> f32 {
+        self.near(r)
+            .iter()
+            .map(|o| o.expand(2.0).intersect(r))
+            .filter(|i| i.is_positive())
+            .map(|i| i.area())
+            .sum()
     }
 }
 
@@ -191,8 +300,9 @@ impl Label {
         }
     }
 
-    /// The first free spot around the anchor, inside the view; the anchor itself if none is.
-    fn place(&self, anchor: Pos2, view: Rect, occupied: &[Rect]) -> Rect {
+    /// The first free spot around the anchor, inside the view. Failing that: nothing when
+    /// thinning, else the spot that covers the least of what is there (or the anchor itself).
+    fn place(&self, anchor: Pos2, view: Rect, occupied: &Occupied, thin: bool) -> Option<Rect> {
         let size = self.size;
         let (dx, dy) = (size.x / 2.0 + 16.0, size.y / 2.0 + 14.0);
         let spots = [
@@ -224,20 +334,14 @@ impl Label {
             .iter()
             .map(|d| Rect::from_center_size(anchor + *d, size))
             .filter(|r| inside.contains_rect(*r));
-        let covered = |r: &Rect| -> f32 {
-            occupied
-                .iter()
-                .map(|o| o.expand(2.0).intersect(*r))
-                .filter(|i| i.is_positive())
-                .map(|i| i.area())
-                .sum()
-        };
-        // The first free spot; failing that, the one that covers the least of what is there.
-        candidates
-            .clone()
-            .find(|r| !occupied.iter().any(|o| o.expand(2.0).intersects(*r)))
-            .or_else(|| candidates.min_by(|a, b| covered(a).total_cmp(&covered(b))))
-            .unwrap_or_else(|| Rect::from_center_size(anchor, size))
+        if let Some(free) = candidates.clone().find(|r| occupied.free(*r)) {
+            return Some(free);
+        }
+        if thin {
+            return None;
+        }
+        let least = candidates.min_by(|a, b| occupied.covered(*a).total_cmp(&occupied.covered(*b)));
+        Some(least.unwrap_or_else(|| Rect::from_center_size(anchor, size)))
     }
 
     fn draw(self, painter: &egui::Painter, anchor: Pos2, rect: Rect, selected: bool) {
