@@ -76,37 +76,60 @@ fn command_button(
 pub fn controls(ui: &mut Ui, input: &TimeInput<'_>, go_to: &mut GoTo, out: &mut Vec<Intent>) {
     let session = input.session;
     let tz = session.engine().dataset().meta.timezone;
-    ui.horizontal(|ui| {
-        command_button(ui, input, UiCommand::GoToStart, "⏮", out);
-        command_button(ui, input, UiCommand::PreviousEvent, "◀ Event", out);
-        command_button(ui, input, UiCommand::DayBack, "◀ Day", out);
-        command_button(ui, input, UiCommand::HourBack, "◀ Hour", out);
-        ui.add_space(6.0);
-        ui.label(
-            egui::RichText::new(instant_label(session.instant(), tz))
-                .strong()
-                .size(TOKENS.text.instant),
-        );
-        ui.add_space(6.0);
-        command_button(ui, input, UiCommand::HourForward, "Hour ▶", out);
-        command_button(ui, input, UiCommand::DayForward, "Day ▶", out);
-        command_button(ui, input, UiCommand::NextEvent, "Event ▶", out);
-        command_button(ui, input, UiCommand::GoToEnd, "⏭", out);
-        ui.separator();
-        go_to_field(ui, tz, go_to, out);
-        ui.separator();
-        ui.label("Show");
-        for &w in Window::all() {
-            let chosen = ui
-                .selectable_label(session.window() == w, w.label())
-                .on_hover_text(w.tooltip());
-            if chosen.clicked() {
-                out.push(Intent::Session(Command::SetWindow(w)));
-            }
+    // Two groups: the stepping buttons, then the go-to field and the window choice. The second
+    // moves to a row of its own when it would not fit beside the first (its width is last
+    // frame's), so no row is wider than the window: that would also push the lanes below past
+    // the window's edge.
+    let rest_id = ui.scope_id().with("time-controls-rest");
+    ui.horizontal_wrapped(|ui| {
+        ui.horizontal(|ui| stepping(ui, input, out));
+        let rest_width = ui.data(|d| d.get_temp::<f32>(rest_id)).unwrap_or(480.0);
+        if ui.available_size_before_wrap().x < rest_width + 16.0 {
+            ui.end_row();
+        } else {
+            ui.separator();
         }
+        let rest = ui.horizontal(|ui| {
+            go_to_field(ui, tz, go_to, out);
+            ui.separator();
+            window_choice(ui, session, out);
+        });
+        let width = rest.response.rect.width();
+        ui.data_mut(|d| d.insert_temp(rest_id, width));
     });
     if let Some(e) = &go_to.error {
         ui.colored_label(ui.visuals().error_fg_color, e.as_str());
+    }
+}
+
+fn stepping(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
+    let tz = input.session.engine().dataset().meta.timezone;
+    command_button(ui, input, UiCommand::GoToStart, "⏮", out);
+    command_button(ui, input, UiCommand::PreviousEvent, "◀ Event", out);
+    command_button(ui, input, UiCommand::DayBack, "◀ Day", out);
+    command_button(ui, input, UiCommand::HourBack, "◀ Hour", out);
+    ui.add_space(6.0);
+    ui.label(
+        egui::RichText::new(instant_label(input.session.instant(), tz))
+            .strong()
+            .size(TOKENS.text.instant),
+    );
+    ui.add_space(6.0);
+    command_button(ui, input, UiCommand::HourForward, "Hour ▶", out);
+    command_button(ui, input, UiCommand::DayForward, "Day ▶", out);
+    command_button(ui, input, UiCommand::NextEvent, "Event ▶", out);
+    command_button(ui, input, UiCommand::GoToEnd, "⏭", out);
+}
+
+fn window_choice(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
+    ui.label("Show");
+    for &w in Window::all() {
+        let chosen = ui
+            .selectable_label(session.window() == w, w.label())
+            .on_hover_text(w.tooltip());
+        if chosen.clicked() {
+            out.push(Intent::Session(Command::SetWindow(w)));
+        }
     }
 }
 
@@ -163,7 +186,7 @@ pub fn timeline(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
 }
 
 /// At most this share of the window goes to the lanes; more zones scroll.
-const LANES_SHARE: f32 = 0.3;
+const LANES_SHARE: f32 = 0.2;
 
 /// The lanes, the selected zone's first, in a scroll area that builds only the rows in view: the
 /// slider above them stays in the window however many zones there are. Returns where they are.
@@ -183,10 +206,13 @@ fn lanes(
     };
     let row_height = TOKENS.sizes.lane_height + 4.0;
     let max_height = (ui.ctx().content_rect().height() * LANES_SHARE).max(4.0 * row_height);
+    // Asked for outright: a panel sized by its content would otherwise never let it grow.
+    let wanted = (zones as f32 * row_height).min(max_height);
     let top = ui.cursor().top();
     let output = egui::ScrollArea::vertical()
         .id_salt("lanes")
         .max_height(max_height)
+        .min_scrolled_height(wanted)
         .auto_shrink([false, true])
         .show_rows(
             ui,

@@ -538,3 +538,37 @@ fn with_a_thousand_zones_the_slider_stays_in_view_and_no_labels_overlap() {
     harness.get_by_label_contains("Zone 999  —  ");
     assert!(harness.query_by_label_contains("Zone 5  —  ").is_none());
 }
+
+#[test]
+fn every_time_control_and_the_whole_slider_fit_a_1000_pixel_wide_window() {
+    let mut harness = Harness::builder()
+        .with_size([1000.0, 650.0])
+        .build_ui_state(
+            |ui, app: &mut AtlasApp| app.show(ui),
+            AtlasApp::new(engine(), StartOptions::default(), None),
+        );
+    // The row wraps on the width it measured the frame before.
+    for _ in 0..2 {
+        harness.run();
+    }
+    // Both "Go"s: the menu and the go-to button, the last thing on the first row before.
+    let go = harness
+        .query_all_by_role_and_label(Role::Button, "Go")
+        .map(|n| n.rect())
+        .reduce(|a, b| if a.right() > b.right() { a } else { b })
+        .expect("a Go button");
+    let last_window = harness.get_by_label("2 days").rect();
+    let slider = harness
+        .get_by_role_and_label(Role::Slider, SLIDER_LABEL)
+        .rect();
+    for (what, rect) in [("Go", go), ("2 days", last_window), ("slider", slider)] {
+        assert!(
+            rect.right() <= 1000.0,
+            "{what} ends past the window: {rect:?}"
+        );
+        assert!(
+            rect.bottom() <= 650.0,
+            "{what} is below the window: {rect:?}"
+        );
+    }
+}
