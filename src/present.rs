@@ -4,12 +4,16 @@
 //! front ends, so that a since/until line or an attribution is written in one place.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 use crate::engine::{CiteRef, Engine, Resolution};
-use crate::model::Dataset;
+use crate::model::{Dataset, Moment};
 use crate::timefmt::{moment_label, moment_short};
 
-/// A zone's status at an instant, in words.
+/// A zone's status at an instant: what the map, the labels and the lists need to draw it. The
+/// words for it are made on demand ([`ZoneSummary::detail`], [`ZoneSummary::as_last_reported`]):
+/// the summaries of every zone are rebuilt each time the instant moves, and most are never read
+/// as text (a zone off screen, or without a label at this zoom).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneSummary {
     pub zone: usize,
@@ -17,11 +21,40 @@ pub struct ZoneSummary {
     pub contested: bool,
     /// Past the last report: the status is only "as last reported" (see `as_last_reported`).
     pub after_reports: bool,
-    /// "as last reported on Wed 4 May 2016", past the last report.
-    pub as_last_reported: Option<String>,
+    pub instrument: Option<usize>,
+    pub since: Option<Moment>,
+    pub until: Option<Moment>,
+    /// The latest report behind the status; kept only past the last report.
+    pub last_reported: Option<Moment>,
+    pub timezone: Tz,
+}
+
+impl ZoneSummary {
+    /// "As last reported on Wed 4 May 2016", past the last report.
+    pub fn as_last_reported(&self) -> Option<String> {
+        self.after_reports
+            .then(|| last_reported_words(self.last_reported, self.timezone))
+    }
+
     /// "Negotiating · Cessation of hostilities of 27 February 2016", then the since and until
-    /// lines: the map tooltip.
-    pub detail: String,
+    /// lines (and the horizon past the last report): the map tooltip.
+    pub fn detail(&self, ds: &Dataset) -> String {
+        let tz = self.timezone;
+        let mut detail = self.status.label().to_string();
+        if let Some(name) = self.instrument.and_then(|i| ds.instruments.get(i)) {
+            detail.push_str(&format!(" · {}", name.name));
+        }
+        if let Some(since) = self.since {
+            detail.push_str(&format!("\nSince {}", moment_label(&since, tz)));
+        }
+        if let Some(until) = self.until {
+            detail.push_str(&format!("\nUntil {}", moment_label(&until, tz)));
+        }
+        if let Some(words) = self.as_last_reported() {
+            detail.push_str(&format!("\n{words}: no report covers this instant"));
+        }
+        detail
+    }
 }
 
 pub fn zone_summary(
@@ -30,37 +63,31 @@ pub fn zone_summary(
     r: &Resolution,
     after_reports: bool,
 ) -> ZoneSummary {
-    let ds = engine.dataset();
-    let tz = ds.meta.timezone;
-    let as_last_reported = after_reports.then(|| as_last_reported(engine, r));
-    let mut detail = r.status.label().to_string();
-    if let Some(i) = r.instrument {
-        detail.push_str(&format!(" · {}", ds.instruments[i].name));
-    }
-    if let Some(since) = r.since {
-        detail.push_str(&format!("\nSince {}", moment_label(&since, tz)));
-    }
-    if let Some(until) = r.until {
-        detail.push_str(&format!("\nUntil {}", moment_label(&until, tz)));
-    }
-    if let Some(words) = &as_last_reported {
-        detail.push_str(&format!("\n{words}: no report covers this instant"));
-    }
     ZoneSummary {
         zone,
         status: r.status,
         contested: r.contested,
         after_reports,
-        as_last_reported,
-        detail,
+        instrument: r.instrument,
+        since: r.since,
+        until: r.until,
+        last_reported: if after_reports {
+            engine.last_reported(r)
+        } else {
+            None
+        },
+        timezone: engine.dataset().meta.timezone,
     }
 }
 
 /// "As last reported on Wed 4 May 2016" (the latest report behind the status), or "As last
 /// reported" when nothing is cited.
 pub fn as_last_reported(engine: &Engine, r: &Resolution) -> String {
-    let tz = engine.dataset().meta.timezone;
-    match engine.last_reported(r) {
+    last_reported_words(engine.last_reported(r), engine.dataset().meta.timezone)
+}
+
+fn last_reported_words(last: Option<Moment>, tz: Tz) -> String {
+    match last {
         Some(m) => format!(
             "As last reported on {}",
             crate::timefmt::local(m.utc(), tz).format("%a %-d %b %Y")
@@ -272,6 +299,24 @@ mod tests {
             view.copy
         );
         assert!(view.copy.ends_with(&view.published), "{}", view.copy);
+    }
+
+    #[test]
+    fn a_zone_summary_words_its_status_and_says_past_the_last_report_it_is_only_as_reported() {
+        let engine = engine();
+        let ds = engine.dataset();
+        let aleppo = ds.zone_index("aleppo").expect("zone");
+        let tz = ds.meta.timezone;
+        let at = |text: &str| crate::timefmt::parse_user_time(text, tz).expect("time");
+        let before = zone_summaries(&engine, at("2016-05-01 12:00"), None);
+        let words = before[aleppo].detail(ds);
+        assert!(words.starts_with("Negotiating · "), "{words}");
+        assert!(words.contains("\nSince "), "{words}");
+        assert_eq!(before[aleppo].as_last_reported(), None);
+        let after = zone_summaries(&engine, at("2016-05-20 12:00"), None);
+        let horizon = after[aleppo].as_last_reported().expect("past the reports");
+        assert!(horizon.starts_with("As last reported on "), "{horizon}");
+        assert!(after[aleppo].detail(ds).ends_with(": no report covers this instant"));
     }
 
     #[test]

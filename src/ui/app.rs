@@ -186,6 +186,11 @@ impl AtlasApp {
         }
     }
 
+    /// Changes the session as a panel would (tests and benchmarks move the instant this way).
+    pub fn apply(&mut self, command: Command) {
+        self.session.apply(command);
+    }
+
     // --- what tests and the window may ask
 
     pub fn session(&self) -> &Session {
@@ -286,6 +291,7 @@ impl AtlasApp {
             .show(ui, |ui| {
                 let input = MapInput {
                     zones: summaries,
+                    dataset: session.engine().dataset(),
                     selected: session.selected(),
                     patterns,
                     tiles: tiles.as_mut(),

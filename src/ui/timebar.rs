@@ -465,14 +465,17 @@ fn markers(
         if t < range.start || t > range.end {
             continue;
         }
-        let view = present::event(engine, e, z, session.known_on());
+        // The words are made only when asked for (a screen reader, a hover): a frame draws
+        // every marker in view, and most are never read.
+        let view = || present::event(engine, e, z, session.known_on());
         let at = pos2(axis.x(t), lane.center().y);
         let marker = Rect::from_center_size(at, vec2(10.0, TOKENS.sizes.lane_height));
         let r = ui.interact(marker, ui.scope_id().with(("event", z, e)), Sense::click());
-        r.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, view.marker.clone()));
-        let kind = engine.dataset().events[e].kind;
-        paint_marker(ui.painter(), at, kind, view.known, r.hovered());
-        let r = r.on_hover_ui(|ui| marker_tooltip(ui, &view));
+        r.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, view().marker));
+        let event = &engine.dataset().events[e];
+        let known = event.known_by(session.known_on());
+        paint_marker(ui.painter(), at, event.kind, known, r.hovered());
+        let r = r.on_hover_ui(|ui| marker_tooltip(ui, &view()));
         if r.clicked() {
             out.push(Intent::Session(Command::SetInstant(t)));
             out.push(Intent::Session(Command::Select(Some(z))));

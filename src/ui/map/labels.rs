@@ -281,7 +281,7 @@ impl Label {
         );
         let word =
             painter.layout_no_wrap(status, FontId::proportional(text.zone_status), style.ink);
-        let horizon = zone.as_last_reported.as_ref().map(|words| {
+        let horizon = zone.as_last_reported().map(|words| {
             let words = format!("{AFTER_REPORTS_GLYPH} {words}");
             let font = FontId::proportional(text.small);
             painter.layout_no_wrap(words, font, colors.after_reports_ink)

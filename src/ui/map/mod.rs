@@ -357,6 +357,8 @@ struct Frame {
 /// Everything the map needs from the app for one frame.
 pub struct MapInput<'a> {
     pub zones: &'a [ZoneSummary],
+    /// For the words of the hovered zone's tooltip.
+    pub dataset: &'a crate::model::Dataset,
     pub selected: Option<usize>,
     pub patterns: &'a Patterns,
     pub tiles: Option<&'a mut HttpTiles>,
@@ -421,6 +423,7 @@ pub fn map_view(
 ) -> MapOutcome {
     let MapInput {
         zones,
+        dataset,
         selected,
         patterns,
         mut tiles,
@@ -501,7 +504,7 @@ pub fn map_view(
             .response
     };
     state.labels = frame.labels.take();
-    hover_tooltip(&response, layers, zones, frame.hovered.get());
+    hover_tooltip(&response, layers, zones, dataset, frame.hovered.get());
     fit_if_asked(ui, layers, state, response.rect);
     state.last_transform = frame.transform.get();
     MapOutcome {
@@ -515,13 +518,14 @@ fn hover_tooltip(
     response: &egui::Response,
     layers: &MapLayers,
     zones: &[ZoneSummary],
+    dataset: &crate::model::Dataset,
     hovered: Option<usize>,
 ) {
     let Some(z) = hovered.filter(|&z| z < zones.len()) else {
         return;
     };
     let name = layers.zones.names[z].clone();
-    let detail = zones[z].detail.clone();
+    let detail = zones[z].detail(dataset);
     let contested = zones[z].contested;
     let approximate = layers.zones.approximate[z];
     response.clone().on_hover_ui_at_pointer(|ui| {

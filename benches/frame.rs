@@ -1,0 +1,76 @@
+//! One frame of the whole window while the instant moves, headless (egui_kittest, no GPU): the
+//! layout and painting of every panel, and the tessellation of what they painted, at 4 (the
+//! Syria dataset), 100, 1,000 and 10,000 zones.
+//!
+//!     cargo bench --bench frame
+//!
+//! Results are in docs/PERFORMANCE.md. The GPU upload and rasterisation are not in this figure.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use egui_kittest::Harness;
+use truce_atlas::engine::Engine;
+use truce_atlas::session::Command;
+use truce_atlas::synth::{Spec, write};
+use truce_atlas::ui::app::{AtlasApp, StartOptions};
+
+/// Instants visited in turn, so that every frame shows a different time.
+const STOPS: i64 = 97;
+
+fn synthetic(zones: usize) -> Engine {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-frame-bench-{zones}"));
+    if !dir.join("events.json").exists() {
+        let spec = Spec {
+            zones,
+            events: 100_000.min(zones * 100),
+            report_days: 1_000.min(zones * 10),
+            seed: 1,
+            affirmations_only: false,
+        };
+        write(spec, &dir).expect("writable temp dir");
+    }
+    truce_atlas::open(Some(&dir)).expect("valid")
+}
+
+fn frames(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(8));
+    for zones in [4, 100, 1_000, 10_000] {
+        let engine = match zones {
+            4 => truce_atlas::default_engine().expect("the default dataset is valid"),
+            n => synthetic(n),
+        };
+        let (lo, hi) = engine.span();
+        let step = (hi - lo) / STOPS as i32;
+        let options = StartOptions {
+            ephemeral: true,
+            ..StartOptions::default()
+        };
+        let mut harness = Harness::builder()
+            .with_size([1400.0, 900.0])
+            .build_ui_state(
+                |ui, app: &mut AtlasApp| app.show(ui),
+                AtlasApp::new(engine, options, None),
+            );
+        harness.run_steps(4);
+        let mut stop = 0;
+        group.bench_with_input(BenchmarkId::new("instant_moves", zones), &zones, |b, _| {
+            b.iter(|| {
+                stop = (stop + 1) % STOPS;
+                let at = lo + step * stop as i32;
+                harness.state_mut().apply(Command::SetInstant(at));
+                harness.step();
+                let shapes = harness.output().shapes.clone();
+                let ppp = harness.output().pixels_per_point;
+                black_box(harness.ctx.tessellate(shapes, ppp));
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, frames);
+criterion_main!(benches);
