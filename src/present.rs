@@ -210,6 +210,18 @@ pub struct EventView {
     pub known: bool,
 }
 
+/// "Event: Talks in Aleppo, Sun 1 May 2016": a lane marker's accessible name, alone (a screen
+/// reader asks for every marker in view each frame; the rest of [`EventView`] is not needed).
+pub fn marker_name(ds: &Dataset, event: usize, zone: usize) -> String {
+    let ev = &ds.events[event];
+    format!(
+        "Event: {} in {}, {}",
+        ev.kind.label(),
+        ds.zones[zone].name,
+        moment_label(&ev.moment, ds.meta.timezone)
+    )
+}
+
 pub fn event(
     engine: &Engine,
     event: usize,
@@ -227,11 +239,7 @@ pub fn event(
             ev.kind.label(),
             ev.actor
         ),
-        marker: format!(
-            "Event: {} in {}, {when}",
-            ev.kind.label(),
-            ds.zones[zone].name
-        ),
+        marker: marker_name(ds, event, zone),
         title: format!("{} · {when}", ev.kind.label()),
         when,
         as_reported: ev.as_reported.clone(),
@@ -316,7 +324,11 @@ mod tests {
         let after = zone_summaries(&engine, at("2016-05-20 12:00"), None);
         let horizon = after[aleppo].as_last_reported().expect("past the reports");
         assert!(horizon.starts_with("As last reported on "), "{horizon}");
-        assert!(after[aleppo].detail(ds).ends_with(": no report covers this instant"));
+        assert!(
+            after[aleppo]
+                .detail(ds)
+                .ends_with(": no report covers this instant")
+        );
     }
 
     #[test]

@@ -471,7 +471,10 @@ fn markers(
         let at = pos2(axis.x(t), lane.center().y);
         let marker = Rect::from_center_size(at, vec2(10.0, TOKENS.sizes.lane_height));
         let r = ui.interact(marker, ui.scope_id().with(("event", z, e)), Sense::click());
-        r.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, view().marker));
+        r.widget_info(|| {
+            let name = present::marker_name(engine.dataset(), e, z);
+            WidgetInfo::labeled(egui::Role::Button, true, name)
+        });
         let event = &engine.dataset().events[e];
         let known = event.known_by(session.known_on());
         paint_marker(ui.painter(), at, event.kind, known, r.hovered());
