@@ -174,7 +174,7 @@ impl AtlasApp {
             view,
             screenshot: start
                 .screenshot
-                .map(|path| Screenshot::new(path, start.exit_code.clone())),
+                .map(|path| Screenshot::new(path, &start.exit_code)),
             ephemeral: start.ephemeral,
         }
     }
@@ -223,6 +223,12 @@ impl AtlasApp {
     /// The whole window: menu, status bar, time controls, side panel, map, dialogs.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        let settled = !self.view.map.fit_requested;
+        if let Some(shot) = &mut self.screenshot
+            && shot.begin(&ctx, settled)
+        {
+            return;
+        }
         self.view.ensure_tiles(&ctx, &self.session);
         self.view.refresh(&self.session);
         let mut intents: Vec<Intent> = Vec::new();
@@ -239,7 +245,7 @@ impl AtlasApp {
         }
         self.view.refresh(&self.session);
         if let Some(shot) = &mut self.screenshot {
-            shot.step(&ctx);
+            shot.end(&ctx);
         }
     }
 

@@ -72,6 +72,9 @@ pub fn run_app(engine: Engine, start: StartOptions, size: Option<(u32, u32)>) ->
         options,
         Box::new(move |cc| {
             cc.egui_ctx.set_theme(egui::Theme::Light);
+            if start.screenshot.is_some() {
+                screenshot::prepare(&cc.egui_ctx);
+            }
             let saved = cc.storage.and_then(|s| s.get_string(SAVE_KEY));
             Ok(Box::new(AtlasApp::new(engine, start, saved)))
         }),

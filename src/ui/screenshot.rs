@@ -1,68 +1,115 @@
-//! A `--screenshot` run: render a few frames, take the picture, write the PNG, close.
+//! A `--screenshot` run: lay the window out until it has settled, take the picture, write the
+//! PNG, close.
+//!
+//! In software OpenGL (CI, VMs) drawing the whole window costs more than everything else in the
+//! run, so only one frame is drawn in full: the passes that settle the layout are discarded
+//! before they are drawn (egui's multi-pass), the pass that asks for the picture draws nothing,
+//! and the picture is of the next frame (eframe takes it after drawing the frame that follows
+//! the request).
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// At most this many passes lay the window out before the picture is asked for.
+const SETTLING_PASSES: NonZeroUsize = NonZeroUsize::new(6).expect("6 is not zero");
+
+/// Gives the settling passes room within the first frame: to be called when the context is
+/// made, before the first pass.
+pub fn prepare(ctx: &egui::Context) {
+    ctx.options_mut(|o| o.max_passes = SETTLING_PASSES.saturating_add(1));
+}
+
 pub struct Screenshot {
     path: PathBuf,
-    frames: u32,
+    /// Passes laid out so far.
+    passes: usize,
     requested: bool,
     image: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
-    /// Failed (1) until the picture is written, then 0: the process exit code.
-    exit_code: Arc<AtomicU8>,
 }
 
 impl Screenshot {
-    pub fn new(path: PathBuf, exit_code: Arc<AtomicU8>) -> Screenshot {
+    /// `exit_code` is the run's exit status if the window closes without a picture: failed.
+    /// Once the picture is written the process ends with 0 (see `finish`).
+    pub fn new(path: PathBuf, exit_code: &AtomicU8) -> Screenshot {
         exit_code.store(1, Ordering::SeqCst);
         Screenshot {
             path,
-            frames: 0,
+            passes: 0,
             requested: false,
             image: Arc::new(Mutex::new(None)),
-            exit_code,
         }
     }
 
-    /// Called at the end of every frame.
-    pub fn step(&mut self, ctx: &egui::Context) {
-        self.frames += 1;
-        ctx.request_repaint();
-        // A few frames first: the map fits itself to the window on the first ones.
-        if self.frames == 6 && !self.requested {
-            self.requested = true;
-            let slot = self.image.clone();
-            let repaint = ctx.clone();
-            ctx.request_screenshot(move |image| {
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(image);
-                }
-                repaint.request_repaint();
-            });
+    /// Called at the start of every pass, with whether the view has settled (the map fitted to
+    /// its final size). Returns whether this pass should draw nothing: the picture has arrived
+    /// (it is written and the window closes), or it has just been asked for.
+    pub fn begin(&mut self, ctx: &egui::Context, view_settled: bool) -> bool {
+        if self.finish(ctx) {
+            return true;
         }
-        let image = self.image.lock().ok().and_then(|mut slot| slot.take());
-        if let Some(image) = image {
-            match write_png(&self.path, &image) {
-                Ok(()) => {
-                    let [w, h] = image.size;
-                    println!("wrote {} ({w}x{h})", self.path.display());
-                    self.exit_code.store(0, Ordering::SeqCst);
-                }
-                Err(e) => eprintln!("error: cannot write {}: {e}", self.path.display()),
+        let settled = self.passes >= 2 && view_settled;
+        if self.requested || !(settled || self.passes >= SETTLING_PASSES.get()) {
+            return false;
+        }
+        self.requested = true;
+        let slot = self.image.clone();
+        let repaint = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some(image);
             }
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        } else if self.frames > 600 {
-            eprintln!("error: no screenshot after {} frames", self.frames);
+            repaint.request_repaint();
+        });
+        // The next frame is the picture.
+        ctx.request_repaint();
+        true
+    }
+
+    /// Called at the end of every pass that drew the window.
+    pub fn end(&mut self, ctx: &egui::Context) {
+        self.passes += 1;
+        ctx.request_repaint();
+        if !self.requested && self.passes < SETTLING_PASSES.get() {
+            ctx.request_discard("the window settles before its screenshot");
+        }
+        if self.passes > 600 {
+            eprintln!("error: no screenshot after {} passes", self.passes);
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
+    }
+
+    /// Once the picture has arrived, writes it and ends the run.
+    fn finish(&mut self, ctx: &egui::Context) -> bool {
+        let image = self.image.lock().ok().and_then(|mut slot| slot.take());
+        let Some(image) = image else {
+            return false;
+        };
+        match write_png(&self.path, &image) {
+            Ok(()) => {
+                let [w, h] = image.size;
+                println!("wrote {} ({w}x{h})", self.path.display());
+                // Nothing is left to do or save (a screenshot run keeps no state), and the
+                // orderly teardown of the GL context and the software rasteriser's threads
+                // took a sixth of the whole run: the process ends here.
+                std::process::exit(0);
+            }
+            Err(e) => eprintln!("error: cannot write {}: {e}", self.path.display()),
+        }
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        true
     }
 }
 
 fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
     let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+    let mut out = std::io::BufWriter::new(file);
     let [w, h] = image.size;
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w as u32, h as u32);
+    let mut encoder = png::Encoder::new(&mut out, w as u32, h as u32);
+    // A picture of flat colours compresses well even at the fastest setting, which takes a
+    // fraction of the default's time.
+    encoder.set_compression(png::Compression::Fast);
     encoder.set_color(png::ColorType::Rgba);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
@@ -71,5 +118,8 @@ fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
         .iter()
         .flat_map(|c| c.to_srgba_unmultiplied())
         .collect();
-    writer.write_image_data(&bytes).map_err(|e| e.to_string())
+    writer.write_image_data(&bytes).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    // Flushed here, so that a full disk is an error rather than a short file.
+    std::io::Write::flush(&mut out).map_err(|e| e.to_string())
 }
