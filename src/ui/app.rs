@@ -127,6 +127,8 @@ impl View {
             self.tiles = Some(HttpTiles::with_options(OpenStreetMap, options, ctx.clone()));
         }
         if self.patterns.is_none() {
+            // Once, before the first text is laid out: egui takes fonts added then at once.
+            super::fonts::install(ctx);
             self.patterns = Some(Patterns::new(ctx));
         }
     }
@@ -463,7 +465,7 @@ fn status_bar(ui: &mut Ui, session: &Session) {
                 None => "The dataset built into the app".into(),
             };
             // Truncated to the room left beside the instant; the whole name on hover.
-            ui.add(egui::Label::new(&ds.meta.name).truncate())
+            ui.add(egui::Label::new(super::script::visual(&ds.meta.name)).truncate())
                 .on_hover_text(format!("{}\n{origin}", ds.meta.name));
         });
     });

@@ -4,9 +4,11 @@
 pub mod app;
 pub mod commands;
 mod dialogs;
+pub mod fonts;
 pub mod map;
 pub mod open_dialog;
 mod screenshot;
+pub mod script;
 pub mod sidebar;
 pub mod theme;
 pub mod timebar;

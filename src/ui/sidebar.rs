@@ -10,6 +10,7 @@ use crate::present;
 use crate::report::clip;
 use crate::session::{Command, Session};
 use crate::ui::commands::Intent;
+use crate::ui::script::visual;
 use crate::ui::theme::{
     AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style,
 };
@@ -77,7 +78,7 @@ pub fn sidebar(ui: &mut Ui, session: &Session, filter: &mut String, out: &mut Ve
     ui.separator();
     let ds = session.engine().dataset();
     let Some(z) = session.selected().filter(|&z| z < ds.zones.len()) else {
-        ui.add(egui::Label::new(RichText::new(&ds.meta.name).strong()).wrap());
+        ui.add(egui::Label::new(RichText::new(visual(&ds.meta.name)).strong()).wrap());
         if !ds.meta.description.is_empty() {
             ui.label(&ds.meta.description);
         }
@@ -148,7 +149,7 @@ fn zone_row(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
     let zone = &engine.dataset().zones[z];
     let r = engine.status(z, session.instant(), session.known_on());
     let style = status_style(r.status);
-    let name = clip(&zone.name, LIST_NAME_CHARS);
+    let name = visual(&clip(&zone.name, LIST_NAME_CHARS)).into_owned();
     let mut text = format!("{name}  —  {} {}", style.glyph, style.word);
     if r.contested {
         text.push_str(&format!("  {CONTESTED_GLYPH}"));
@@ -179,7 +180,7 @@ fn zone_heading(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>)
         // widen everything below it out of the panel.
         ui.scope(|ui| {
             ui.set_max_width((ui.available_width() - 32.0).max(60.0));
-            ui.add(egui::Label::new(RichText::new(&zone.name).heading()).wrap());
+            ui.add(egui::Label::new(RichText::new(visual(&zone.name)).heading()).wrap());
         });
         if ui
             .small_button("✖")

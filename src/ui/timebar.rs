@@ -12,6 +12,7 @@ use crate::present;
 use crate::session::{Command, Range, Session, Window, round_to_hour};
 use crate::timefmt::{instant_label, parse_user_time};
 use crate::ui::commands::{Intent, UiCommand};
+use crate::ui::script::visual;
 use crate::ui::theme::{Patterns, TOKENS, status_style};
 
 /// The slider's accessible value: hours since 1970-01-01T00:00Z.
@@ -406,7 +407,7 @@ fn lane(
     let selected = session.selected() == Some(z);
     let name = ui.put(
         name_rect,
-        egui::Button::selectable(selected, zone.name.as_str()).truncate(),
+        egui::Button::selectable(selected, visual(&zone.name)).truncate(),
     );
     if name
         .on_hover_text(format!("Select {}", zone.name))

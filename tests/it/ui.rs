@@ -572,3 +572,19 @@ fn every_time_control_and_the_whole_slider_fit_a_1000_pixel_wide_window() {
         );
     }
 }
+
+#[test]
+fn arabic_names_are_drawn_with_glyphs_not_empty_boxes() {
+    let aleppo = "حلب الشرقية";
+    let font = egui::FontId::proportional(14.0);
+    // Control: egui's own fonts have no Arabic, so this test can tell the difference.
+    let mut bare = Harness::new_ui(|ui| {
+        ui.label("x");
+    });
+    bare.run();
+    assert!(!bare.ctx.fonts_mut(|f| f.has_glyphs(&font, aleppo)));
+    let app = harness();
+    assert!(app.ctx.fonts_mut(|f| f.has_glyphs(&font, aleppo)));
+    let mono = egui::FontId::monospace(14.0);
+    assert!(app.ctx.fonts_mut(|f| f.has_glyphs(&mono, aleppo)));
+}

@@ -10,6 +10,7 @@ use super::{Frame, Place, Transform, ZoneShapes};
 use crate::geometry::mercator;
 use crate::present::ZoneSummary;
 use crate::report::clip;
+use crate::ui::script::visual;
 use crate::ui::theme::{
     AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style,
 };
@@ -82,7 +83,7 @@ fn draw_name(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec
     } else {
         text.place
     };
-    let name = clip(&place.name, PLACE_NAME_CHARS).into_owned();
+    let name = visual(&clip(&place.name, PLACE_NAME_CHARS)).into_owned();
     let galley = painter.layout_no_wrap(name, FontId::proportional(size), colors.map_text);
     let size = galley.size();
     // Clear of the place's own dot (radius 4 at most, plus its outline).
@@ -275,7 +276,7 @@ impl Label {
             status.push_str(&format!("  {CONTESTED_GLYPH} {CONTESTED_WORD}"));
         }
         let name = painter.layout_no_wrap(
-            clip(name, MAP_NAME_CHARS).into_owned(),
+            visual(&clip(name, MAP_NAME_CHARS)).into_owned(),
             FontId::proportional(text.zone_name),
             colors.map_text,
         );
