@@ -26,7 +26,6 @@ struct Floor {
     flat: Option<std::sync::Arc<FlatFill>>,
 }
 
-
 /// A window-sized quad drawn by the simplest shader there is, through egui_glow's paint
 /// callback: what a fill costs without egui's textured, dithered fragment shader.
 struct FlatFill {
@@ -42,7 +41,10 @@ impl FlatFill {
         // SAFETY: plain GL calls on the context eframe made current for this thread.
         unsafe {
             let program = gl.create_program().ok()?;
-            for (kind, src) in [(eframe::glow::VERTEX_SHADER, vs), (eframe::glow::FRAGMENT_SHADER, fs)] {
+            for (kind, src) in [
+                (eframe::glow::VERTEX_SHADER, vs),
+                (eframe::glow::FRAGMENT_SHADER, fs),
+            ] {
                 let sh = gl.create_shader(kind).ok()?;
                 gl.shader_source(sh, src);
                 gl.compile_shader(sh);
@@ -86,7 +88,9 @@ impl eframe::App for Floor {
         for i in 0..arg::<usize>("--calls").unwrap_or(0) {
             let at = egui::pos2(20.0 + (i % 60) as f32 * 20.0, 20.0 + (i / 60) as f32 * 20.0);
             let r = egui::Rect::from_min_size(at, egui::vec2(10.0, 10.0));
-            ui.painter().with_clip_rect(r).rect_filled(r, 0.0, egui::Color32::from_gray(200));
+            ui.painter()
+                .with_clip_rect(r)
+                .rect_filled(r, 0.0, egui::Color32::from_gray(200));
         }
         for _ in 0..self.fills {
             ui.painter()
@@ -152,7 +156,11 @@ fn main() -> eframe::Result {
                 value: 0.9,
                 fills: arg("--fills").unwrap_or(0),
                 gl_fills: arg("--gl-fills").unwrap_or(0),
-                flat: cc.gl.as_deref().and_then(FlatFill::new).map(std::sync::Arc::new),
+                flat: cc
+                    .gl
+                    .as_deref()
+                    .and_then(FlatFill::new)
+                    .map(std::sync::Arc::new),
             }))
         }),
     )

@@ -8,6 +8,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod axis;
+pub mod calendar;
 pub mod cli;
 pub mod engine;
 pub mod geometry;

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use strum::VariantArray;
 
+use crate::calendar;
 use crate::engine::Engine;
 use crate::load::DatasetError;
 
@@ -105,13 +106,6 @@ impl Range {
             .checked_add_signed(Duration::seconds(seconds))
             .unwrap_or(self.end)
     }
-}
-
-/// The slider and the hour steps move in whole hours.
-pub fn round_to_hour(t: DateTime<Utc>) -> DateTime<Utc> {
-    let secs = t.timestamp();
-    let hour = (secs + 1800).div_euclid(3600) * 3600;
-    Utc.timestamp_opt(hour, 0).single().unwrap_or(t)
 }
 
 /// A move of the instant relative to where it is.
@@ -290,7 +284,8 @@ impl Session {
     fn step_target(&self, step: Step) -> Option<DateTime<Utc>> {
         let (engine, zone, known) = (&self.engine, self.selected, self.known_on);
         let event_time = |e: usize| engine.dataset().events[e].moment.utc();
-        let hour = round_to_hour(self.instant);
+        let tz = engine.dataset().meta.timezone;
+        let hour = calendar::round_to_hour(self.instant, tz);
         match step {
             Step::PreviousEvent => engine
                 .previous_event(zone, self.instant, known)
@@ -298,8 +293,10 @@ impl Session {
             Step::NextEvent => engine.next_event(zone, self.instant, known).map(event_time),
             Step::HourBack => hour.checked_sub_signed(Duration::hours(1)),
             Step::HourForward => hour.checked_add_signed(Duration::hours(1)),
-            Step::DayBack => self.instant.checked_sub_signed(Duration::days(1)),
-            Step::DayForward => self.instant.checked_add_signed(Duration::days(1)),
+            // A day is the same time on the local clock the next date: 23 or 25 hours across
+            // a clock change.
+            Step::DayBack => calendar::add_days(self.instant, tz, -1),
+            Step::DayForward => calendar::add_days(self.instant, tz, 1),
             Step::Start => Some(engine.extent().0),
             Step::End => Some(engine.extent().1),
         }
@@ -396,11 +393,6 @@ mod tests {
     #[test]
     fn an_hour_step_rounds_to_the_hour_first() {
         let noon = t("2016-05-01 12:00");
-        assert_eq!(round_to_hour(noon + Duration::minutes(29)), noon);
-        assert_eq!(
-            round_to_hour(noon + Duration::minutes(31)),
-            noon + Duration::hours(1)
-        );
         let mut s = session();
         s.apply(Command::SetInstant(noon + Duration::minutes(20)));
         s.apply(Command::Step(Step::HourForward));
@@ -435,6 +427,20 @@ mod tests {
         assert_eq!(s.instant(), hi);
         s.apply(Command::Step(Step::DayForward));
         assert_eq!(s.instant(), hi);
+    }
+
+    #[test]
+    fn day_forward_across_the_march_clock_change_keeps_noon_on_the_local_clock() {
+        let mut s = session();
+        s.apply(Command::SetInstant(t("2016-03-24 12:00")));
+        s.apply(Command::Step(Step::DayForward));
+        assert_eq!(s.instant(), t("2016-03-25 12:00"));
+        assert_eq!(
+            crate::timefmt::instant_label(s.instant(), s.engine().dataset().meta.timezone),
+            "Fri 25 Mar 2016, 12:00 Damascus (UTC+3)"
+        );
+        s.apply(Command::Step(Step::DayBack));
+        assert_eq!(s.instant(), t("2016-03-24 12:00"));
     }
 
     #[test]

@@ -6,10 +6,11 @@
 use chrono::{DateTime, Utc};
 use egui::{Align2, FontId, Pos2, Rect, Response, Sense, Stroke, Ui, WidgetInfo, pos2, vec2};
 
+use crate::calendar::round_to_hour;
 use crate::engine::Engine;
 use crate::model::EventKind;
 use crate::present;
-use crate::session::{Command, Range, Session, Window, round_to_hour};
+use crate::session::{Command, Range, Session, Window};
 use crate::timefmt::{instant_label, parse_user_time};
 use crate::ui::commands::{Intent, UiCommand};
 use crate::ui::script::visual;
@@ -240,6 +241,7 @@ fn slider(
     out: &mut Vec<Intent>,
 ) -> Rect {
     let session = input.session;
+    let tz = session.engine().dataset().meta.timezone;
     let (row, _) = ui.allocate_exact_size(vec2(full, 40.0), Sense::hover());
     let rect = Rect::from_min_max(pos2(axis.left - 8.0, row.top()), row.right_bottom());
     let id = ui.scope_id().with("instant-slider");
@@ -264,9 +266,9 @@ fn slider(
     if let Some(p) = response.interact_pointer_pos()
         && (response.dragged() || response.clicked())
     {
-        out.push(set(round_to_hour(axis.time(p.x))));
+        out.push(set(round_to_hour(axis.time(p.x), tz)));
     }
-    if let Some(t) = focused_step(ui, &response, session.instant()) {
+    if let Some(t) = focused_step(ui, &response, session.instant(), tz) {
         out.push(set(t));
     }
     let painter = ui.painter();
@@ -299,7 +301,12 @@ fn accessible_request(ui: &Ui, id: egui::Id, value: f64) -> Option<f64> {
 }
 
 /// Focused, the arrows step the slider by an hour (the global arrows step by event).
-fn focused_step(ui: &Ui, response: &Response, instant: DateTime<Utc>) -> Option<DateTime<Utc>> {
+fn focused_step(
+    ui: &Ui,
+    response: &Response,
+    instant: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Option<DateTime<Utc>> {
     if !response.has_focus() {
         return None;
     }
@@ -310,7 +317,7 @@ fn focused_step(ui: &Ui, response: &Response, instant: DateTime<Utc>) -> Option<
         )
     });
     let hour = chrono::Duration::hours(1);
-    let base = round_to_hour(instant);
+    let base = round_to_hour(instant, tz);
     match (dec, inc) {
         (true, false) => base.checked_sub_signed(hour),
         (false, true) => base.checked_add_signed(hour),
@@ -440,8 +447,10 @@ fn lane(
         && response.clicked()
         && let Some(p) = response.interact_pointer_pos()
     {
+        let tz = session.engine().dataset().meta.timezone;
         out.push(Intent::Session(Command::SetInstant(round_to_hour(
             axis.time(p.x),
+            tz,
         ))));
         out.push(Intent::Session(Command::Select(Some(z))));
     }

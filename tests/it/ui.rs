@@ -588,3 +588,14 @@ fn arabic_names_are_drawn_with_glyphs_not_empty_boxes() {
     let mono = egui::FontId::monospace(14.0);
     assert!(app.ctx.fonts_mut(|f| f.has_glyphs(&mono, aleppo)));
 }
+
+#[test]
+fn day_forward_across_the_march_clock_change_shows_noon_the_next_day() {
+    let mut harness = harness_at(damascus_time("2016-03-24 12:00"));
+    harness.get_by_label("Day ▶").click();
+    harness.run();
+    assert_eq!(harness.state().instant(), damascus_time("2016-03-25 12:00"));
+    // The date line and the status bar both say it.
+    let said = harness.query_all_by_label_contains("Fri 25 Mar 2016, 12:00 Damascus (UTC+3)");
+    assert!(said.count() >= 1);
+}
