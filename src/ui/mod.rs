@@ -74,6 +74,14 @@ pub fn run_app(engine: Engine, start: StartOptions, size: Option<(u32, u32)>) ->
         options,
         Box::new(move |cc| {
             cc.egui_ctx.set_theme(egui::Theme::Light);
+            // eframe 0.37 gives the window the size saved by the last run even when
+            // `persist_window` is off: a size asked for on the command line is sent again.
+            if let Some((w, h)) = size {
+                cc.egui_ctx
+                    .send_viewport_cmd(egui::ViewportCommand::InnerSize(egui::vec2(
+                        w as f32, h as f32,
+                    )));
+            }
             if start.screenshot.is_some() {
                 screenshot::prepare(&cc.egui_ctx);
             }

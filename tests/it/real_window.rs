@@ -21,9 +21,15 @@ impl Drop for Xvfb {
     }
 }
 
+/// Display numbers handed out in this process: tests run in parallel, and two of them must not
+/// both find the same number free before either server has made its socket.
+static NEXT_DISPLAY: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(90);
+
 /// Starts Xvfb on a free display and waits for its socket.
 fn start_xvfb() -> (Xvfb, String) {
-    for n in 90..120 {
+    loop {
+        let n = NEXT_DISPLAY.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert!(n < 200, "no Xvfb display came up");
         let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
         if socket.exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
             continue;
@@ -41,16 +47,19 @@ fn start_xvfb() -> (Xvfb, String) {
             .stderr(Stdio::null())
             .spawn()
             .expect("Xvfb runs (apt-get install xvfb)");
-        let xvfb = Xvfb(child);
+        let mut xvfb = Xvfb(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
+            // A server that lost the race for this number (to another process) has exited.
+            if xvfb.0.try_wait().ok().flatten().is_some() {
+                break;
+            }
             if socket.exists() {
                 return (xvfb, format!(":{n}"));
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
-    panic!("no Xvfb display came up");
 }
 
 fn read_png(path: &Path) -> (u32, u32, Vec<[u8; 4]>) {
@@ -179,4 +188,121 @@ fn the_real_window_renders_1_may_as_a_map_with_the_zone_colours() {
         negotiating > 3_000,
         "negotiating fill: {negotiating} pixels"
     );
+}
+
+/// A tool's output, or `None` if it is missing or failed.
+fn run_tool(program: &str, args: &[&str], display: &str) -> Option<String> {
+    let out = Command::new("timeout")
+        .arg("30")
+        .arg(program)
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The app in a real window, with `data` as its place for saved state.
+fn spawn_app(display: &str, data: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
+        .args(args)
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("HOME", std::env::temp_dir())
+        .env("XDG_DATA_HOME", data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts")
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn saved_state_dir(name: &str, window: (u32, u32)) -> PathBuf {
+    let data = std::env::temp_dir().join(format!("truce-atlas-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(data.join("truce-atlas")).expect("data dir");
+    let (w, h) = window;
+    let saved = format!(
+        "{{\n    \"window\": \"(normal_geometry:(outer_position_pixels:None,scale_factor:1.0,inner_size_points:(x:{w}.0,y:{h}.0)),fullscreen:false,maximized:false)\",\n}}\n"
+    );
+    std::fs::write(data.join("truce-atlas").join("app.ron"), saved).expect("write");
+    data
+}
+
+#[test]
+#[ignore = "needs Xvfb, Mesa and xdotool; .ci/run installs them and runs it"]
+fn a_size_on_the_command_line_wins_over_the_window_saved_by_the_last_run() {
+    let (_xvfb, display) = start_xvfb();
+    let data = saved_state_dir("size", (900, 600));
+    let _app = Killed(spawn_app(&display, &data, &["--size", "1300x800"]));
+    let geometry = run_tool(
+        "xdotool",
+        &[
+            "search",
+            "--sync",
+            "--name",
+            "^Truce Atlas",
+            "getwindowgeometry",
+        ],
+        &display,
+    )
+    .expect("xdotool finds the window (apt-get install xdotool)");
+    std::fs::remove_dir_all(&data).ok();
+    assert!(geometry.contains("Geometry: 1300x800"), "{geometry}");
+}
+
+#[test]
+#[ignore = "needs Xvfb, Mesa, xdotool and xclip; .ci/run installs them and runs it"]
+fn the_copy_button_puts_the_quote_on_the_system_clipboard() {
+    let (_xvfb, display) = start_xvfb();
+    let data = saved_state_dir("copy", (900, 600));
+    let args = [
+        "--fresh",
+        "--size",
+        "1400x900",
+        "--at",
+        "2016-05-01T12:00:00+03:00",
+        "--zone",
+        "aleppo",
+    ];
+    let _app = Killed(spawn_app(&display, &data, &args));
+    run_tool(
+        "xdotool",
+        &["search", "--sync", "--name", "^Truce Atlas"],
+        &display,
+    )
+    .expect("xdotool finds the window (apt-get install xdotool)");
+    // The first quote's Copy button, where this view at this size draws it (the fonts are
+    // bundled, so the layout is the same on every machine). Tried until the window has drawn.
+    let mut copied = String::new();
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_millis(250));
+        run_tool(
+            "xdotool",
+            &["mousemove", "1150", "455", "click", "1"],
+            &display,
+        );
+        std::thread::sleep(Duration::from_millis(250));
+        copied =
+            run_tool("xclip", &["-selection", "clipboard", "-o"], &display).unwrap_or_default();
+        if !copied.is_empty() {
+            break;
+        }
+    }
+    std::fs::remove_dir_all(&data).ok();
+    assert!(
+        copied.starts_with("“\"At present, there is an active negotiation process"),
+        "{copied:?}"
+    );
+    assert!(copied.contains("— Gen. Sergei Kuralenko, Radio Free Europe/Radio Liberty"));
 }
