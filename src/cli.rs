@@ -59,6 +59,41 @@ pub struct Cli {
     pub fresh: bool,
 }
 
+impl Cli {
+    /// The app's flags given on this command line (clap's own conflict rule would refuse the
+    /// global `--data` too, which goes with either).
+    pub fn app_flags(&self) -> Vec<&'static str> {
+        let given = [
+            ("--at", self.at.is_some()),
+            ("--zone", self.zone.is_some()),
+            ("--known-on", self.known_on.is_some()),
+            ("--screenshot", self.screenshot.is_some()),
+            ("--size", self.size.is_some()),
+            ("--fresh", self.fresh),
+        ];
+        given
+            .into_iter()
+            .filter_map(|(flag, on)| on.then_some(flag))
+            .collect()
+    }
+
+    /// A usage error if the app's flags come with a subcommand, which would ignore them:
+    /// `truce-atlas --zone aleppo events` lists every event, not Aleppo's.
+    pub fn check_app_flags(&self) -> Result<(), clap::Error> {
+        let flags = self.app_flags();
+        let (Some(command), [first, ..]) = (&self.command, flags.as_slice()) else {
+            return Ok(());
+        };
+        let name = command.name();
+        let message = format!(
+            "{first} is a flag of the app, not of the `{name}` subcommand, which would ignore it \
+             (see `truce-atlas {name} --help` for its own flags)"
+        );
+        Err(<Self as clap::CommandFactory>::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, message))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
@@ -97,6 +132,18 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         sources: PathBuf,
     },
+}
+
+impl Command {
+    /// The subcommand as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Status { .. } => "status",
+            Command::Events { .. } => "events",
+            Command::Validate => "validate",
+            Command::Verify { .. } => "verify",
+        }
+    }
 }
 
 pub fn parse_size(text: &str) -> Result<(u32, u32), String> {

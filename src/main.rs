@@ -6,6 +6,9 @@ use truce_atlas::cli::{Cli, run};
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with status 2.
     let cli = Cli::parse();
+    if let Err(e) = cli.check_app_flags() {
+        e.exit();
+    }
     match &cli.command {
         Some(command) => {
             let code = run(

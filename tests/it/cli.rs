@@ -443,3 +443,23 @@ fn events_notes_lists_the_editorial_choices_with_their_notes() {
     let table = stdout(&atlas(&["events", "--notes"]));
     assert!(table.contains("    note: "), "{table}");
 }
+
+#[test]
+fn an_app_flag_with_a_subcommand_is_a_usage_error_that_names_it() {
+    let o = atlas(&["--zone", "aleppo", "events"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--zone is a flag of the app, not of the `events` subcommand"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
+    let o = atlas(&["--fresh", "validate"]);
+    assert_eq!(o.status.code(), Some(2));
+    // `--data` goes with either, before or after the subcommand.
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data/syria-2016");
+    let o = atlas(&["--data", data, "validate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = atlas(&["events", "--zone", "aleppo"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
