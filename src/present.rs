@@ -179,8 +179,14 @@ pub fn citation(ds: &Dataset, cite: CiteRef) -> CitationView {
         event: format!("{} · {}", ev.kind.label(), moment_label(&ev.moment, tz)),
         url: src.url.clone(),
         copy: format!(
-            "“{}” — {speaker}{}, “{}”, {published}",
-            c.quote, src.outlet, src.headline
+            "“{}” — {speaker}{}, “{}”, {published}{}",
+            c.quote,
+            src.outlet,
+            src.headline,
+            src.url
+                .as_deref()
+                .map(|u| format!(", {u}"))
+                .unwrap_or_default()
         ),
         event_id: ev.id.clone(),
         source_id: src.id.clone(),

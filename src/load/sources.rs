@@ -81,6 +81,23 @@ pub fn read(
     (sources, Some(seen))
 }
 
+/// A source's link is opened by the app in the user's browser: only a web address may be one
+/// (no `file:`, `javascript:` or other scheme a click would hand to the system).
+fn check_url(url: &str, s: &mut Scope<'_>) {
+    match url::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+        Ok(u) => s.add(format!(
+            "`url` \"{}\" is not a web address: only http and https links are allowed, not {}:",
+            crate::report::clip(url, 80),
+            u.scheme()
+        )),
+        Err(e) => s.add(format!(
+            "`url` \"{}\" is not a valid web address ({e})",
+            crate::report::clip(url, 80)
+        )),
+    }
+}
+
 fn source(
     raw: RawSource,
     tz: Option<Tz>,
@@ -95,6 +112,9 @@ fn source(
     s.limit("headline", &raw.headline, MAX_HEADLINE_CHARS);
     s.limit("published_note", &raw.published_note, MAX_LONG_TEXT_CHARS);
     s.limit("url", raw.url.as_deref().unwrap_or(""), MAX_URL_CHARS);
+    if let Some(url) = &raw.url {
+        check_url(url, s);
+    }
     s.limit(
         "archive_file",
         raw.archive_file.as_deref().unwrap_or(""),

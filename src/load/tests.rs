@@ -760,3 +760,20 @@ fn a_file_with_every_record_broken_lists_a_thousand_problems_and_counts_the_rest
         p[1_000]
     );
 }
+
+#[test]
+fn a_source_url_that_is_not_http_or_https_is_refused_with_its_place() {
+    let archive = "\"archive_file\": \"000_92d3ddc9b60d107d.txt\"";
+    for (url, says) in [
+        ("file:///etc/passwd", "not file:"),
+        ("javascript:alert(1)", "not javascript:"),
+        ("not a link", "not a valid web address"),
+    ] {
+        let with_url = format!("{archive}, \"url\": \"{url}\"");
+        let p = problems(MemFiles::default_dataset().edit(SOURCES_FILE, archive, &with_url));
+        assert!(has(&p, SOURCES_FILE, "sources[0]", says), "{url}: {p:?}");
+    }
+    let with_url = format!("{archive}, \"url\": \"https://www.panarmenian.net/eng/news/\"");
+    let files = MemFiles::default_dataset().edit(SOURCES_FILE, archive, &with_url);
+    assert!(load(&files).is_ok(), "an https link is fine");
+}

@@ -18,6 +18,8 @@ use std::sync::atomic::Ordering;
 use crate::engine::Engine;
 use app::{AtlasApp, SAVE_KEY, StartOptions};
 
+const ICON: &[u8] = include_bytes!("../../assets/icon.png");
+
 /// The exit code when the window could not open.
 const EXIT_NO_WINDOW: u8 = 1;
 
@@ -42,11 +44,15 @@ fn native_options(
     title: String,
 ) -> eframe::NativeOptions {
     let (w, h) = size.unwrap_or((1400, 900));
-    let viewport = egui::ViewportBuilder::default()
+    let mut viewport = egui::ViewportBuilder::default()
         .with_title(title)
         .with_app_id("truce-atlas")
         .with_min_inner_size([900.0, 600.0])
         .with_inner_size([w as f32, h as f32]);
+    // The same picture as the desktop entry's (assets/truce-atlas.desktop), not eframe's logo.
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON) {
+        viewport = viewport.with_icon(icon);
+    }
     eframe::NativeOptions {
         viewport,
         // Glow runs under software OpenGL (Mesa llvmpipe), as on CI and many VMs.

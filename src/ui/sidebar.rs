@@ -316,6 +316,11 @@ fn citation_block(ui: &mut Ui, ds: &crate::model::Dataset, cite: CiteRef, bar: O
                 {
                     ui.ctx().copy_text(view.copy.clone());
                 }
+                // Only http(s) links get this far: `validate` refuses any other scheme.
+                if let Some(url) = &view.url {
+                    ui.hyperlink_to(RichText::new("Open the report ↗").small(), url)
+                        .on_hover_text(url);
+                }
             });
         })
         .response;

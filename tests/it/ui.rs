@@ -599,3 +599,50 @@ fn day_forward_across_the_march_clock_change_shows_noon_the_next_day() {
     let said = harness.query_all_by_label_contains("Fri 25 Mar 2016, 12:00 Damascus (UTC+3)");
     assert!(said.count() >= 1);
 }
+
+#[test]
+fn a_source_with_a_web_address_offers_a_link_that_opens_it() {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-url-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2016");
+    for entry in std::fs::read_dir(src).expect("dataset folder") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
+    }
+    let url = "https://www.rferl.org/a/syria-aleppo-regime-of-calm/27708540.html";
+    let sources = std::fs::read_to_string(dir.join("sources.json")).expect("read");
+    let archive = "\"archive_file\": \"001_da5789780b20d501.txt\"";
+    assert!(sources.contains(archive));
+    let with_url = sources.replace(archive, &format!("{archive}, \"url\": \"{url}\""));
+    std::fs::write(dir.join("sources.json"), with_url).expect("write");
+    let engine = truce_atlas::open(Some(&dir)).expect("valid");
+    std::fs::remove_dir_all(&dir).ok();
+    let aleppo = engine.dataset().zone_index("aleppo");
+    let mut harness = harness_with(AtlasApp::new(
+        engine,
+        StartOptions {
+            session: Start {
+                instant: Some(damascus_time("2016-05-01 12:00")),
+                zone: aleppo,
+                ..Start::default()
+            },
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    harness.get_by_label("Open the report ↗").click();
+    // The frame that takes the click asks for the link to be opened.
+    harness.step();
+    let opened: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::OpenUrl(open) => Some(open.url.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(opened, vec![url.to_owned()]);
+}
