@@ -221,7 +221,14 @@ pub fn status_table(engine: &Engine, at: DateTime<Utc>, known_on: Option<DateTim
     out
 }
 
-/// One row per zone, columns padded by characters.
+/// `text` followed by spaces up to `width` terminal columns: a Chinese character takes two, a
+/// combining accent none, so padding by `char`s would misalign the table.
+pub fn pad(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+/// One row per zone, columns padded by terminal columns.
 fn status_rows(
     engine: &Engine,
     at: DateTime<Utc>,
@@ -233,13 +240,18 @@ fn status_rows(
     let width = ds
         .zones
         .iter()
-        .map(|z| z.name.chars().count())
+        .map(|z| unicode_width::UnicodeWidthStr::width(z.name.as_str()))
         .max()
         .unwrap_or(4)
         .max(4);
     out.push_str(&format!(
-        "{:width$}  {:<12} {:<10} {:<14} {:<14} {:<12} INSTRUMENT\n",
-        "ZONE", "STATUS", "CONTESTED", "SINCE", "UNTIL", "LAST REPORT"
+        "{}  {:<12} {:<10} {:<14} {:<14} {:<12} INSTRUMENT\n",
+        pad("ZONE", width),
+        "STATUS",
+        "CONTESTED",
+        "SINCE",
+        "UNTIL",
+        "LAST REPORT"
     ));
     for (z, zone) in ds.zones.iter().enumerate() {
         let r = engine.status(z, at, known_on);
@@ -254,8 +266,8 @@ fn status_rows(
                 .to_string()
         });
         out.push_str(&format!(
-            "{:width$}  {:<12} {:<10} {:<14} {:<14} {:<12} {}\n",
-            zone.name,
+            "{}  {:<12} {:<10} {:<14} {:<14} {:<12} {}\n",
+            pad(&zone.name, width),
             r.status.as_str(),
             if r.contested { "yes" } else { "no" },
             short(&r.since),
@@ -337,7 +349,16 @@ pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::clip;
+    use super::{clip, pad};
+
+    #[test]
+    fn padding_counts_terminal_columns_not_characters() {
+        assert_eq!(pad("Aleppo", 8), "Aleppo  ");
+        // Two columns per Chinese character; a combining accent takes none.
+        assert_eq!(pad("阿勒颇", 8), "阿勒颇  ");
+        assert_eq!(pad("Ghoute\u{301}", 8), "Ghoute\u{301}  ");
+        assert_eq!(pad("Eastern Ghouta", 4), "Eastern Ghouta");
+    }
 
     #[test]
     fn a_long_name_is_clipped_with_an_ellipsis_and_a_short_one_is_not() {

@@ -463,3 +463,40 @@ fn an_app_flag_with_a_subcommand_is_a_usage_error_that_names_it() {
     let o = atlas(&["events", "--zone", "aleppo"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn the_status_table_stays_aligned_with_wide_characters_in_zone_names() {
+    let dir = dataset_copy("wide");
+    let zones = std::fs::read_to_string(dir.join("zones.geojson")).expect("read");
+    let renamed = zones.replacen("\"name\":\"Aleppo\"", "\"name\":\"阿勒颇 Aleppo\"", 1);
+    assert_ne!(zones, renamed, "Aleppo's name is where the test expects it");
+    std::fs::write(dir.join("zones.geojson"), renamed).expect("write");
+    let o = atlas(&[
+        "--data",
+        dir.to_str().expect("utf-8 path"),
+        "status",
+        "--at",
+        "2016-05-01T12:00:00+03:00",
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    // The STATUS column starts at the same terminal column on the header and every zone's row.
+    let columns: Vec<usize> = text
+        .lines()
+        .filter(|l| l.starts_with("ZONE") || l.contains("in_effect") || l.contains("negotiating"))
+        .map(|l| {
+            let at = ["STATUS", "in_effect", "negotiating"]
+                .iter()
+                .filter_map(|w| l.find(w))
+                .min()
+                .expect("a status word");
+            unicode_width::UnicodeWidthStr::width(&l[..at])
+        })
+        .collect();
+    assert_eq!(columns.len(), 5, "{text}");
+    assert!(
+        columns.iter().all(|&c| c == columns[0]),
+        "{columns:?}\n{text}"
+    );
+}

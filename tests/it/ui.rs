@@ -540,7 +540,7 @@ fn with_a_thousand_zones_the_slider_stays_in_view_and_no_labels_overlap() {
 }
 
 #[test]
-fn every_time_control_and_the_whole_slider_fit_a_1000_pixel_wide_window() {
+fn every_time_control_the_whole_slider_and_every_lane_fit_a_1000_by_650_window() {
     let mut harness = Harness::builder()
         .with_size([1000.0, 650.0])
         .build_ui_state(
@@ -561,7 +561,19 @@ fn every_time_control_and_the_whole_slider_fit_a_1000_pixel_wide_window() {
     let slider = harness
         .get_by_role_and_label(Role::Slider, SLIDER_LABEL)
         .rect();
-    for (what, rect) in [("Go", go), ("2 days", last_window), ("slider", slider)] {
+    // Every lane of the Syria dataset, whole, without scrolling.
+    let lanes: Vec<(String, egui::Rect)> = ["Damascus", "Latakia", "Eastern Ghouta", "Aleppo"]
+        .iter()
+        .map(|name| {
+            let label = format!("Timeline lane: {name}");
+            let rect = harness.get_by_label(&label).rect();
+            (label, rect)
+        })
+        .collect();
+    let controls = [("Go", go), ("2 days", last_window), ("slider", slider)]
+        .into_iter()
+        .map(|(what, rect)| (what.to_owned(), rect));
+    for (what, rect) in controls.chain(lanes) {
         assert!(
             rect.right() <= 1000.0,
             "{what} ends past the window: {rect:?}"

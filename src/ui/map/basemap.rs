@@ -3,7 +3,10 @@
 use egui::{Align2, FontId, Rect, Response, Shape, Ui, vec2};
 use walkers::{MapMemory, Projector};
 
-use super::{BasemapMeshes, BasemapShapes, Frame, Transform, push_fill, push_outline, visible};
+use super::{
+    BasemapMeshes, BasemapShapes, Frame, Transform, push_fill, push_fill_edge, push_outline,
+    visible,
+};
 use crate::geometry::mercator;
 use crate::ui::theme::TOKENS;
 
@@ -47,6 +50,7 @@ impl Plugin<'_> {
                     TOKENS.colors.land
                 };
                 push_fill(mesh, &c.shape.fill, t, color, None);
+                push_fill_edge(mesh, &c.shape.outline, t, color);
             }
         });
         painter.add(Shape::Mesh(land));

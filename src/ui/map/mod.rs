@@ -323,17 +323,37 @@ fn push_fill(mesh: &mut Mesh, fill: &Fill, t: &Transform, color: Color32, uv_sca
     mesh.indices.extend(fill.indices.iter().map(|i| base + i));
 }
 
+/// How far an edge fades out, in points: about one pixel of anti-aliasing, as egui feathers its
+/// own shapes (the meshes here are built by hand, and eframe does no multisampling).
+const FEATHER: f32 = 1.0;
+
+/// A line along every edge of `outline`, `width` wide, fading to nothing over [`FEATHER`] on
+/// both sides. The outline holds one quad per edge (see `geometry::outline`): the edge's two
+/// ends, each pushed out along the normal and back.
 fn push_outline(mesh: &mut Mesh, outline: &Outline, t: &Transform, color: Color32, width: f32) {
-    let base = mesh.vertices.len() as u32;
     let half = width / 2.0;
-    mesh.vertices
-        .extend(outline.vertices.iter().map(|&(p, n)| Vertex {
-            pos: t.screen(p) + vec2(n[0], n[1]) * half,
-            uv: WHITE_UV,
-            color,
-        }));
-    mesh.indices
-        .extend(outline.indices.iter().map(|i| base + i));
+    for quad in outline.vertices.chunks_exact(4) {
+        let base = mesh.vertices.len() as u32;
+        for (reach, color) in [(half, color), (half + FEATHER, Color32::TRANSPARENT)] {
+            mesh.vertices.extend(quad.iter().map(|&(p, n)| Vertex {
+                pos: t.screen(p) + vec2(n[0], n[1]) * reach,
+                uv: WHITE_UV,
+                color,
+            }));
+        }
+        // 0, 2: the edge's ends on the normal's side; 1, 3: on the other; 4..8 the same, faded.
+        if width > 0.0 {
+            mesh.indices.extend([0, 1, 2, 1, 3, 2].map(|i| base + i));
+        }
+        mesh.indices
+            .extend([0, 4, 2, 4, 6, 2, 1, 5, 3, 5, 7, 3].map(|i| base + i));
+    }
+}
+
+/// The anti-aliased rim of a fill: its colour fading out across each edge, so the triangles'
+/// hard, stair-stepped border is smoothed.
+fn push_fill_edge(mesh: &mut Mesh, outline: &Outline, t: &Transform, color: Color32) {
+    push_outline(mesh, outline, t, color, 0.0);
 }
 
 fn visible(view: Rect, t: &Transform, shape: &GeoShape) -> bool {

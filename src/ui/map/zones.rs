@@ -4,7 +4,9 @@
 use egui::{Color32, Pos2, Rect, Response, Shape, Stroke, Ui};
 use walkers::{MapMemory, Projector};
 
-use super::{Frame, Transform, ZoneMeshes, ZoneShapes, push_fill, push_outline, visible};
+use super::{
+    Frame, Transform, ZoneMeshes, ZoneShapes, push_fill, push_fill_edge, push_outline, visible,
+};
 use crate::present::ZoneSummary;
 use crate::ui::theme::{Pattern, Patterns, TOKENS, status_style};
 
@@ -66,6 +68,7 @@ impl Plugin<'_> {
                     .fill
                     .gamma_multiply_u8(TOKENS.zone_fill_alpha);
                 push_fill(mesh, &shapes[*z].fill, t, color, None);
+                push_fill_edge(mesh, &shapes[*z].outline, t, color);
             }
         });
         painter.add(Shape::Mesh(fill));
