@@ -242,6 +242,10 @@ impl AtlasApp {
             self.view.open_dialog.is_some(),
             &self.session,
         ));
+        drop_hint(&ctx);
+        if let Some(dir) = dropped_dataset(&ctx) {
+            intents.push(Intent::Session(Command::OpenDataset(Some(dir))));
+        }
         for intent in intents {
             self.handle(intent, &ctx);
         }
@@ -473,6 +477,37 @@ fn status_bar(ui: &mut Ui, session: &Session) {
 
 /// The intents whose shortcut was pressed this frame. Plain keys are ignored while the user
 /// types in a field (or a dialog is open), so typing "2016" never jumps the map.
+/// A folder dropped on the window, or the folder of a file dropped (its `dataset.json`, say):
+/// the dataset to open. Only the first of several counts.
+fn dropped_dataset(ctx: &egui::Context) -> Option<PathBuf> {
+    let path = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()))?;
+    if path.is_dir() {
+        Some(path)
+    } else {
+        path.parent().map(PathBuf::from)
+    }
+}
+
+/// While files are dragged over the window, say what dropping them does.
+fn drop_hint(ctx: &egui::Context) {
+    if ctx.input(|i| i.raw.hovered_files.is_empty()) {
+        return;
+    }
+    let screen = ctx.content_rect();
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop-hint"),
+    ));
+    painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(150));
+    painter.text(
+        screen.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop a dataset folder to open it",
+        egui::FontId::proportional(24.0),
+        egui::Color32::WHITE,
+    );
+}
+
 fn shortcuts(ctx: &egui::Context, dialog_open: bool, session: &Session) -> Vec<Intent> {
     let typing = ctx.egui_wants_keyboard_input() || dialog_open;
     let pressed: Vec<UiCommand> = ctx.input_mut(|i| {

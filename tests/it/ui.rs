@@ -658,3 +658,42 @@ fn a_source_with_a_web_address_offers_a_link_that_opens_it() {
         .collect();
     assert_eq!(opened, vec![url.to_owned()]);
 }
+
+/// A file dropped on the window, as the windowing layer hands it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_dataset_folder_or_its_dataset_json_on_the_window_opens_it() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
+    let named = truce_atlas::open(Some(&example))
+        .expect("valid")
+        .dataset()
+        .meta
+        .name
+        .clone();
+    for dropped in [example.clone(), example.join("dataset.json")] {
+        let mut harness = harness();
+        assert_ne!(harness.state().engine().dataset().meta.name, named);
+        harness
+            .input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(Dropped(dropped.clone())));
+        // A new dataset refits the map over a few frames.
+        harness.run_steps(8);
+        assert_eq!(
+            harness.state().engine().dataset().meta.name,
+            named,
+            "{dropped:?}"
+        );
+    }
+}
