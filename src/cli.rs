@@ -132,6 +132,30 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         sources: PathBuf,
     },
+    /// Print the JSON Schema of a dataset file (the copies in data/schema/ are these)
+    Schema {
+        #[arg(value_enum)]
+        file: SchemaArg,
+    },
+}
+
+/// The dataset files that have a JSON Schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaArg {
+    Dataset,
+    Sources,
+    Events,
+}
+
+impl From<SchemaArg> for crate::load::schema::SchemaFile {
+    fn from(arg: SchemaArg) -> Self {
+        use crate::load::schema::SchemaFile;
+        match arg {
+            SchemaArg::Dataset => SchemaFile::Dataset,
+            SchemaArg::Sources => SchemaFile::Sources,
+            SchemaArg::Events => SchemaFile::Events,
+        }
+    }
 }
 
 impl Command {
@@ -142,6 +166,7 @@ impl Command {
             Command::Events { .. } => "events",
             Command::Validate => "validate",
             Command::Verify { .. } => "verify",
+            Command::Schema { .. } => "schema",
         }
     }
 }
@@ -245,6 +270,17 @@ pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
 
 /// Runs a subcommand, writing its output to `out` and messages to `err`. Returns the exit code.
 pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    // The schema is the format's, not a dataset's: no dataset is read for it.
+    if let Command::Schema { file } = command {
+        let text = crate::load::schema::schema((*file).into());
+        return match out.write_all(text.as_bytes()) {
+            Ok(()) => 0,
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot write output: {e}");
+                EXIT_INVALID
+            }
+        };
+    }
     let result = open_dataset(data).and_then(|engine| match command {
         Command::Status {
             at,
@@ -258,6 +294,7 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
         } => events(&engine, zone.as_deref(), *notes, *format, out),
         Command::Validate => validate(&engine, out),
         Command::Verify { sources } => verify_quotes(&engine, sources, out),
+        Command::Schema { .. } => Ok(()),
     });
     match result {
         Ok(()) => 0,

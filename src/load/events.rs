@@ -33,10 +33,14 @@ struct Top<'a> {
     events: Vec<&'a RawValue>,
 }
 
-#[derive(Deserialize)]
+/// A truce, lull or cessation that events refer to.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawInstrument {
+#[schemars(rename = "Instrument")]
+pub(super) struct RawInstrument {
+    /// Unique among the instruments.
     id: String,
+    /// Its name, e.g. `Regime of calm of 30 April 2016`.
     name: String,
     #[serde(default)]
     description: String,
@@ -48,33 +52,53 @@ impl Record for RawInstrument {
     }
 }
 
-#[derive(Deserialize)]
+/// A quote from a source, the evidence for an event.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawCitation {
+#[schemars(rename = "Citation")]
+pub(super) struct RawCitation {
+    /// The source's id.
     source: String,
+    /// An exact excerpt of the source's article body.
     quote: String,
+    /// Who is speaking, if the quote is someone's words.
     #[serde(default)]
     speaker: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// What happened or was said, with the quotes that say so.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawEvent {
+#[schemars(rename = "Event")]
+pub(super) struct RawEvent {
+    /// Unique among the events.
     id: String,
+    /// RFC 3339 with the offset in force locally (`+03:00` for Damascus in May 2016) or `Z`.
     time: String,
+    /// How exact `time` is.
     precision: String,
+    /// The time as the report phrases it, e.g. "late on Friday 29 April".
     #[serde(default)]
     as_reported: Option<String>,
+    /// What kind of event it is; data/FORMAT.md says what each does to the status.
     kind: String,
+    /// The ids of the zones it concerns.
     zones: Vec<String>,
+    /// Who announced, claimed or reported it.
     actor: String,
+    /// The instrument's id (needed by most kinds).
     #[serde(default)]
     instrument: Option<String>,
+    /// RFC 3339: when it ends, or until when a dispute holds.
     #[serde(default)]
     until: Option<String>,
+    /// Whole hours, instead of `until`.
     #[serde(default)]
     duration_hours: Option<f64>,
+    /// At least one quote.
+    #[schemars(length(min = 1))]
     citations: Vec<RawCitation>,
+    /// Your reasoning, e.g. how an undated event was placed; shown in the app.
     #[serde(default)]
     note: Option<String>,
 }

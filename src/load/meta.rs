@@ -12,24 +12,37 @@ use crate::model::Meta;
 
 /// Unknown members are errors, because a misspelt member ("timzone") would otherwise be
 /// silently ignored and change what the dataset says; `$schema` is allowed for editors.
-#[derive(Deserialize)]
+/// `dataset.json`: the dataset's name, time zone and opening instant (data/FORMAT.md).
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(
     deny_unknown_fields,
     expecting = "a JSON object with `name` and `timezone`"
 )]
-struct RawMeta {
+#[schemars(title = "Truce Atlas dataset.json")]
+pub(super) struct RawMeta {
+    /// The schema this file follows, for editors.
     #[serde(rename = "$schema", default)]
+    #[schemars(with = "Option<String>")]
     _schema: Option<serde::de::IgnoredAny>,
+    /// Shown in the title and status bar.
     name: String,
+    /// One or two sentences.
     #[serde(default)]
     description: String,
+    /// An IANA time zone such as `Asia/Damascus`: every time is shown in it, and local times
+    /// typed in the app are read in it.
     timezone: String,
+    /// RFC 3339: the instant the app opens on (otherwise the first event).
     #[serde(default)]
     default_instant: Option<String>,
+    /// RFC 3339: the last instant the reports speak for (otherwise the end of the local day of
+    /// the latest publication).
     #[serde(default)]
     reports_until: Option<String>,
+    /// Credits shown in the app.
     #[serde(default)]
     attribution: String,
+    /// `truce-atlas/1`; anything else is refused.
     #[serde(default)]
     format: Option<String>,
 }

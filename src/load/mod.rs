@@ -16,6 +16,7 @@ pub mod limits;
 mod events;
 mod meta;
 mod report;
+pub mod schema;
 mod sources;
 mod times;
 mod zones;

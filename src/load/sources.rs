@@ -27,22 +27,34 @@ struct Top<'a> {
     sources: Vec<&'a RawValue>,
 }
 
-#[derive(Deserialize)]
+/// A report quoted by events.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawSource {
+#[schemars(rename = "Source")]
+pub(super) struct RawSource {
+    /// Unique among the sources; events cite it.
     id: String,
+    /// The outlet, e.g. `Middle East Eye (with AFP)`.
     outlet: String,
+    /// As published.
     #[serde(default)]
     headline: String,
+    /// A date (`2016-05-04`: the first instant of that local day) or an RFC 3339 time.
     published: String,
+    /// `minute`, `hour`, `day` (the default for a date) or `approximate`.
     #[serde(default)]
     published_precision: Option<String>,
+    /// How the date was read, e.g. inferred from "on Wednesday".
     #[serde(default)]
     published_note: String,
+    /// Where it was published: an http or https address.
     #[serde(default)]
+    #[schemars(extend("pattern" = "^[Hh][Tt][Tt][Pp][Ss]?://"))]
     url: Option<String>,
+    /// SHA-256 of the archived text the quotes were checked against.
     #[serde(default)]
     sha256: Option<String>,
+    /// The archived text's file name, used by `verify` when no hash matches.
     #[serde(default)]
     archive_file: Option<String>,
 }

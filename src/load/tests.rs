@@ -566,19 +566,22 @@ fn a_misspelt_top_level_key_beside_the_right_one_is_an_error() {
 
 #[test]
 fn a_schema_member_is_allowed_at_the_top_of_each_file() {
-    let files = MemFiles::default_dataset()
-        .edit(
-            EVENTS_FILE,
-            "\"events\": [",
-            "\"$schema\": \"x\", \"events\": [",
-        )
-        .edit(
-            SOURCES_FILE,
-            "\"sources\": [",
-            "\"$schema\": \"x\", \"sources\": [",
-        )
-        .edit(DATASET_FILE, "\"name\":", "\"$schema\": \"x\", \"name\":");
-    assert!(load(&files).is_ok());
+    // The shipped files name their schema; without it they load the same.
+    let shipped = MemFiles::default_dataset();
+    for (file, name) in [
+        (EVENTS_FILE, "events"),
+        (SOURCES_FILE, "sources"),
+        (DATASET_FILE, "dataset"),
+    ] {
+        let member = format!("\"$schema\": \"../schema/{name}.schema.json\",");
+        assert!(shipped.text(file).contains(&member), "{file}");
+    }
+    assert!(load(&shipped).is_ok());
+    let without = MemFiles::default_dataset()
+        .edit(EVENTS_FILE, "\"$schema\": \"../schema/events.schema.json\",", "")
+        .edit(SOURCES_FILE, "\"$schema\": \"../schema/sources.schema.json\",", "")
+        .edit(DATASET_FILE, "\"$schema\": \"../schema/dataset.schema.json\",", "");
+    assert!(load(&without).is_ok());
 }
 
 #[test]

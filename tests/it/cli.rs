@@ -229,7 +229,7 @@ fn a_damaged_dataset_exits_1_naming_the_file_and_the_place() {
                 t.replacen("2016-05-04T00:01:00+03:00", "2016-05-04T24:01:00+03:00", 1)
                     .into_bytes()
             }),
-            "\"aleppo-renewed-cessation\" (line 711): `time`",
+            "\"aleppo-renewed-cessation\" (line 712): `time`",
         ),
         (
             "unknown-id",
@@ -499,4 +499,19 @@ fn the_status_table_stays_aligned_with_wide_characters_in_zone_names() {
         columns.iter().all(|&c| c == columns[0]),
         "{columns:?}\n{text}"
     );
+}
+
+#[test]
+fn schema_prints_the_json_schema_of_a_dataset_file_without_reading_a_dataset() {
+    let o = atlas(&["--data", "/nonexistent", "schema", "events"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let schema: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(schema["title"], "Truce Atlas events.json");
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/schema/events.schema.json"
+    ))
+    .expect("shipped schema");
+    assert_eq!(stdout(&o), shipped);
+    assert_eq!(atlas(&["schema", "zones"]).status.code(), Some(2));
 }

@@ -1,0 +1,157 @@
+//! JSON Schemas for `dataset.json`, `sources.json` and `events.json`, generated from the very
+//! record types the loader reads, so that they cannot drift from it. The shipped copies live in
+//! `data/schema/` (a test checks they are current; `truce-atlas schema FILE` prints one), and a
+//! dataset's files name theirs in a top-level `"$schema"`, which editors use to complete and
+//! check as you type. The schema is a help for writing: `validate` remains the judge (times,
+//! ids, references and geometry are beyond what a schema says).
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema};
+use strum::VariantArray;
+
+use super::events::{RawEvent, RawInstrument};
+use super::meta::RawMeta;
+use super::sources::RawSource;
+use crate::model::{EventKind, Precision};
+
+/// One of the three JSON files of a dataset.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, VariantArray, strum::EnumString, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum SchemaFile {
+    Dataset,
+    Sources,
+    Events,
+}
+
+impl SchemaFile {
+    /// The name of the shipped schema file, in `data/schema/`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            SchemaFile::Dataset => "dataset.schema.json",
+            SchemaFile::Sources => "sources.schema.json",
+            SchemaFile::Events => "events.schema.json",
+        }
+    }
+}
+
+/// `sources.json`: the reports quoted.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Truce Atlas sources.json")]
+#[allow(dead_code)] // A shape for the schema only: the loader reads records one by one.
+struct SourcesFile {
+    /// The schema this file follows, for editors.
+    #[serde(rename = "$schema", default)]
+    schema: Option<String>,
+    sources: Vec<RawSource>,
+}
+
+/// `events.json`: the instruments (truces) and the events.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Truce Atlas events.json")]
+#[allow(dead_code)]
+struct EventsFile {
+    /// The schema this file follows, for editors.
+    #[serde(rename = "$schema", default)]
+    schema: Option<String>,
+    #[serde(default)]
+    instruments: Vec<RawInstrument>,
+    events: Vec<RawEvent>,
+}
+
+/// The schema of `file`, as pretty-printed JSON ending in a newline.
+pub fn schema(file: SchemaFile) -> String {
+    // Draft 7: the draft most editors (VS Code, JetBrains) read completely.
+    let generator = || SchemaSettings::draft07().into_generator();
+    let mut schema = match file {
+        SchemaFile::Dataset => generator().into_root_schema_for::<RawMeta>(),
+        SchemaFile::Sources => generator().into_root_schema_for::<SourcesFile>(),
+        SchemaFile::Events => generator().into_root_schema_for::<EventsFile>(),
+    };
+    let precisions: Vec<&str> = Precision::VARIANTS.iter().map(|p| p.as_str()).collect();
+    let kinds: Vec<&str> = EventKind::VARIANTS.iter().map(|k| k.as_str()).collect();
+    match file {
+        SchemaFile::Dataset => {}
+        SchemaFile::Sources => restrict(&mut schema, "Source", "published_precision", &precisions),
+        SchemaFile::Events => {
+            restrict(&mut schema, "Event", "precision", &precisions);
+            restrict(&mut schema, "Event", "kind", &kinds);
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Lists the values a string property may take, from the model's own names for them.
+fn restrict(schema: &mut Schema, definition: &str, property: &str, values: &[&str]) {
+    let pointer = format!("/definitions/{definition}/properties/{property}");
+    if let Some(prop) = schema.pointer_mut(&pointer).and_then(|v| v.as_object_mut()) {
+        let mut values: Vec<serde_json::Value> = values.iter().map(|&v| v.into()).collect();
+        // An optional property may also be null.
+        if prop.get("type").is_some_and(|t| t.is_array()) {
+            values.push(serde_json::Value::Null);
+        }
+        prop.insert("enum".into(), values.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped(file: SchemaFile) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/schema")
+            .join(file.file_name());
+        std::fs::read_to_string(path).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_shipped_schemas_are_the_ones_the_loader_s_types_give() {
+        for &file in SchemaFile::VARIANTS {
+            let name: &str = file.into();
+            assert!(
+                shipped(file) == schema(file),
+                "data/schema/{} is stale: run `cargo run -- schema {name} > data/schema/{}`",
+                file.file_name(),
+                file.file_name()
+            );
+        }
+    }
+
+    #[test]
+    fn the_events_schema_lists_every_kind_and_forbids_unknown_fields() {
+        let events: serde_json::Value =
+            serde_json::from_str(&schema(SchemaFile::Events)).expect("json");
+        let kinds = &events["definitions"]["Event"]["properties"]["kind"]["enum"];
+        assert_eq!(
+            kinds.as_array().map(Vec::len),
+            Some(EventKind::VARIANTS.len())
+        );
+        assert!(
+            kinds
+                .as_array()
+                .is_some_and(|k| k.contains(&"truce_start".into()))
+        );
+        assert_eq!(events["additionalProperties"], false);
+        assert_eq!(
+            events["definitions"]["Event"]["additionalProperties"],
+            false
+        );
+        let required = &events["definitions"]["Event"]["required"];
+        assert!(
+            required
+                .as_array()
+                .is_some_and(|r| r.contains(&"citations".into()))
+        );
+        assert!(
+            !required
+                .as_array()
+                .is_some_and(|r| r.contains(&"note".into()))
+        );
+    }
+}
