@@ -37,6 +37,8 @@ fn app(cli: &Cli) -> u8 {
     let start = StartOptions {
         session: args.start,
         ephemeral: args.fresh || args.screenshot.is_some(),
+        // A window of its own: the system's folder picker where there is one.
+        native_dialogs: args.screenshot.is_none(),
         screenshot: args.screenshot,
         exit_code: Default::default(),
     };

@@ -578,9 +578,21 @@ fn a_schema_member_is_allowed_at_the_top_of_each_file() {
     }
     assert!(load(&shipped).is_ok());
     let without = MemFiles::default_dataset()
-        .edit(EVENTS_FILE, "\"$schema\": \"../schema/events.schema.json\",", "")
-        .edit(SOURCES_FILE, "\"$schema\": \"../schema/sources.schema.json\",", "")
-        .edit(DATASET_FILE, "\"$schema\": \"../schema/dataset.schema.json\",", "");
+        .edit(
+            EVENTS_FILE,
+            "\"$schema\": \"../schema/events.schema.json\",",
+            "",
+        )
+        .edit(
+            SOURCES_FILE,
+            "\"$schema\": \"../schema/sources.schema.json\",",
+            "",
+        )
+        .edit(
+            DATASET_FILE,
+            "\"$schema\": \"../schema/dataset.schema.json\",",
+            "",
+        );
     assert!(load(&without).is_ok());
 }
 

@@ -20,6 +20,7 @@ use crate::timefmt::instant_label;
 use crate::ui::commands::{Intent, Menu, UiCommand, ViewAction};
 use crate::ui::dialogs;
 use crate::ui::map::{MapInput, MapLayers, MapState, map_view};
+use crate::ui::native_dialog;
 use crate::ui::open_dialog::{self, DialogAction, OpenDialog};
 use crate::ui::screenshot::Screenshot;
 use crate::ui::sidebar::{known_on_picker, sidebar};
@@ -49,6 +50,8 @@ pub struct StartOptions {
     pub ephemeral: bool,
     /// Where a screenshot run leaves its verdict for the process exit code.
     pub exit_code: Arc<AtomicU8>,
+    /// Use the system's folder picker where there is one (a real window; never in tests).
+    pub native_dialogs: bool,
 }
 
 /// What only a window has, around the session.
@@ -140,6 +143,9 @@ pub struct AtlasApp {
     screenshot: Option<Screenshot>,
     /// `--fresh` or `--screenshot`: nothing is read from or written to the saved state.
     ephemeral: bool,
+    native_dialogs: bool,
+    /// The system's folder picker, while it is open.
+    picking: Option<native_dialog::Pending>,
 }
 
 impl AtlasApp {
@@ -178,6 +184,8 @@ impl AtlasApp {
                 .screenshot
                 .map(|path| Screenshot::new(path, &start.exit_code)),
             ephemeral: start.ephemeral,
+            native_dialogs: start.native_dialogs,
+            picking: None,
         }
     }
 
@@ -243,11 +251,18 @@ impl AtlasApp {
             &self.session,
         ));
         drop_hint(&ctx);
+        self.poll_picker(&mut intents);
         if let Some(dir) = dropped_dataset(&ctx) {
             intents.push(Intent::Session(Command::OpenDataset(Some(dir))));
         }
+        let generation = self.session.generation();
         for intent in intents {
             self.handle(intent, &ctx);
+        }
+        // Another dataset: the window (and the task bar) says which.
+        if self.session.generation() != generation {
+            let title = super::window_title(self.session.engine());
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
         }
         self.view.refresh(&self.session);
         if let Some(shot) = &mut self.screenshot {
@@ -333,6 +348,26 @@ impl AtlasApp {
         }
     }
 
+    /// The system's folder picker, if one is open: its folder, or the app's own browser if it
+    /// could not be shown.
+    fn poll_picker(&mut self, out: &mut Vec<Intent>) {
+        let Some(pending) = &self.picking else {
+            return;
+        };
+        match pending.poll() {
+            native_dialog::Outcome::Waiting => return,
+            native_dialog::Outcome::Chosen(dir) => {
+                out.push(Intent::Session(Command::OpenDataset(Some(dir))));
+            }
+            native_dialog::Outcome::Cancelled => {}
+            native_dialog::Outcome::Unavailable => {
+                self.native_dialogs = false;
+                out.push(Intent::View(ViewAction::ShowOpenDialog));
+            }
+        }
+        self.picking = None;
+    }
+
     /// Carries out one intent.
     fn handle(&mut self, intent: Intent, ctx: &egui::Context) {
         match intent {
@@ -360,7 +395,11 @@ impl AtlasApp {
                     .map(PathBuf::from)
                     .or_else(|| std::env::current_dir().ok())
                     .unwrap_or_else(|| PathBuf::from("."));
-                view.open_dialog = Some(OpenDialog::new(&start));
+                if self.native_dialogs && native_dialog::available() {
+                    self.picking = Some(native_dialog::Pending::open(&start, ctx));
+                } else {
+                    view.open_dialog = Some(OpenDialog::new(&start));
+                }
             }
             ViewAction::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             ViewAction::Escape => {

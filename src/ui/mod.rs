@@ -6,6 +6,7 @@ pub mod commands;
 mod dialogs;
 pub mod fonts;
 pub mod map;
+mod native_dialog;
 pub mod open_dialog;
 mod screenshot;
 pub mod script;
@@ -68,11 +69,16 @@ fn native_options(
     }
 }
 
+/// "Truce Atlas — " and the dataset's name.
+pub fn window_title(engine: &Engine) -> String {
+    let name = &engine.dataset().meta.name;
+    format!("Truce Atlas — {}", crate::report::clip(name, 80))
+}
+
 /// Opens the window on a loaded dataset. Returns the process exit code: 0, or 1 when the
 /// window could not open or a screenshot could not be written.
 pub fn run_app(engine: Engine, start: StartOptions, size: Option<(u32, u32)>) -> u8 {
-    let name = &engine.dataset().meta.name;
-    let title = format!("Truce Atlas — {}", crate::report::clip(name, 80));
+    let title = window_title(&engine);
     let options = native_options(&start, size, title);
     let exit_code = start.exit_code.clone();
     let result = eframe::run_native(

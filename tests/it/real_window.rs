@@ -306,3 +306,71 @@ fn the_copy_button_puts_the_quote_on_the_system_clipboard() {
     );
     assert!(copied.contains("— Gen. Sergei Kuralenko, Radio Free Europe/Radio Liberty"));
 }
+
+#[test]
+#[ignore = "needs Xvfb, Mesa and xdotool; .ci/run installs them and runs it"]
+fn file_open_uses_the_system_folder_picker_where_there_is_one() {
+    let (_xvfb, display) = start_xvfb();
+    let data = saved_state_dir("picker", (900, 600));
+    // A stand-in for zenity, the picker rfd falls back on without a desktop portal: it
+    // answers with the example dataset's folder, as a user choosing it would.
+    let bin = data.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
+    let zenity = bin.join("zenity");
+    std::fs::write(
+        &zenity,
+        format!("#!/bin/sh\necho '{}'\n", example.display()),
+    )
+    .expect("write");
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&zenity, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let app = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
+        .args(["--fresh", "--size", "1000x650"])
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", std::env::temp_dir())
+        .env("XDG_DATA_HOME", &data)
+        .env("PATH", path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let _app = Killed(app);
+    run_tool(
+        "xdotool",
+        &["search", "--sync", "--name", "^Truce Atlas"],
+        &display,
+    )
+    .expect("xdotool finds the window (apt-get install xdotool)");
+    // File, then "Open dataset…", where the menu draws them at this size; tried until the
+    // window has drawn and the title names the example.
+    let mut opened = None;
+    for _ in 0..20 {
+        std::thread::sleep(Duration::from_millis(300));
+        run_tool(
+            "xdotool",
+            &["mousemove", "20", "12", "click", "1"],
+            &display,
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        run_tool(
+            "xdotool",
+            &["mousemove", "60", "40", "click", "1"],
+            &display,
+        );
+        std::thread::sleep(Duration::from_millis(500));
+        opened = run_tool("xdotool", &["search", "--name", "Worked example"], &display);
+        if opened.is_some() {
+            break;
+        }
+    }
+    std::fs::remove_dir_all(&data).ok();
+    assert!(opened.is_some(), "the picked folder was not opened");
+}
