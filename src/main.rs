@@ -39,6 +39,7 @@ fn app(cli: &Cli) -> u8 {
         ephemeral: args.fresh || args.screenshot.is_some(),
         // A window of its own: the system's folder picker where there is one.
         native_dialogs: args.screenshot.is_none(),
+        background_open_from: None,
         screenshot: args.screenshot,
         exit_code: Default::default(),
     };

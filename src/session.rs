@@ -136,9 +136,41 @@ pub enum Command {
     /// Open a dataset folder, or (with `None`) the embedded default. On failure the problems
     /// are kept to show and the current dataset stays.
     OpenDataset(Option<PathBuf>),
+    /// Take a dataset opened elsewhere (on a worker thread, so the window kept drawing): the
+    /// same as `OpenDataset` once the files are read.
+    Adopt(Opened),
     DismissLoadError,
     DismissNotice,
     SetOnlineTiles(bool),
+}
+
+/// A dataset folder read and indexed, or why it could not be: what `OpenDataset` does in one
+/// step, done in two. Shared, so that a command stays a cheap value.
+#[derive(Clone)]
+pub struct Opened {
+    pub dir: Option<PathBuf>,
+    pub result: std::sync::Arc<Result<Engine, DatasetError>>,
+}
+
+impl Opened {
+    /// Reads and indexes `dir` (or the embedded default): the slow part, for any thread.
+    pub fn read(dir: Option<PathBuf>) -> Opened {
+        let result = std::sync::Arc::new(crate::open(dir.as_deref()));
+        Opened { dir, result }
+    }
+}
+
+impl PartialEq for Opened {
+    fn eq(&self, other: &Opened) -> bool {
+        std::sync::Arc::ptr_eq(&self.result, &other.result)
+    }
+}
+
+impl std::fmt::Debug for Opened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ok = if self.result.is_ok() { "ok" } else { "failed" };
+        write!(f, "Opened({:?}, {ok})", self.dir)
+    }
 }
 
 /// How the session starts: the command line's requests, already checked.
@@ -256,7 +288,8 @@ impl Session {
                 self.range = Range::update(None, window, self.engine.span(), self.instant);
             }
             Command::SetKnownOn(k) => self.known_on = k,
-            Command::OpenDataset(dir) => self.open(dir),
+            Command::OpenDataset(dir) => self.adopt(Opened::read(dir)),
+            Command::Adopt(opened) => self.adopt(opened),
             Command::DismissLoadError => self.load_error = None,
             Command::DismissNotice => self.notice = None,
             Command::SetOnlineTiles(on) => self.online_tiles = on,
@@ -302,8 +335,11 @@ impl Session {
         }
     }
 
-    fn open(&mut self, dir: Option<PathBuf>) {
-        match crate::open(dir.as_deref()) {
+    fn adopt(&mut self, opened: Opened) {
+        let Opened { dir, result } = opened;
+        // The only holder, as a rule: no copy of the engine is made then.
+        let result = std::sync::Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone());
+        match result {
             Ok(engine) => {
                 let selected = self
                     .selected
@@ -510,5 +546,27 @@ mod tests {
         other.restore(&saved);
         assert_eq!(other.remembered(), saved);
         assert_eq!(other.range(), s.range());
+    }
+
+    #[test]
+    fn adopting_a_dataset_read_elsewhere_is_opening_it_in_two_steps() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
+        let mut direct = session();
+        direct.apply(Command::OpenDataset(Some(example.clone())));
+        let mut two_steps = session();
+        let opened = Opened::read(Some(example));
+        two_steps.apply(Command::Adopt(opened));
+        assert_eq!(two_steps.generation(), 1);
+        assert_eq!(two_steps.data_dir(), direct.data_dir());
+        assert_eq!(two_steps.instant(), direct.instant());
+        assert_eq!(
+            two_steps.engine().dataset().meta.name,
+            direct.engine().dataset().meta.name
+        );
+        // A failure is kept to show, and the dataset stays.
+        let broken = Opened::read(Some(PathBuf::from("/nonexistent/dataset")));
+        two_steps.apply(Command::Adopt(broken));
+        assert!(two_steps.load_error().is_some());
+        assert_eq!(two_steps.generation(), 1);
     }
 }

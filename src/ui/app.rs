@@ -19,6 +19,7 @@ use crate::session::{self, Command, Remembered, Session};
 use crate::timefmt::instant_label;
 use crate::ui::commands::{Intent, Menu, UiCommand, ViewAction};
 use crate::ui::dialogs;
+use crate::ui::loading::{self, Loading};
 use crate::ui::map::{MapInput, MapLayers, MapState, map_view};
 use crate::ui::native_dialog;
 use crate::ui::open_dialog::{self, DialogAction, OpenDialog};
@@ -52,6 +53,8 @@ pub struct StartOptions {
     pub exit_code: Arc<AtomicU8>,
     /// Use the system's folder picker where there is one (a real window; never in tests).
     pub native_dialogs: bool,
+    /// Datasets of at least this many bytes open on a worker thread (`None`: the usual size).
+    pub background_open_from: Option<u64>,
 }
 
 /// What only a window has, around the session.
@@ -146,6 +149,9 @@ pub struct AtlasApp {
     native_dialogs: bool,
     /// The system's folder picker, while it is open.
     picking: Option<native_dialog::Pending>,
+    /// A big dataset being opened on a worker thread.
+    loading: Option<Loading>,
+    background_from: u64,
 }
 
 impl AtlasApp {
@@ -186,6 +192,10 @@ impl AtlasApp {
             ephemeral: start.ephemeral,
             native_dialogs: start.native_dialogs,
             picking: None,
+            loading: None,
+            background_from: start
+                .background_open_from
+                .unwrap_or(loading::BACKGROUND_FROM_BYTES),
         }
     }
 
@@ -259,6 +269,8 @@ impl AtlasApp {
         for intent in intents {
             self.handle(intent, &ctx);
         }
+        // After the intents: a dataset that started opening this frame already says so.
+        self.poll_loading(&ctx);
         // Another dataset: the window (and the task bar) says which.
         if self.session.generation() != generation {
             let title = super::window_title(self.session.engine());
@@ -368,11 +380,49 @@ impl AtlasApp {
         self.picking = None;
     }
 
+    /// A dataset opening on a worker thread: said in a modal window while it lasts (nothing else
+    /// can be done meanwhile, so nothing is done twice), taken when it is ready.
+    fn poll_loading(&mut self, ctx: &egui::Context) {
+        let Some(loading) = &self.loading else {
+            return;
+        };
+        match loading.poll() {
+            Some(Ok(opened)) => {
+                self.loading = None;
+                self.handle(Intent::Session(Command::Adopt(opened)), ctx);
+                return;
+            }
+            Some(Err(message)) => self.session.tell(message),
+            None => {
+                let (dir, elapsed) = (loading.dir.display(), loading.elapsed().as_secs_f32());
+                egui::Modal::new(egui::Id::unique("opening-dataset")).show(ctx, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(format!("Opening {dir}… {elapsed:.1} s"));
+                    });
+                    ui.weak("Reading the files, checking every record and indexing the events.");
+                });
+                // The spinner and the seconds move; the worker wakes the window when done.
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+                return;
+            }
+        }
+        self.loading = None;
+    }
+
     /// Carries out one intent.
     fn handle(&mut self, intent: Intent, ctx: &egui::Context) {
         match intent {
+            Intent::Session(Command::OpenDataset(Some(dir)))
+                if loading::in_background(Some(&dir), self.background_from) =>
+            {
+                if self.loading.is_none() {
+                    self.view.open_dialog = None;
+                    self.loading = Some(Loading::start(dir, ctx));
+                }
+            }
             Intent::Session(command) => {
-                let opening = matches!(command, Command::OpenDataset(_));
+                let opening = matches!(command, Command::OpenDataset(_) | Command::Adopt(_));
                 let generation = self.session.generation();
                 self.session.apply(command);
                 // The dialog closes once its folder opened; on failure it stays, under the

@@ -5,6 +5,7 @@ pub mod app;
 pub mod commands;
 mod dialogs;
 pub mod fonts;
+mod loading;
 pub mod map;
 mod native_dialog;
 pub mod open_dialog;

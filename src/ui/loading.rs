@@ -1,0 +1,76 @@
+//! Opening a big dataset on a worker thread, so the window keeps drawing (and says so) while
+//! the files are read, checked and indexed. Small ones open at once, as before: a spinner that
+//! flashes for a few milliseconds helps nobody.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+use crate::load::{DATASET_FILE, EVENTS_FILE, PLACES_FILE, SOURCES_FILE, ZONES_FILE};
+use crate::session::Opened;
+
+/// Datasets whose files add up to more than this open on a worker thread (the Syria dataset is
+/// 60 KB; 1,000 zones with 100,000 events about 60 MB, half a second to open).
+pub const BACKGROUND_FROM_BYTES: u64 = 4 << 20;
+
+/// The files' total size, as far as it can be read (a file that cannot is left to the loader
+/// to report).
+fn dataset_bytes(dir: &Path) -> u64 {
+    [
+        DATASET_FILE,
+        ZONES_FILE,
+        SOURCES_FILE,
+        EVENTS_FILE,
+        PLACES_FILE,
+    ]
+    .iter()
+    .filter_map(|name| std::fs::metadata(dir.join(name)).ok())
+    .map(|m| m.len())
+    .sum()
+}
+
+/// Whether `dir` is big enough to open on a worker thread.
+pub fn in_background(dir: Option<&Path>, from_bytes: u64) -> bool {
+    dir.is_some_and(|d| dataset_bytes(d) >= from_bytes)
+}
+
+/// A dataset being opened on a worker thread.
+pub struct Loading {
+    pub dir: PathBuf,
+    pub started: Instant,
+    done: Receiver<Opened>,
+}
+
+impl Loading {
+    pub fn start(dir: PathBuf, ctx: &egui::Context) -> Loading {
+        let (tx, done) = channel();
+        let ctx = ctx.clone();
+        let for_thread = dir.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(Opened::read(Some(for_thread)));
+            ctx.request_repaint();
+        });
+        Loading {
+            dir,
+            started: Instant::now(),
+            done,
+        }
+    }
+
+    /// The opened dataset once it is ready. A worker that died (it cannot panic by design, but
+    /// a thread can be killed) gives an error, not a wait for ever.
+    pub fn poll(&self) -> Option<Result<Opened, String>> {
+        match self.done.try_recv() {
+            Ok(opened) => Some(Ok(opened)),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err(format!(
+                "Opening {} stopped before it finished.",
+                self.dir.display()
+            ))),
+        }
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
