@@ -48,6 +48,19 @@ pub fn instant_label(t: DateTime<Utc>, tz: Tz) -> String {
     )
 }
 
+/// "Sunday 1 May 2016, 12:00, Damascus, UTC+3": the instant read out in full, for a screen
+/// reader (the slider's value text).
+pub fn instant_words(t: DateTime<Utc>, tz: Tz) -> String {
+    let l = local(t, tz);
+    format!(
+        "{}, {}, {}, {}",
+        l.format("%A %-d %B %Y"),
+        l.format("%H:%M"),
+        zone_city(tz),
+        offset_label(*l.offset())
+    )
+}
+
 /// "2016-05-01T12:00:00+03:00".
 pub fn rfc3339_local(t: DateTime<Utc>, tz: Tz) -> String {
     local(t, tz).to_rfc3339()
@@ -193,6 +206,21 @@ pub fn offset_at(t: DateTime<Utc>, tz: Tz) -> FixedOffset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_instant_in_words_spells_out_the_day_the_month_and_the_offset() {
+        let t = "2016-05-01T09:00:00Z"
+            .parse::<DateTime<Utc>>()
+            .expect("valid");
+        assert_eq!(
+            instant_words(t, chrono_tz::Asia::Damascus),
+            "Sunday 1 May 2016, 12:00, Damascus, UTC+3"
+        );
+        assert_eq!(
+            instant_words(t, chrono_tz::Asia::Kolkata),
+            "Sunday 1 May 2016, 14:30, Kolkata, UTC+5:30"
+        );
+    }
 
     fn damascus() -> Tz {
         chrono_tz::Asia::Damascus

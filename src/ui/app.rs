@@ -598,10 +598,15 @@ fn drop_hint(ctx: &egui::Context) {
 }
 
 fn shortcuts(ctx: &egui::Context, dialog_open: bool, session: &Session) -> Vec<Intent> {
-    let typing = ctx.egui_wants_keyboard_input() || dialog_open;
+    let focused = ctx.memory(|m| m.focused());
+    // Only a text field takes every key; a focused button or slider leaves the time keys to
+    // the app.
+    let typing = dialog_open
+        || focused.is_some_and(|id| egui::text_edit::TextEditState::load(ctx, id).is_some());
     let pressed: Vec<UiCommand> = ctx.input_mut(|i| {
         UiCommand::by_specificity()
             .filter(|c| !typing || c.works_while_typing() || *c == UiCommand::ClearSelection)
+            .filter(|c| focused.is_none() || c.works_with_a_widget_focused())
             .filter(|c| c.shortcut().is_some_and(|s| i.consume_shortcut(&s)))
             .collect()
     });

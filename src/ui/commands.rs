@@ -245,6 +245,19 @@ impl UiCommand {
         self.shortcut().is_some_and(|s| s.modifiers.command)
     }
 
+    /// Plain arrows belong to the focused widget (the slider steps with them, focus moves
+    /// with them): they mean previous and next event only when nothing has focus. Every other
+    /// key acts whichever button or slider has focus.
+    pub fn works_with_a_widget_focused(self) -> bool {
+        self.shortcut().is_none_or(|s| {
+            let plain_arrow = matches!(
+                s.logical_key,
+                Key::ArrowLeft | Key::ArrowRight | Key::ArrowUp | Key::ArrowDown
+            );
+            !(plain_arrow && s.modifiers.is_none())
+        })
+    }
+
     /// Text for a menu item or button tooltip: "Next event (→)".
     pub fn shortcut_text(self, ctx: &egui::Context) -> Option<String> {
         self.shortcut().map(|s| ctx.format_shortcut(&s))

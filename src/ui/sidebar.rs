@@ -151,11 +151,12 @@ fn zone_row(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
     let style = status_style(r.status);
     let name = visual(&clip(&zone.name, LIST_NAME_CHARS)).into_owned();
     let mut text = format!("{name}  —  {} {}", style.glyph, style.word);
+    // In words as well as glyphs: a screen reader says "warning sign" for ⚠, if anything.
     if r.contested {
-        text.push_str(&format!("  {CONTESTED_GLYPH}"));
+        text.push_str(&format!("  {CONTESTED_GLYPH} {CONTESTED_WORD}"));
     }
     if engine.after_reports(session.instant(), session.known_on()) {
-        text.push_str(&format!("  {AFTER_REPORTS_GLYPH}"));
+        text.push_str(&format!("  {AFTER_REPORTS_GLYPH} as last reported"));
     }
     let selected = session.selected() == Some(z);
     let response = ui
@@ -289,6 +290,55 @@ fn chronology(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
     }
 }
 
+/// How long a Copy button says "Copied" after a click.
+const COPIED_FOR: f64 = 2.0;
+
+/// "Copy", named for the quote it copies ("Copy quote “At present, there is an active…” by
+/// Gen. Sergei Kuralenko, Radio Free Europe…": seven buttons all named "Copy" tell a screen
+/// reader nothing), and "Copied ✔" for two seconds after a click.
+fn copy_button(ui: &mut Ui, view: &crate::present::CitationView) {
+    let who = match &view.speaker {
+        Some(speaker) => format!("by {speaker}, {}", view.outlet),
+        None => format!("from {}", view.outlet),
+    };
+    // The quote's first words tell apart two quotes from one outlet.
+    let opening: Vec<&str> = view.quote.split_whitespace().take(6).collect();
+    let more = if view.quote.split_whitespace().nth(6).is_some() {
+        "…"
+    } else {
+        ""
+    };
+    let name = format!("Copy quote “{}{more}” {who}", opening.join(" "));
+    let id = ui.make_persistent_id(("copied", &view.event_id, &view.source_id, &view.quote));
+    let now = ui.input(|i| i.time);
+    let copied_at: Option<f64> = ui.data(|d| d.get_temp(id));
+    let fresh = copied_at.filter(|&t| now - t < COPIED_FOR);
+    let text = if fresh.is_some() {
+        "Copied ✔"
+    } else {
+        "Copy"
+    };
+    let response = ui
+        .small_button(text)
+        .on_hover_text("Copy the quote with its attribution");
+    let label = if fresh.is_some() {
+        format!("Copied: {}", &name["Copy ".len()..])
+    } else {
+        name
+    };
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+    if response.clicked() {
+        ui.ctx().copy_text(view.copy.clone());
+        ui.data_mut(|d| d.insert_temp(id, now));
+        // One more frame when the confirmation is due to go: nothing repaints meanwhile.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(COPIED_FOR));
+    } else if let Some(t) = fresh {
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(COPIED_FOR - (now - t)));
+    }
+}
+
 /// One quote as a block quote, selectable for copying, with who said it and where.
 fn citation_block(ui: &mut Ui, ds: &crate::model::Dataset, cite: CiteRef, bar: Option<Color32>) {
     let view = present::citation(ds, cite);
@@ -309,13 +359,7 @@ fn citation_block(ui: &mut Ui, ds: &crate::model::Dataset, cite: CiteRef, bar: O
                 .on_hover_text(&view.source_note);
             ui.horizontal(|ui| {
                 ui.weak(RichText::new(&view.event).small());
-                if ui
-                    .small_button("Copy")
-                    .on_hover_text("Copy the quote with its attribution")
-                    .clicked()
-                {
-                    ui.ctx().copy_text(view.copy.clone());
-                }
+                copy_button(ui, &view);
                 // Only http(s) links get this far: `validate` refuses any other scheme.
                 if let Some(url) = &view.url {
                     ui.hyperlink_to(RichText::new("Open the report ↗").small(), url)

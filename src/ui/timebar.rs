@@ -255,6 +255,8 @@ fn slider(
         node.set_min_numeric_value(lo);
         node.set_max_numeric_value(hi);
         node.set_numeric_value_step(1.0);
+        // Read out as a date and time, not as hours since 1970.
+        node.set_value(crate::timefmt::instant_words(session.instant(), tz));
         node.add_action(Action::SetValue);
         node.add_action(Action::Increment);
         node.add_action(Action::Decrement);

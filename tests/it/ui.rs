@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use truce_atlas::session::Start;
 use truce_atlas::timefmt::parse_user_time;
 use truce_atlas::ui::app::{AtlasApp, Saved, StartOptions};
@@ -739,4 +739,73 @@ fn a_big_dataset_opens_on_a_worker_thread_while_the_window_says_so() {
     std::fs::remove_dir_all(&dir).ok();
     harness.run_steps(8);
     assert!(harness.query_by_label_contains("Opening ").is_none());
+}
+
+#[test]
+fn page_down_moves_the_instant_a_day_while_a_button_has_focus() {
+    let start = damascus_time("2016-04-29 12:00");
+    let mut harness = harness_at(start);
+    harness.get_by_label("2 weeks").focus();
+    harness.run();
+    harness.key_press(Key::PageDown);
+    harness.run();
+    assert_eq!(harness.state().instant(), damascus_time("2016-04-30 12:00"));
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    harness.run();
+    assert_eq!(harness.state().instant(), damascus_time("2016-04-30 13:00"));
+    // A plain arrow belongs to the focused widget, not to "next event".
+    let before = harness.state().instant();
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    assert_eq!(harness.state().instant(), before);
+}
+
+#[test]
+fn every_copy_button_names_its_quote_and_confirms_a_copy() {
+    let mut harness = harness_with(AtlasApp::new(
+        engine(),
+        StartOptions {
+            session: Start {
+                instant: Some(damascus_time("2016-05-01 12:00")),
+                zone: engine().dataset().zone_index("aleppo"),
+                ..Start::default()
+            },
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    let names: Vec<String> = harness
+        .query_all_by_role(Role::Button)
+        .filter_map(|n| n.accesskit_node().label())
+        .filter(|l| l.starts_with("Copy quote"))
+        .collect();
+    assert!(names.len() >= 5, "{names:?}");
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        names.len(),
+        "two Copy buttons share a name: {names:?}"
+    );
+    let kuralenko = names
+        .iter()
+        .find(|n| n.contains("” by Gen. Sergei Kuralenko, Radio Free Europe"))
+        .expect("Kuralenko's quote")
+        .clone();
+    harness.get_by_label(&kuralenko).click();
+    harness.run();
+    let copied = kuralenko.replacen("Copy quote", "Copied: quote", 1);
+    harness.get_by_label(&copied);
+}
+
+#[test]
+fn the_slider_reads_its_instant_in_words_and_contested_is_a_word_in_the_zone_list() {
+    let harness = harness_at(damascus_time("2016-05-01 12:00"));
+    let slider = harness.get_by_role_and_label(Role::Slider, SLIDER_LABEL);
+    assert_eq!(
+        slider.accesskit_node().value().as_deref(),
+        Some("Sunday 1 May 2016, 12:00, Damascus, UTC+3")
+    );
+    harness.get_by_label_contains("Damascus  —  ✔ In effect  ⚠ contested");
 }
