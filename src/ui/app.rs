@@ -479,10 +479,21 @@ fn restore_camera(map: &mut MapState, view: Option<(f64, f64, f64)>) {
 fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
     let item = |ui: &mut Ui, c: UiCommand, out: &mut Vec<Intent>| {
         let mut button = egui::Button::new(c.text());
-        if let Some(s) = c.shortcut_text(ui.ctx()) {
+        let shortcut = c.shortcut_text(ui.ctx());
+        if let Some(s) = &shortcut {
             button = button.shortcut_text(s);
         }
-        if ui.add(button).on_hover_text(c.tooltip()).clicked() {
+        let response = ui.add(button).on_hover_text(c.tooltip());
+        // A menu item named by its words, its key in the key-binding field: not a push
+        // button named "Previous event Left".
+        ui.ctx().accesskit_node_builder(response.id, |node| {
+            node.set_role(egui::accesskit::Role::MenuItem);
+            node.set_label(c.text());
+            if let Some(s) = &shortcut {
+                node.set_keyboard_shortcut(s.as_str());
+            }
+        });
+        if response.clicked() {
             out.push(c.intent(session));
         }
     };

@@ -809,3 +809,22 @@ fn the_slider_reads_its_instant_in_words_and_contested_is_a_word_in_the_zone_lis
     );
     harness.get_by_label_contains("Damascus  —  ✔ In effect  ⚠ contested");
 }
+
+#[test]
+fn menu_items_are_named_by_their_words_with_their_key_apart() {
+    let mut harness = harness();
+    // The menu "Go" (the other "Go" is the go-to field's button, further right).
+    harness
+        .query_all_by_role_and_label(Role::Button, "Go")
+        .min_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+        .expect("the Go menu")
+        .click();
+    harness.run();
+    let item = harness.get_by_role_and_label(Role::MenuItem, "Previous event");
+    let key = item
+        .accesskit_node()
+        .data()
+        .keyboard_shortcut()
+        .map(str::to_owned);
+    assert_eq!(key.as_deref(), Some("Left"));
+}
