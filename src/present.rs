@@ -201,7 +201,7 @@ pub fn citation(ds: &Dataset, cite: CiteRef) -> CitationView {
 pub struct EventView {
     /// "1 May 12:00  ·  Talks  ·  John Kerry": a row of the zone's chronology.
     pub row: String,
-    /// "Event: Talks in Aleppo, Sun 1 May 2016": the lane marker's accessible name.
+    /// "Event: Talks in Aleppo, Sun 1 May 2016, by Russia": the lane marker's accessible name.
     pub marker: String,
     /// "Talks · Sun 1 May 2016": the tooltip's title.
     pub title: String,
@@ -216,15 +216,26 @@ pub struct EventView {
     pub known: bool,
 }
 
-/// "Event: Talks in Aleppo, Sun 1 May 2016": a lane marker's accessible name, alone (a screen
+/// "Event: Talks in Aleppo, Sun 1 May 2016, by Russia": a lane marker's accessible name, alone (a screen
 /// reader asks for every marker in view each frame; the rest of [`EventView`] is not needed).
 pub fn marker_name(ds: &Dataset, event: usize, zone: usize) -> String {
     let ev = &ds.events[event];
+    // Who, and the first words of what they said, as well as what and when: one party's two
+    // disputes in one zone on one day are two events.
+    let opening = ev
+        .citations
+        .first()
+        .map(|c| {
+            let words: Vec<&str> = c.quote.split_whitespace().take(5).collect();
+            format!(": “{}…”", words.join(" "))
+        })
+        .unwrap_or_default();
     format!(
-        "Event: {} in {}, {}",
+        "Event: {} in {}, {}, by {}{opening}",
         ev.kind.label(),
         ds.zones[zone].name,
-        moment_label(&ev.moment, ds.meta.timezone)
+        moment_label(&ev.moment, ds.meta.timezone),
+        ev.actor
     )
 }
 

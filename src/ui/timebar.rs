@@ -428,7 +428,9 @@ fn lane(
         pos2(axis.left, row.top()),
         pos2(axis.right, row.top() + height),
     );
-    let response = ui.interact(rect, ui.scope_id().with(("lane", z)), Sense::click());
+    // Clickable but not a Tab stop: the zone's name button is the lane's one stop, and its
+    // events are in the side panel's list, so Tab reaches the side panel in a few presses.
+    let response = ui.interact(rect, ui.scope_id().with(("lane", z)), Sense::CLICK);
     response.widget_info(|| {
         WidgetInfo::labeled(
             egui::Role::Button,
@@ -482,7 +484,7 @@ fn markers(
         let view = || present::event(engine, e, z, session.known_on());
         let at = pos2(axis.x(t), lane.center().y);
         let marker = Rect::from_center_size(at, vec2(10.0, TOKENS.sizes.lane_height));
-        let r = ui.interact(marker, ui.scope_id().with(("event", z, e)), Sense::click());
+        let r = ui.interact(marker, ui.scope_id().with(("event", z, e)), Sense::CLICK);
         r.widget_info(|| {
             let name = present::marker_name(engine.dataset(), e, z);
             WidgetInfo::labeled(egui::Role::Button, true, name)

@@ -156,7 +156,7 @@ fn clicking_a_lane_marker_moves_the_instant_and_selects_the_zone() {
         .event_index("aleppo-coh-breakdown")
         .expect("event");
     harness
-        .get_by_label("Event: Breakdown in Aleppo, about Fri 22 Apr 2016")
+        .get_by_label("Event: Breakdown in Aleppo, about Fri 22 Apr 2016, by Middle East Eye / AFP (reporting): “Government airstrikes and rebel rocket…”")
         .click();
     harness.run();
     assert_eq!(
@@ -259,7 +259,7 @@ fn the_view_saved_on_exit_is_restored_on_the_next_start() {
     let mut first = harness();
     let aleppo = first.state().engine().dataset().zone_index("aleppo");
     first
-        .get_by_label("Event: Breakdown in Aleppo, about Fri 22 Apr 2016")
+        .get_by_label("Event: Breakdown in Aleppo, about Fri 22 Apr 2016, by Middle East Eye / AFP (reporting): “Government airstrikes and rebel rocket…”")
         .click();
     first.run();
     let saved = first.state().saved();
@@ -862,4 +862,43 @@ fn menu_items_are_named_by_their_words_with_their_key_apart() {
         .keyboard_shortcut()
         .map(str::to_owned);
     assert_eq!(key.as_deref(), Some("Left"));
+}
+
+#[test]
+fn tab_reaches_the_first_zone_of_the_side_panel_within_ten_presses_of_the_slider() {
+    let mut harness = harness();
+    harness
+        .get_by_role_and_label(Role::Slider, SLIDER_LABEL)
+        .focus();
+    harness.run();
+    let first_zone = "Damascus  —  ";
+    let mut presses = 0;
+    while !harness.get_by_label_contains(first_zone).is_focused() {
+        presses += 1;
+        assert!(
+            presses <= 10,
+            "still not on the zone list after 10 Tab presses"
+        );
+        harness.key_press(Key::Tab);
+        harness.run();
+    }
+}
+
+#[test]
+fn no_two_event_markers_on_a_lane_share_a_name() {
+    let harness = harness();
+    let mut names: Vec<String> = harness
+        .query_all_by_role(Role::Button)
+        .filter_map(|n| n.accesskit_node().label())
+        .filter(|l| l.starts_with("Event: "))
+        .collect();
+    let all = names.len();
+    assert!(all > 30, "{all} markers");
+    names.sort();
+    let dupes: Vec<&String> = names
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| &w[0])
+        .collect();
+    assert!(dupes.is_empty(), "{dupes:#?}");
 }
