@@ -57,6 +57,31 @@ impl ZoneSummary {
     }
 }
 
+impl ZoneSummary {
+    /// The zone in one line of words, for a screen reader: "Aleppo: Negotiating, contested,
+    /// Regime of calm of 30 April 2016, since Sun 1 May 2016, until Wed 4 May 2016".
+    pub fn words(&self, name: &str, ds: &Dataset) -> String {
+        let mut words = format!("{name}: {}", self.status.label());
+        if self.contested {
+            words.push_str(", contested");
+        }
+        if let Some(i) = self.instrument.and_then(|i| ds.instruments.get(i)) {
+            words.push_str(&format!(", {}", i.name));
+        }
+        // The tooltip's other lines ("Since …", "Until …", past the last report), lower-cased
+        // to run on in one sentence.
+        for line in self.detail(ds).lines().skip(1) {
+            let mut chars = line.chars();
+            if let Some(first) = chars.next() {
+                words.push_str(", ");
+                words.extend(first.to_lowercase());
+                words.push_str(chars.as_str());
+            }
+        }
+        words
+    }
+}
+
 pub fn zone_summary(
     engine: &Engine,
     zone: usize,

@@ -97,6 +97,8 @@ pub struct Colors {
     pub attribution_background: Color32,
     pub place_dot: Color32,
     pub selected: Color32,
+    /// The ring around the map zone that has keyboard focus.
+    pub focus_ring: Color32,
     pub hovered: Color32,
     pub cursor: Color32,
     pub cursor_ring: Color32,
@@ -176,6 +178,7 @@ pub const TOKENS: Tokens = Tokens {
         attribution_background: Color32::from_rgba_premultiplied(210, 210, 210, 210),
         place_dot: Color32::WHITE,
         selected: Color32::from_rgb(0x11, 0x11, 0x11),
+        focus_ring: Color32::from_rgb(0x00, 0x5F, 0xCC),
         hovered: Color32::from_rgb(0x44, 0x44, 0x44),
         cursor: Color32::from_rgb(0xC0, 0x1C, 0x28),
         cursor_ring: Color32::WHITE,

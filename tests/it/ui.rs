@@ -902,3 +902,46 @@ fn no_two_event_markers_on_a_lane_share_a_name() {
         .collect();
     assert!(dupes.is_empty(), "{dupes:#?}");
 }
+
+#[test]
+fn each_zone_on_the_map_is_a_named_node_and_enter_on_a_focused_zone_selects_it() {
+    let mut harness = harness_at(damascus_time("2016-05-01 12:00"));
+    for words in [
+        "Zone Damascus: In effect, contested",
+        "Zone Latakia: In effect, contested",
+        "Zone Eastern Ghouta: In effect, contested",
+        "Zone Aleppo: Negotiating",
+    ] {
+        harness.get_by_label_contains(words);
+    }
+    let aleppo = harness.get_by_label_contains("Zone Aleppo: Negotiating");
+    assert!(
+        aleppo
+            .accesskit_node()
+            .label()
+            .is_some_and(|l| l.contains("since Sun 1 May 2016"))
+    );
+    aleppo.focus();
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().selected(),
+        harness.state().engine().dataset().zone_index("aleppo")
+    );
+    // The arrows move between zones, west to east, without moving the instant.
+    let before = harness.state().instant();
+    harness.get_by_label_contains("Zone Latakia: ").focus();
+    harness.run();
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    assert_eq!(harness.state().instant(), before);
+    let focused = harness
+        .query_all_by_label_contains("Zone ")
+        .find(|n| n.is_focused())
+        .and_then(|n| n.accesskit_node().label());
+    assert!(
+        focused.is_some_and(|l| !l.starts_with("Zone Latakia")),
+        "focus moved on"
+    );
+}

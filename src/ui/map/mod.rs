@@ -498,6 +498,7 @@ pub fn map_view(
                 shapes,
                 meshes: zone_meshes,
                 zones,
+                dataset,
                 selected,
                 patterns,
                 frame: &frame,

@@ -14,6 +14,8 @@ pub(super) struct Plugin<'a> {
     pub shapes: &'a ZoneShapes,
     pub meshes: &'a mut ZoneMeshes,
     pub zones: &'a [ZoneSummary],
+    /// For the zones' words, read out to a screen reader.
+    pub dataset: &'a crate::model::Dataset,
     pub selected: Option<usize>,
     pub patterns: &'a Patterns,
     pub frame: &'a Frame,
@@ -39,6 +41,65 @@ impl walkers::Plugin for Plugin<'_> {
         }
         if let Some(z) = this.frame.hovered.get() {
             outline(&painter, this.shapes, &t, z, TOKENS.colors.hovered, 2.0);
+        }
+        this.keyboard(ui, &painter, &t, view);
+    }
+}
+
+/// At most this many zones in view are keyboard stops and screen-reader nodes.
+const MAX_ZONE_STOPS: usize = 200;
+
+impl Plugin<'_> {
+    /// Each zone in view (up to [`MAX_ZONE_STOPS`]) is a keyboard stop and a node a screen reader can read: its name and
+    /// status in words. West to east, Tab or the arrows move between them, Enter or Space
+    /// selects, and the focused zone has a ring. The nodes sense no pointer: clicks and drags
+    /// stay the map's.
+    fn keyboard(&self, ui: &mut Ui, painter: &egui::Painter, t: &Transform, view: Rect) {
+        let mut order: Vec<(usize, Rect)> = shown(self.zones, self.shapes, t, view)
+            .into_iter()
+            .map(|(z, _)| (z, t.rect(self.shapes.shapes[z].bounds).intersect(view)))
+            .collect();
+        // Thousands of stops help nobody: the largest on screen, as for the labels.
+        if order.len() > MAX_ZONE_STOPS {
+            order.sort_by(|a, b| b.1.area().total_cmp(&a.1.area()));
+            order.truncate(MAX_ZONE_STOPS);
+        }
+        order.sort_by(|a, b| a.1.center().x.total_cmp(&b.1.center().x));
+        let ids: Vec<egui::Id> = order
+            .iter()
+            .map(|(z, _)| ui.scope_id().with(("zone-node", *z)))
+            .collect();
+        for (k, &(z, rect)) in order.iter().enumerate() {
+            let response = ui.interact(rect, ids[k], egui::Sense::FOCUSABLE);
+            let (name, summary) = (&self.shapes.names[z], &self.zones[z]);
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(
+                    egui::Role::Button,
+                    true,
+                    format!("Zone {}", summary.words(name, self.dataset)),
+                )
+            });
+            if !response.has_focus() {
+                continue;
+            }
+            outline(painter, self.shapes, t, z, TOKENS.colors.focus_ring, 3.0);
+            let (pick, back, on) = ui.input_mut(|i| {
+                let key = |i: &mut egui::InputState, k| i.consume_key(egui::Modifiers::NONE, k);
+                (
+                    key(i, egui::Key::Enter) | key(i, egui::Key::Space),
+                    key(i, egui::Key::ArrowLeft) | key(i, egui::Key::ArrowUp),
+                    key(i, egui::Key::ArrowRight) | key(i, egui::Key::ArrowDown),
+                )
+            });
+            if pick {
+                self.frame.clicked.set(Some(Some(z)));
+            }
+            let n = ids.len();
+            if back {
+                ui.memory_mut(|m| m.request_focus(ids[(k + n - 1) % n]));
+            } else if on {
+                ui.memory_mut(|m| m.request_focus(ids[(k + 1) % n]));
+            }
         }
     }
 }
