@@ -82,7 +82,14 @@ impl Plugin<'_> {
             if !response.has_focus() {
                 continue;
             }
+            // The outline, and a box around it: a small zone's outline alone is easy to miss.
             outline(painter, self.shapes, t, z, TOKENS.colors.focus_ring, 3.0);
+            painter.rect_stroke(
+                rect.expand(6.0),
+                3.0,
+                Stroke::new(2.0, TOKENS.colors.focus_ring),
+                egui::StrokeKind::Outside,
+            );
             let (pick, back, on) = ui.input_mut(|i| {
                 let key = |i: &mut egui::InputState, k| i.consume_key(egui::Modifiers::NONE, k);
                 (
