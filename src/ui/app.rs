@@ -250,6 +250,11 @@ impl AtlasApp {
             return;
         }
         self.view.ensure_tiles(&ctx, &self.session);
+        // The window's node is named as its title is, for a screen reader's window list.
+        let engine = self.session.engine();
+        ctx.accesskit_node_builder(egui::accesskit_root_id(), |node| {
+            node.set_label(super::window_title(engine));
+        });
         self.view.refresh(&self.session);
         let mut intents: Vec<Intent> = Vec::new();
         self.panels(ui, &mut intents);

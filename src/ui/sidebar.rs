@@ -342,6 +342,18 @@ fn copy_button(ui: &mut Ui, view: &crate::present::CitationView) {
 /// One quote as a block quote, selectable for copying, with who said it and where.
 fn citation_block(ui: &mut Ui, ds: &crate::model::Dataset, cite: CiteRef, bar: Option<Color32>) {
     let view = present::citation(ds, cite);
+    // One group per quote, named by its attribution: a screen reader hears "Quote, Gen. Sergei
+    // Kuralenko, in Radio Free Europe…" and then its parts, not four loose labels.
+    let group = format!("Quote {}", view.by.trim_start_matches("— "));
+    ui.scope_builder(egui::UiBuilder::new().accessibility_label(group), |ui| {
+        let id = ui.unique_id();
+        ui.ctx()
+            .accesskit_node_builder(id, |node| node.set_role(egui::accesskit::Role::Group));
+        citation_body(ui, &view, bar);
+    });
+}
+
+fn citation_body(ui: &mut Ui, view: &crate::present::CitationView, bar: Option<Color32>) {
     let bar = bar.unwrap_or(ui.visuals().weak_text_color());
     let response = egui::Frame::new()
         .inner_margin(egui::Margin {
@@ -359,7 +371,7 @@ fn citation_block(ui: &mut Ui, ds: &crate::model::Dataset, cite: CiteRef, bar: O
                 .on_hover_text(&view.source_note);
             ui.horizontal(|ui| {
                 ui.weak(RichText::new(&view.event).small());
-                copy_button(ui, &view);
+                copy_button(ui, view);
                 // Only http(s) links get this far: `validate` refuses any other scheme.
                 if let Some(url) = &view.url {
                     ui.hyperlink_to(RichText::new("Open the report ↗").small(), url)

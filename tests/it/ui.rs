@@ -945,3 +945,29 @@ fn each_zone_on_the_map_is_a_named_node_and_enter_on_a_focused_zone_selects_it()
         "focus moved on"
     );
 }
+
+#[test]
+fn the_window_is_named_and_each_quote_is_a_group_named_by_its_attribution() {
+    let harness = harness_with(AtlasApp::new(
+        engine(),
+        StartOptions {
+            session: Start {
+                instant: Some(damascus_time("2016-05-01 12:00")),
+                zone: engine().dataset().zone_index("aleppo"),
+                ..Start::default()
+            },
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    assert_eq!(
+        harness.root().accesskit_node().label().as_deref(),
+        Some("Truce Atlas — Syria, spring 2016: the cessation, the regime of calm and Aleppo")
+    );
+    let group = harness.get_by_role_and_label(
+        Role::Group,
+        "Quote Gen. Sergei Kuralenko, in Radio Free Europe/Radio Liberty (based on Reuters, AP, AFP, Interfax)",
+    );
+    // Its Copy button is inside it.
+    assert!(group.query_by_label_contains("Copy quote").is_some());
+}
