@@ -57,6 +57,20 @@ pub fn shortcuts(ctx: &egui::Context, open: &mut bool) {
                 ui.monospace("drag / wheel");
                 ui.label("Pan / zoom the map");
                 ui.end_row();
+                // Keys that belong to whatever has focus, so not commands of their own.
+                for (keys, what) in [
+                    (
+                        "Tab / Shift+Tab",
+                        "Move the focus between controls, zones on the map last",
+                    ),
+                    ("← → ↑ ↓ on a zone", "Move to the next zone west or east"),
+                    ("Enter / Space on a zone", "Select it and show its quotes"),
+                    ("← → on the slider", "Move the instant one hour"),
+                ] {
+                    ui.monospace(keys);
+                    ui.label(what);
+                    ui.end_row();
+                }
             });
         });
 }

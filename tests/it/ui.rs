@@ -971,3 +971,18 @@ fn the_window_is_named_and_each_quote_is_a_group_named_by_its_attribution() {
     // Its Copy button is inside it.
     assert!(group.query_by_label_contains("Copy quote").is_some());
 }
+
+#[test]
+fn f1_lists_every_key_including_the_map_zone_keys() {
+    let mut harness = harness();
+    harness.key_press(Key::F1);
+    harness.run();
+    for what in [
+        "Previous event",
+        "Zoom in",
+        "Move to the next zone west or east",
+        "Select it and show its quotes",
+    ] {
+        harness.get_by_label(what);
+    }
+}
