@@ -532,12 +532,32 @@ fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
     });
 }
 
+/// The status bar's instant is a live region: when the instant moves, a screen reader says the
+/// new one in words, and the selected zone's status with it.
+fn announce(ui: &Ui, id: egui::Id, session: &Session) {
+    ui.ctx().accesskit_node_builder(id, |node| {
+        let engine = session.engine();
+        let (instant, known_on) = (session.instant(), session.known_on());
+        let mut words = crate::timefmt::instant_words(instant, engine.dataset().meta.timezone);
+        if let Some(z) = session.selected() {
+            let r = engine.status(z, instant, known_on);
+            let after = engine.after_reports(instant, known_on);
+            let summary = crate::present::zone_summary(engine, z, r, after);
+            let name = &engine.dataset().zones[z].name;
+            words.push_str(&format!(". {}", summary.words(name, engine.dataset())));
+        }
+        node.set_label(words);
+        node.set_live(egui::accesskit::Live::Polite);
+    });
+}
+
 fn status_bar(ui: &mut Ui, session: &Session) {
     let ds = session.engine().dataset();
     let tz = ds.meta.timezone;
     let instant = session.instant();
     ui.horizontal(|ui| {
-        ui.label(RichText::new(instant_label(instant, tz)).strong());
+        let line = ui.label(RichText::new(instant_label(instant, tz)).strong());
+        announce(ui, line.id, session);
         // The same instant in UTC, for checking against reports that give UTC.
         ui.weak(format!(
             "= {} UTC · {}",

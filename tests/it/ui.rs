@@ -986,3 +986,36 @@ fn f1_lists_every_key_including_the_map_zone_keys() {
         harness.get_by_label(what);
     }
 }
+
+#[test]
+fn a_live_region_says_the_new_instant_and_the_selected_zone_s_status_in_words() {
+    let mut harness = harness_with(AtlasApp::new(
+        engine(),
+        StartOptions {
+            session: Start {
+                instant: Some(damascus_time("2016-05-01 12:00")),
+                zone: engine().dataset().zone_index("aleppo"),
+                ..Start::default()
+            },
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    let live = |h: &Harness<'static, AtlasApp>| -> Vec<String> {
+        h.root()
+            .children_recursive()
+            .filter(|n| n.accesskit_node().live() == egui::accesskit::Live::Polite)
+            .filter_map(|n| n.accesskit_node().label())
+            .collect()
+    };
+    let said = live(&harness);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].starts_with("Sunday 1 May 2016, 12:00, Damascus, UTC+3. Aleppo: Negotiating"));
+    harness.key_press(Key::PageDown);
+    harness.run();
+    let said = live(&harness);
+    assert!(
+        said[0].starts_with("Monday 2 May 2016, 12:00, Damascus, UTC+3. Aleppo: "),
+        "{said:?}"
+    );
+}
