@@ -169,7 +169,7 @@ pub const TOKENS: Tokens = Tokens {
         border: Color32::from_rgb(0x8C, 0x86, 0x7C),
         division: Color32::from_rgb(0xC4, 0xBC, 0xAE),
         map_text: Color32::from_rgb(0x2B, 0x2B, 0x2B),
-        country_text: Color32::from_rgb(0x8A, 0x84, 0x7A),
+        country_text: Color32::from_rgb(0x69, 0x64, 0x5B),
         label_background: Color32::from_rgba_premultiplied(250, 250, 250, 225),
         halo: Color32::from_rgba_premultiplied(150, 150, 150, 150),
         legend_background: Color32::from_rgba_premultiplied(235, 235, 235, 235),
@@ -315,9 +315,141 @@ fn after_reports_image() -> ColorImage {
     image(|x, y| if y % 8 == 3 && x % 8 < 5 { 230 } else { 0 })
 }
 
+/// Accessibility checks on colours, in WCAG 2.1's terms.
+pub mod contrast {
+    use egui::Color32;
+
+    fn channel(c: u8) -> f64 {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+
+    /// Relative luminance of an opaque colour.
+    pub fn luminance(c: Color32) -> f64 {
+        0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+    }
+
+    /// The contrast ratio, 1 to 21.
+    pub fn ratio(a: Color32, b: Color32) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// `top` (premultiplied, maybe translucent) laid over an opaque `under`.
+    pub fn over(top: Color32, under: Color32) -> Color32 {
+        let a = f32::from(top.a()) / 255.0;
+        let mix = |t: u8, u: u8| (f32::from(t) + f32::from(u) * (1.0 - a)).round().min(255.0) as u8;
+        Color32::from_rgb(
+            mix(top.r(), under.r()),
+            mix(top.g(), under.g()),
+            mix(top.b(), under.b()),
+        )
+    }
+
+    /// How a colour looks with a colour-vision deficiency (Machado, Oliveira and Fernandes
+    /// 2009, full severity), applied in linear RGB.
+    #[derive(Debug, Clone, Copy)]
+    pub enum Deficiency {
+        Protanopia,
+        Deuteranopia,
+        Tritanopia,
+    }
+
+    pub fn simulate(c: Color32, d: Deficiency) -> [f64; 3] {
+        let m: [[f64; 3]; 3] = match d {
+            Deficiency::Protanopia => [
+                [0.152286, 1.052583, -0.204868],
+                [0.114503, 0.786281, 0.099216],
+                [-0.003882, -0.048116, 1.051998],
+            ],
+            Deficiency::Deuteranopia => [
+                [0.367322, 0.860646, -0.227968],
+                [0.280085, 0.672501, 0.047413],
+                [-0.011820, 0.042940, 0.968881],
+            ],
+            Deficiency::Tritanopia => [
+                [1.255528, -0.076749, -0.178779],
+                [-0.078411, 0.930809, 0.147602],
+                [0.004733, 0.691367, 0.303900],
+            ],
+        };
+        let v = [channel(c.r()), channel(c.g()), channel(c.b())];
+        let row = |r: [f64; 3]| (r[0] * v[0] + r[1] * v[1] + r[2] * v[2]).clamp(0.0, 1.0);
+        [row(m[0]), row(m[1]), row(m[2])]
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::contrast::{Deficiency, over, ratio, simulate};
     use super::*;
+
+    /// WCAG 2.1 AA for body text.
+    const AA: f64 = 4.5;
+
+    fn weak_text() -> Color32 {
+        egui::Visuals::light().weak_text_color()
+    }
+
+    #[test]
+    fn text_colours_reach_wcag_aa_contrast_on_what_they_are_drawn_over() {
+        let c = TOKENS.colors;
+        let panel = egui::Visuals::light().panel_fill;
+        let label = over(c.label_background, c.land);
+        let legend = over(c.legend_background, c.land);
+        let mut pairs = vec![
+            ("map text on a label", c.map_text, label),
+            ("map text on land", c.map_text, c.land),
+            ("country names on land", c.country_text, c.land),
+            ("map text on the legend", c.map_text, legend),
+            ("brand on the panel", c.brand, panel),
+            (
+                "as-last-reported words on the panel",
+                c.after_reports_ink,
+                panel,
+            ),
+            ("weak text on the panel", weak_text(), panel),
+        ];
+        for &s in Status::VARIANTS {
+            pairs.push(("a status word on a label", status_style(s).ink, label));
+        }
+        let failing: Vec<String> = pairs
+            .iter()
+            .map(|(what, fg, bg)| (what, ratio(*fg, *bg)))
+            .filter(|(_, r)| *r < AA)
+            .map(|(what, r)| format!("{what}: {r:.2}"))
+            .collect();
+        assert!(failing.is_empty(), "below {AA}:1: {failing:?}");
+    }
+
+    #[test]
+    fn the_status_fills_stay_apart_under_each_colour_vision_deficiency() {
+        // Distance in simulated linear RGB; patterns and words tell apart any pair that comes
+        // closer (the test below), but the colours alone should not collapse.
+        for d in [
+            Deficiency::Protanopia,
+            Deficiency::Deuteranopia,
+            Deficiency::Tritanopia,
+        ] {
+            for (i, &a) in Status::VARIANTS.iter().enumerate() {
+                for &b in &Status::VARIANTS[i + 1..] {
+                    let (x, y) = (
+                        simulate(status_style(a).fill, d),
+                        simulate(status_style(b).fill, d),
+                    );
+                    let dist =
+                        ((x[0] - y[0]).powi(2) + (x[1] - y[1]).powi(2) + (x[2] - y[2]).powi(2))
+                            .sqrt();
+                    let apart = dist > 0.05 || status_style(a).pattern != status_style(b).pattern;
+                    assert!(apart, "{a:?} and {b:?} under {d:?}: {dist:.3}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_status_has_its_own_colour_word_and_glyph() {
