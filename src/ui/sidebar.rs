@@ -183,11 +183,10 @@ fn zone_heading(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>)
             ui.set_max_width((ui.available_width() - 32.0).max(60.0));
             ui.add(egui::Label::new(RichText::new(visual(&zone.name)).heading()).wrap());
         });
-        if ui
-            .small_button("✖")
-            .on_hover_text("Clear selection (Esc)")
-            .clicked()
-        {
+        let clear = ui.small_button("✖").on_hover_text("Clear selection (Esc)");
+        clear
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Clear selection"));
+        if clear.clicked() {
             out.push(Intent::Session(Command::Select(None)));
         }
     });
@@ -270,6 +269,11 @@ fn chronology(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
             text = text.weak();
         }
         let response = ui.add(egui::Button::selectable(current == Some(e), text).wrap());
+        // The row's words can repeat (one party's two disputes on a day): the marker's name,
+        // with the first words of the quote, cannot.
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::Button, true, current == Some(e), &view.marker)
+        });
         let response = response.on_hover_ui(|ui| {
             ui.label(&view.when);
             if let Some(text) = &view.as_reported {

@@ -69,7 +69,10 @@ fn command_button(
     out: &mut Vec<Intent>,
 ) {
     let tip = command.tooltip_with_shortcut(ui.ctx());
-    if ui.button(text).on_hover_text(tip).clicked() {
+    let response = ui.button(text).on_hover_text(tip);
+    // Named by the command's words: "⏮" alone says nothing to a screen reader.
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, command.text()));
+    if response.clicked() {
         out.push(command.intent(input.session));
     }
 }
@@ -255,8 +258,11 @@ fn slider(
         node.set_min_numeric_value(lo);
         node.set_max_numeric_value(hi);
         node.set_numeric_value_step(1.0);
-        // Read out as a date and time, not as hours since 1970.
-        node.set_value(crate::timefmt::instant_words(session.instant(), tz));
+        // Read out as a date and time, not as hours since 1970: as the value text, and as the
+        // description for AT-SPI versions that do not pass a value text on.
+        let words = crate::timefmt::instant_words(session.instant(), tz);
+        node.set_description(words.clone());
+        node.set_value(words);
         node.add_action(Action::SetValue);
         node.add_action(Action::Increment);
         node.add_action(Action::Decrement);

@@ -302,7 +302,7 @@ fn the_arrow_keys_still_step_events_after_a_button_was_clicked() {
     let first = engine.next_event(None, start, None).expect("event");
     let first_time = engine.dataset().events[first].moment.utc();
     let second = engine.next_event(None, first_time, None).expect("event");
-    harness.get_by_label("Event ▶").click();
+    harness.get_by_label("Next event").click();
     harness.run();
     assert_eq!(
         harness.state().instant(),
@@ -639,7 +639,7 @@ fn arabic_names_are_drawn_with_glyphs_not_empty_boxes() {
 #[test]
 fn day_forward_across_the_march_clock_change_shows_noon_the_next_day() {
     let mut harness = harness_at(damascus_time("2016-03-24 12:00"));
-    harness.get_by_label("Day ▶").click();
+    harness.get_by_label("Forward one day").click();
     harness.run();
     assert_eq!(harness.state().instant(), damascus_time("2016-03-25 12:00"));
     // The date line and the status bar both say it.
@@ -983,7 +983,12 @@ fn f1_lists_every_key_including_the_map_zone_keys() {
         "Move to the next zone west or east",
         "Select it and show its quotes",
     ] {
-        harness.get_by_label(what);
+        // In the dialog (a time button may carry the same words).
+        assert!(
+            harness
+                .query_all_by_label(what)
+                .any(|n| n.accesskit_node().role() == Role::Label)
+        );
     }
 }
 
