@@ -1024,3 +1024,11 @@ fn a_live_region_says_the_new_instant_and_the_selected_zone_s_status_in_words() 
         "{said:?}"
     );
 }
+
+#[test]
+fn the_legend_and_the_places_on_the_map_are_nodes_a_screen_reader_reads() {
+    let harness = harness();
+    harness.get_by_label_contains("Legend: In effect, solid fill; Negotiating, dots;");
+    harness.get_by_label("Place: Homs, city");
+    harness.get_by_label("Place: Damascus, capital");
+}

@@ -44,6 +44,31 @@ impl walkers::Plugin for Places<'_> {
             .map(|p| (p, t.screen(p.at)))
             .filter(|(_, s)| view.contains(*s))
             .collect();
+        // Each place in view is a node a screen reader can find ("Place: Homs, city"), and
+        // not a widget: the pointer still reaches the zone under a city's dot.
+        let ppp = ui.ctx().pixels_per_point();
+        for &(place, p) in &shown {
+            let id = ui.scope_id().with(("place", &place.name));
+            // An empty rectangle: in the tree, never under the pointer.
+            let response = ui.interact(
+                Rect::from_center_size(p, Vec2::ZERO),
+                id,
+                egui::Sense::hover(),
+            );
+            response.widget_info(|| {
+                let words = format!("Place: {}, {}", place.name, place.kind);
+                egui::WidgetInfo::labeled(egui::Role::Label, true, words)
+            });
+            ui.ctx().accesskit_node_builder(id, |node| {
+                let r = Rect::from_center_size(p, vec2(10.0, 10.0));
+                node.set_bounds(egui::accesskit::Rect {
+                    x0: f64::from(r.min.x * ppp),
+                    y0: f64::from(r.min.y * ppp),
+                    x1: f64::from(r.max.x * ppp),
+                    y1: f64::from(r.max.y * ppp),
+                });
+            });
+        }
         let mut occupied = self.frame.occupied.borrow_mut();
         for &(place, p) in &shown {
             draw_dot(&painter, place, p, &mut occupied);

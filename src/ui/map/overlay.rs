@@ -20,9 +20,32 @@ impl walkers::Plugin for Legend<'_> {
         let painter = ui.painter().with_clip_rect(view);
         let rect = legend(&painter, view, self.patterns);
         // The legend is information, not a control; keep the pointer from clicking through it.
-        let _ = ui.interact(rect, ui.scope_id().with("legend"), Sense::hover());
+        // For a screen reader it is one node that reads the key out.
+        let response = ui.interact(rect, ui.scope_id().with("legend"), Sense::hover());
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, legend_words()));
         self.frame.occupied.borrow_mut().push(rect);
     }
+}
+
+/// "Legend: In effect, solid fill; Negotiating, dots; …; contested, fine hatching; …".
+fn legend_words() -> String {
+    let mut parts: Vec<String> = Status::VARIANTS
+        .iter()
+        .map(|&s| {
+            let style = crate::ui::theme::status_style(s);
+            let pattern = match style.pattern {
+                crate::ui::theme::Pattern::Solid => "solid fill",
+                crate::ui::theme::Pattern::Dots => "dots",
+                crate::ui::theme::Pattern::Stripes => "stripes",
+                crate::ui::theme::Pattern::CrossHatch => "cross-hatching",
+            };
+            format!("{}, {pattern}", style.word)
+        })
+        .collect();
+    parts.push("contested, fine dark hatching over the status".into());
+    parts.push("past the last report, short dashes: only as reported then".into());
+    parts.push("approximate outline, dashed".into());
+    format!("Legend: {}", parts.join("; "))
 }
 
 const ROW: f32 = 20.0;
