@@ -17,7 +17,7 @@ use crate::load::DatasetError;
 use crate::present::{self, ZoneSummary};
 use crate::session::{self, Command, Remembered, Session};
 use crate::timefmt::instant_label;
-use crate::ui::commands::{Intent, Menu, UiCommand, ViewAction};
+use crate::ui::commands::{Intent, Menu, Region, UiCommand, ViewAction};
 use crate::ui::dialogs;
 use crate::ui::loading::{self, Loading};
 use crate::ui::map::{MapInput, MapLayers, MapState, map_view};
@@ -466,6 +466,7 @@ impl AtlasApp {
             ViewAction::Zoom(steps) => view.map.zoom_by(steps),
             ViewAction::Pan(dx, dy) => view.map.pan_by(dx, dy),
             ViewAction::ToggleShortcuts => view.show_shortcuts = !view.show_shortcuts,
+            ViewAction::CycleRegion(step) => cycle_region(ctx, step),
         }
     }
 }
@@ -504,7 +505,7 @@ fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
     };
     egui::MenuBar::new().ui(ui, |ui| {
         for &menu in <Menu as strum::VariantArray>::VARIANTS {
-            ui.menu_button(menu.title(), |ui| {
+            let opened = ui.menu_button(menu.title(), |ui| {
                 for &c in UiCommand::all().iter().filter(|c| c.menu() == menu) {
                     if c == UiCommand::ToggleOnlineTiles {
                         ui.separator();
@@ -521,6 +522,9 @@ fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
                     }
                 }
             });
+            if menu == Menu::File {
+                Region::Menu.anchor(ui.ctx(), opened.response.id);
+            }
         }
         ui.add_space(12.0);
         ui.label(
@@ -602,6 +606,54 @@ fn status_bar(ui: &mut Ui, session: &Session) {
 
 /// The intents whose shortcut was pressed this frame. Plain keys are ignored while the user
 /// types in a field (or a dialog is open), so typing "2016" never jumps the map.
+/// F6: the focus to the next region (menus, time controls, side panel, map) after the one that
+/// holds it now, found by which region's anchor is focused or, failing that, by position: the
+/// focused widget's place in the window. Regions not drawn this frame are passed over.
+fn cycle_region(ctx: &egui::Context, step: i32) {
+    let regions = <Region as strum::VariantArray>::VARIANTS;
+    let anchors: Vec<Option<egui::Id>> = regions
+        .iter()
+        .map(|r| ctx.data(|d| d.get_temp::<egui::Id>(r.key())))
+        .collect();
+    let focused = ctx.memory(|m| m.focused());
+    let current = focused
+        .and_then(|f| anchors.iter().position(|a| *a == Some(f)))
+        .or_else(|| focused.and_then(|f| region_of(ctx, f)))
+        .map_or(-1, |i| i as i32);
+    let n = regions.len() as i32;
+    for k in 1..=n {
+        let next = (current + step * k).rem_euclid(n) as usize;
+        if let Some(anchor) = anchors[next] {
+            ctx.memory_mut(|m| m.request_focus(anchor));
+            return;
+        }
+    }
+}
+
+/// The region a widget sits in, from where it is: the menu bar at the top, the time controls
+/// at the bottom, the side panel on the right, the map in between.
+fn region_of(ctx: &egui::Context, id: egui::Id) -> Option<usize> {
+    let rect = ctx.read_response(id)?.rect;
+    let screen = ctx.content_rect();
+    let regions = <Region as strum::VariantArray>::VARIANTS;
+    let find = |r: Region| regions.iter().position(|&x| x == r);
+    let anchor_rect = |r: Region| {
+        ctx.data(|d| d.get_temp::<egui::Id>(r.key()))
+            .and_then(|a| ctx.read_response(a))
+            .map(|resp| resp.rect)
+    };
+    if rect.bottom() <= screen.top() + 40.0 {
+        return find(Region::Menu);
+    }
+    if anchor_rect(Region::Time).is_some_and(|t| rect.top() >= t.top() - 80.0) {
+        return find(Region::Time);
+    }
+    if anchor_rect(Region::SidePanel).is_some_and(|s| rect.left() >= s.left() - 20.0) {
+        return find(Region::SidePanel);
+    }
+    find(Region::Map)
+}
+
 /// A folder dropped on the window, or the folder of a file dropped (its `dataset.json`, say):
 /// the dataset to open. Only the first of several counts.
 fn dropped_dataset(ctx: &egui::Context) -> Option<PathBuf> {

@@ -27,6 +27,35 @@ pub enum ViewAction {
     /// Points to move the view by (x east, y south).
     Pan(f64, f64),
     ToggleShortcuts,
+    /// F6 / Shift+F6: the keyboard focus to the next or previous region of the window.
+    CycleRegion(i32),
+}
+
+/// The window's regions, in F6 order. Each names the widget that takes the focus when the
+/// region is reached (its "anchor"), recorded by the region as it is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, VariantArray)]
+pub enum Region {
+    Menu,
+    Time,
+    SidePanel,
+    Map,
+}
+
+impl Region {
+    /// Where this frame's anchor id is kept (egui's temporary data).
+    pub fn key(self) -> egui::Id {
+        egui::Id::unique(match self {
+            Region::Menu => "truce-atlas-region-menu",
+            Region::Time => "truce-atlas-region-time",
+            Region::SidePanel => "truce-atlas-region-side",
+            Region::Map => "truce-atlas-region-map",
+        })
+    }
+
+    /// Records `anchor` as the widget that takes the focus for this region.
+    pub fn anchor(self, ctx: &egui::Context, anchor: egui::Id) {
+        ctx.data_mut(|d| d.insert_temp(self.key(), anchor));
+    }
 }
 
 /// The menu a command lives in.
@@ -72,6 +101,8 @@ pub enum UiCommand {
     PanSouth,
     ToggleOnlineTiles,
     ShowShortcuts,
+    NextRegion,
+    PreviousRegion,
 }
 
 /// How far one pan command moves the map, in points.
@@ -112,6 +143,8 @@ impl UiCommand {
                 Intent::Session(S::SetOnlineTiles(!session.online_tiles()))
             }
             UiCommand::ShowShortcuts => view(ViewAction::ToggleShortcuts),
+            UiCommand::NextRegion => view(ViewAction::CycleRegion(1)),
+            UiCommand::PreviousRegion => view(ViewAction::CycleRegion(-1)),
         }
     }
 
@@ -138,6 +171,8 @@ impl UiCommand {
             UiCommand::PanSouth => "Pan south",
             UiCommand::ToggleOnlineTiles => "Online map tiles (OpenStreetMap)",
             UiCommand::ShowShortcuts => "Keyboard shortcuts",
+            UiCommand::NextRegion => "Next region",
+            UiCommand::PreviousRegion => "Previous region",
         }
     }
 
@@ -163,6 +198,7 @@ impl UiCommand {
             | UiCommand::PanSouth
             | UiCommand::ToggleOnlineTiles => Menu::View,
             UiCommand::ShowShortcuts => Menu::Help,
+            UiCommand::NextRegion | UiCommand::PreviousRegion => Menu::Go,
         }
     }
 
@@ -197,6 +233,10 @@ impl UiCommand {
                 "Draw OpenStreetMap tiles under the zones (needs the network; tiles are cached on disk). Off by default: the offline basemap is always there"
             }
             UiCommand::ShowShortcuts => "List the keyboard shortcuts",
+            UiCommand::NextRegion => {
+                "Move the keyboard focus to the next region: menus, time controls, side panel, map"
+            }
+            UiCommand::PreviousRegion => "Move the keyboard focus to the previous region",
         }
     }
 
@@ -222,6 +262,8 @@ impl UiCommand {
             UiCommand::PanNorth => key(Modifiers::ALT, Key::ArrowUp),
             UiCommand::PanSouth => key(Modifiers::ALT, Key::ArrowDown),
             UiCommand::ShowShortcuts => key(Modifiers::NONE, Key::F1),
+            UiCommand::NextRegion => key(Modifiers::NONE, Key::F6),
+            UiCommand::PreviousRegion => key(Modifiers::SHIFT, Key::F6),
             UiCommand::OpenDefaultDataset | UiCommand::ToggleOnlineTiles => None,
         }
     }
@@ -242,7 +284,9 @@ impl UiCommand {
 
     /// Shortcuts without a modifier would steal typing from a text field.
     pub fn works_while_typing(self) -> bool {
-        self.shortcut().is_some_and(|s| s.modifiers.command)
+        // F6 types nothing, and is the way out of a text field to another region.
+        self.shortcut()
+            .is_some_and(|s| s.modifiers.command || s.logical_key == Key::F6)
     }
 
     /// Plain arrows belong to the focused widget (the slider steps with them, focus moves

@@ -9,7 +9,7 @@ use crate::model::Status;
 use crate::present;
 use crate::report::clip;
 use crate::session::{Command, Session};
-use crate::ui::commands::Intent;
+use crate::ui::commands::{Intent, Region};
 use crate::ui::script::visual;
 use crate::ui::theme::{
     AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style,
@@ -108,14 +108,20 @@ fn zone_list(ui: &mut Ui, session: &Session, filter: &mut String, out: &mut Vec<
     ui.heading("Zones");
     if zones.len() <= LONG_LIST {
         for z in 0..zones.len() {
-            zone_row(ui, session, z, out);
+            let id = zone_row(ui, session, z, out);
+            if z == 0 {
+                Region::SidePanel.anchor(ui.ctx(), id);
+            }
         }
         return;
     }
     ui.horizontal(|ui| {
         let label = ui.label("Filter");
-        ui.add(egui::TextEdit::singleline(filter).hint_text("zone name or id"))
+        let field = ui
+            .add(egui::TextEdit::singleline(filter).hint_text("zone name or id"))
             .labelled_by(label.id);
+        // F6 lands on the filter: with this many zones, typing is the way in.
+        Region::SidePanel.anchor(ui.ctx(), field.id);
     });
     let needle = filter.trim().to_lowercase();
     let shown: Vec<usize> = if needle.is_empty() {
@@ -138,13 +144,14 @@ fn zone_list(ui: &mut Ui, session: &Session, filter: &mut String, out: &mut Vec<
         .auto_shrink([false, true])
         .show_rows(ui, row_height, shown.len(), |ui, rows| {
             for row in rows {
-                zone_row(ui, session, shown[row], out);
+                let _ = zone_row(ui, session, shown[row], out);
             }
         });
 }
 
 /// One zone: a colour mark, its name and its status in words; a click shows its quotes.
-fn zone_row(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
+/// Returns the button's id.
+fn zone_row(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) -> egui::Id {
     let engine = session.engine();
     let zone = &engine.dataset().zones[z];
     let r = engine.status(z, session.instant(), session.known_on());
@@ -166,12 +173,14 @@ fn zone_row(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
             ui.add(egui::Button::selectable(selected, text).truncate())
         })
         .inner;
+    let id = response.id;
     if response
         .on_hover_text(format!("Show the quotes behind {}'s status", zone.name))
         .clicked()
     {
         out.push(Intent::Session(Command::ToggleSelect(z)));
     }
+    id
 }
 
 fn zone_heading(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {

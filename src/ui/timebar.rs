@@ -248,6 +248,7 @@ fn slider(
     let (row, _) = ui.allocate_exact_size(vec2(full, 40.0), Sense::hover());
     let rect = Rect::from_min_max(pos2(axis.left - 8.0, row.top()), row.right_bottom());
     let id = ui.scope_id().with("instant-slider");
+    crate::ui::commands::Region::Time.anchor(ui.ctx(), id);
     let response = ui.interact(rect, id, Sense::click_and_drag());
     let value = slider_value(session.instant());
     response.widget_info(|| WidgetInfo::slider(true, value, SLIDER_LABEL));

@@ -1032,3 +1032,33 @@ fn the_legend_and_the_places_on_the_map_are_nodes_a_screen_reader_reads() {
     harness.get_by_label("Place: Homs, city");
     harness.get_by_label("Place: Damascus, capital");
 }
+
+#[test]
+fn f6_moves_the_focus_through_the_regions_and_shift_f6_back() {
+    let mut harness = harness();
+    let focused = |h: &Harness<'static, AtlasApp>| -> String {
+        h.root()
+            .children_recursive()
+            .find(|n| n.is_focused())
+            .and_then(|n| {
+                n.accesskit_node()
+                    .label()
+                    .or_else(|| n.accesskit_node().value())
+            })
+            .unwrap_or_default()
+    };
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        harness.key_press(Key::F6);
+        harness.run();
+        seen.push(focused(&harness));
+    }
+    assert_eq!(seen[0], "File", "{seen:?}");
+    assert_eq!(seen[1], SLIDER_LABEL, "{seen:?}");
+    assert!(seen[2].starts_with("Damascus  —  "), "{seen:?}");
+    assert!(seen[3].starts_with("Zone "), "{seen:?}");
+    assert_eq!(seen[4], "File", "round again: {seen:?}");
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::F6);
+    harness.run();
+    assert!(focused(&harness).starts_with("Zone "), "back to the map");
+}

@@ -69,6 +69,9 @@ impl Plugin<'_> {
             .iter()
             .map(|(z, _)| ui.scope_id().with(("zone-node", *z)))
             .collect();
+        if let Some(&first) = ids.first() {
+            crate::ui::commands::Region::Map.anchor(ui.ctx(), first);
+        }
         for (k, &(z, rect)) in order.iter().enumerate() {
             let response = ui.interact(rect, ids[k], egui::Sense::FOCUSABLE);
             let (name, summary) = (&self.shapes.names[z], &self.zones[z]);
