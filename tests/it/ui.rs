@@ -43,6 +43,37 @@ fn harness_at(instant: DateTime<Utc>) -> Harness<'static, AtlasApp> {
     ))
 }
 
+/// The app at a local Damascus time with Aleppo selected, its quotes in the side panel.
+fn harness_on_aleppo(local: &str) -> Harness<'static, AtlasApp> {
+    let engine = engine();
+    let zone = engine.dataset().zone_index("aleppo");
+    harness_with(AtlasApp::new(
+        engine,
+        StartOptions {
+            session: Start {
+                instant: Some(damascus_time(local)),
+                zone,
+                ..Start::default()
+            },
+            ..StartOptions::default()
+        },
+        None,
+    ))
+}
+
+/// A copy of the Syria dataset in a fresh temporary folder, to edit.
+fn syria_copy(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2016");
+    for entry in std::fs::read_dir(src).expect("dataset folder") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
+    }
+    dir
+}
+
 fn damascus_time(text: &str) -> DateTime<Utc> {
     parse_user_time(text, chrono_tz::Asia::Damascus).expect("valid time")
 }
@@ -454,18 +485,7 @@ fn a_dataset_from_year_1_to_9999_with_a_long_zone_name_keeps_the_window_usable()
 
 #[test]
 fn past_the_last_report_the_app_says_the_status_is_only_as_last_reported() {
-    let mut harness = harness_with(AtlasApp::new(
-        engine(),
-        StartOptions {
-            session: Start {
-                instant: Some(damascus_time("2016-05-06 12:00")),
-                zone: engine().dataset().zone_index("aleppo"),
-                ..Start::default()
-            },
-            ..StartOptions::default()
-        },
-        None,
-    ));
+    let mut harness = harness_on_aleppo("2016-05-06 12:00");
     harness
         .get_by_label_contains("As last reported on Wed 4 May 2016: no report covers this instant");
     harness.get_by_label_contains("after the last report (4 May 2016)");
@@ -602,14 +622,7 @@ fn arabic_names_are_drawn_with_glyphs_not_empty_boxes() {
 
     // The whole window on a dataset whose zone is named in Arabic: kittest refuses to lay out
     // a glyph that no font has (it panics rather than draw an empty box).
-    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-arabic-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2016");
-    for entry in std::fs::read_dir(src).expect("dataset folder") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
-    }
+    let dir = syria_copy("arabic");
     let zones = std::fs::read_to_string(dir.join("zones.geojson")).expect("read");
     let renamed = zones.replacen("\"name\":\"Aleppo\"", "\"name\":\"حلب (Aleppo)\"", 1);
     assert_ne!(zones, renamed);
@@ -649,14 +662,7 @@ fn day_forward_across_the_march_clock_change_shows_noon_the_next_day() {
 
 #[test]
 fn a_source_with_a_web_address_offers_a_link_that_opens_it() {
-    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-url-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2016");
-    for entry in std::fs::read_dir(src).expect("dataset folder") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
-    }
+    let dir = syria_copy("url");
     let url = "https://www.rferl.org/a/syria-aleppo-regime-of-calm/27708540.html";
     let sources = std::fs::read_to_string(dir.join("sources.json")).expect("read");
     let archive = "\"archive_file\": \"001_da5789780b20d501.txt\"";
@@ -797,18 +803,7 @@ fn page_down_moves_the_instant_a_day_while_a_button_has_focus() {
 
 #[test]
 fn every_copy_button_names_its_quote_and_confirms_a_copy() {
-    let mut harness = harness_with(AtlasApp::new(
-        engine(),
-        StartOptions {
-            session: Start {
-                instant: Some(damascus_time("2016-05-01 12:00")),
-                zone: engine().dataset().zone_index("aleppo"),
-                ..Start::default()
-            },
-            ..StartOptions::default()
-        },
-        None,
-    ));
+    let mut harness = harness_on_aleppo("2016-05-01 12:00");
     let names: Vec<String> = harness
         .query_all_by_role(Role::Button)
         .filter_map(|n| n.accesskit_node().label())
@@ -948,18 +943,7 @@ fn each_zone_on_the_map_is_a_named_node_and_enter_on_a_focused_zone_selects_it()
 
 #[test]
 fn the_window_is_named_and_each_quote_is_a_group_named_by_its_attribution() {
-    let harness = harness_with(AtlasApp::new(
-        engine(),
-        StartOptions {
-            session: Start {
-                instant: Some(damascus_time("2016-05-01 12:00")),
-                zone: engine().dataset().zone_index("aleppo"),
-                ..Start::default()
-            },
-            ..StartOptions::default()
-        },
-        None,
-    ));
+    let harness = harness_on_aleppo("2016-05-01 12:00");
     assert_eq!(
         harness.root().accesskit_node().label().as_deref(),
         Some("Truce Atlas — Syria, spring 2016: the cessation, the regime of calm and Aleppo")
@@ -994,18 +978,7 @@ fn f1_lists_every_key_including_the_map_zone_keys() {
 
 #[test]
 fn a_live_region_says_the_new_instant_and_the_selected_zone_s_status_in_words() {
-    let mut harness = harness_with(AtlasApp::new(
-        engine(),
-        StartOptions {
-            session: Start {
-                instant: Some(damascus_time("2016-05-01 12:00")),
-                zone: engine().dataset().zone_index("aleppo"),
-                ..Start::default()
-            },
-            ..StartOptions::default()
-        },
-        None,
-    ));
+    let mut harness = harness_on_aleppo("2016-05-01 12:00");
     let live = |h: &Harness<'static, AtlasApp>| -> Vec<String> {
         h.root()
             .children_recursive()
