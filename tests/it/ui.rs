@@ -74,6 +74,26 @@ fn syria_copy(tag: &str) -> std::path::PathBuf {
     dir
 }
 
+/// A synthetic dataset written to a fresh temporary folder.
+fn synthetic(
+    tag: &str,
+    zones: usize,
+    events: usize,
+    report_days: usize,
+    seed: u64,
+) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-{tag}-{}", std::process::id()));
+    let spec = truce_atlas::synth::Spec {
+        zones,
+        events,
+        report_days,
+        seed,
+        affirmations_only: false,
+    };
+    truce_atlas::synth::write(spec, &dir).expect("writable temp dir");
+    dir
+}
+
 fn damascus_time(text: &str) -> DateTime<Utc> {
     parse_user_time(text, chrono_tz::Asia::Damascus).expect("valid time")
 }
@@ -508,15 +528,7 @@ fn past_the_last_report_the_app_says_the_status_is_only_as_last_reported() {
 
 #[test]
 fn with_a_thousand_zones_the_slider_stays_in_view_and_no_labels_overlap() {
-    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-1000-{}", std::process::id()));
-    let spec = truce_atlas::synth::Spec {
-        zones: 1_000,
-        events: 5_000,
-        report_days: 50,
-        seed: 3,
-        affirmations_only: false,
-    };
-    truce_atlas::synth::write(spec, &dir).expect("written");
+    let dir = synthetic("1000", 1_000, 5_000, 50, 3);
     let engine = truce_atlas::open(Some(&dir)).expect("valid");
     std::fs::remove_dir_all(&dir).ok();
     let mut harness = Harness::builder()
@@ -742,15 +754,7 @@ fn dropping_a_dataset_folder_or_its_dataset_json_on_the_window_opens_it() {
 #[test]
 fn a_big_dataset_opens_on_a_worker_thread_while_the_window_says_so() {
     // Big enough to take a while to open (100 zones, 10,000 events).
-    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-big-{}", std::process::id()));
-    let spec = truce_atlas::synth::Spec {
-        zones: 100,
-        events: 10_000,
-        report_days: 100,
-        seed: 7,
-        affirmations_only: false,
-    };
-    truce_atlas::synth::write(spec, &dir).expect("writable temp dir");
+    let dir = synthetic("big", 100, 10_000, 100, 7);
     let named = truce_atlas::open(Some(&dir))
         .expect("valid")
         .dataset()
