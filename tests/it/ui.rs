@@ -45,13 +45,21 @@ fn harness_at(instant: DateTime<Utc>) -> Harness<'static, AtlasApp> {
 
 /// The app at a local Damascus time with Aleppo selected, its quotes in the side panel.
 fn harness_on_aleppo(local: &str) -> Harness<'static, AtlasApp> {
-    let engine = engine();
-    let zone = engine.dataset().zone_index("aleppo");
+    harness_on(engine(), Some(local), "aleppo")
+}
+
+/// The app on `engine`, at a local Damascus time (or its default instant), with a zone selected.
+fn harness_on(
+    engine: truce_atlas::engine::Engine,
+    local: Option<&str>,
+    zone: &str,
+) -> Harness<'static, AtlasApp> {
+    let zone = engine.dataset().zone_index(zone);
     harness_with(AtlasApp::new(
         engine,
         StartOptions {
             session: Start {
-                instant: Some(damascus_time(local)),
+                instant: local.map(damascus_time),
                 zone,
                 ..Start::default()
             },
@@ -471,18 +479,7 @@ fn a_dataset_from_year_1_to_9999_with_a_long_zone_name_keeps_the_window_usable()
     );
     let engine = truce_atlas::open(Some(&dir)).expect("valid");
     std::fs::remove_dir_all(&dir).ok();
-    let aleppo = engine.dataset().zone_index("aleppo");
-    let mut harness = harness_with(AtlasApp::new(
-        engine,
-        StartOptions {
-            session: Start {
-                zone: aleppo,
-                ..Start::default()
-            },
-            ..StartOptions::default()
-        },
-        None,
-    ));
+    let mut harness = harness_on(engine, None, "aleppo");
     // Home and End reach the first and last years (the 48-hour truce ends on 31 December 9999).
     harness.key_press(Key::End);
     harness.run();
@@ -641,18 +638,7 @@ fn arabic_names_are_drawn_with_glyphs_not_empty_boxes() {
     std::fs::write(dir.join("zones.geojson"), renamed).expect("write");
     let engine = truce_atlas::open(Some(&dir)).expect("valid");
     std::fs::remove_dir_all(&dir).ok();
-    let zone = engine.dataset().zone_index("aleppo");
-    let harness = harness_with(AtlasApp::new(
-        engine,
-        StartOptions {
-            session: Start {
-                zone,
-                ..Start::default()
-            },
-            ..StartOptions::default()
-        },
-        None,
-    ));
+    let harness = harness_on(engine, None, "aleppo");
     // Drawn joined and right to left: the lane's name reads "(Aleppo) حلب" from the left.
     let drawn = harness.query_all_by_label_contains("(Aleppo) \u{FE90}\u{FEE0}\u{FEA3}");
     assert!(
@@ -683,19 +669,7 @@ fn a_source_with_a_web_address_offers_a_link_that_opens_it() {
     std::fs::write(dir.join("sources.json"), with_url).expect("write");
     let engine = truce_atlas::open(Some(&dir)).expect("valid");
     std::fs::remove_dir_all(&dir).ok();
-    let aleppo = engine.dataset().zone_index("aleppo");
-    let mut harness = harness_with(AtlasApp::new(
-        engine,
-        StartOptions {
-            session: Start {
-                instant: Some(damascus_time("2016-05-01 12:00")),
-                zone: aleppo,
-                ..Start::default()
-            },
-            ..StartOptions::default()
-        },
-        None,
-    ));
+    let mut harness = harness_on(engine, Some("2016-05-01 12:00"), "aleppo");
     harness.get_by_label("Open the report ↗").click();
     // The frame that takes the click asks for the link to be opened.
     harness.step();

@@ -33,8 +33,10 @@ impl walkers::Plugin for Plugin<'_> {
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
         let mut this = *self;
-        this.fills(&painter, &t, view);
-        this.outlines(&painter, &t, view);
+        // The zones in view, found once for the fills, the outlines and the keyboard stops.
+        let shown = shown(this.zones, this.shapes, &t, view);
+        this.fills(&painter, &t, &shown);
+        this.outlines(&painter, &t, &shown);
         if let Some(z) = this.selected.filter(|&z| z < this.shapes.shapes.len()) {
             let (color, width) = (TOKENS.colors.selected, TOKENS.sizes.selected_outline_width);
             outline(&painter, this.shapes, &t, z, color, width);
@@ -42,7 +44,7 @@ impl walkers::Plugin for Plugin<'_> {
         if let Some(z) = this.frame.hovered.get() {
             outline(&painter, this.shapes, &t, z, TOKENS.colors.hovered, 2.0);
         }
-        this.keyboard(ui, &painter, &t, view);
+        this.keyboard(ui, &painter, &t, view, &shown);
     }
 }
 
@@ -54,10 +56,17 @@ impl Plugin<'_> {
     /// status in words. West to east, Tab or the arrows move between them, Enter or Space
     /// selects, and the focused zone has a ring. The nodes sense no pointer: clicks and drags
     /// stay the map's.
-    fn keyboard(&self, ui: &mut Ui, painter: &egui::Painter, t: &Transform, view: Rect) {
-        let mut order: Vec<(usize, Rect)> = shown(self.zones, self.shapes, t, view)
-            .into_iter()
-            .map(|(z, _)| (z, t.rect(self.shapes.shapes[z].bounds).intersect(view)))
+    fn keyboard(
+        &self,
+        ui: &mut Ui,
+        painter: &egui::Painter,
+        t: &Transform,
+        view: Rect,
+        shown: &[(usize, &ZoneSummary)],
+    ) {
+        let mut order: Vec<(usize, Rect)> = shown
+            .iter()
+            .map(|&(z, _)| (z, t.rect(self.shapes.shapes[z].bounds).intersect(view)))
             .collect();
         // Thousands of stops help nobody: the largest on screen, as for the labels.
         if order.len() > MAX_ZONE_STOPS {
@@ -130,11 +139,10 @@ fn shown<'z>(
 }
 
 impl Plugin<'_> {
-    fn fills(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
+    fn fills(&mut self, painter: &egui::Painter, t: &Transform, shown: &[(usize, &ZoneSummary)]) {
         let shapes = &self.shapes.shapes;
-        let shown = shown(self.zones, self.shapes, t, view);
         let fill = self.meshes.fill.fill(egui::TextureId::default(), |mesh| {
-            for (z, look) in &shown {
+            for (z, look) in shown {
                 let color = status_style(look.status)
                     .fill
                     .gamma_multiply_u8(TOKENS.zone_fill_alpha);
@@ -149,7 +157,7 @@ impl Plugin<'_> {
                 continue;
             };
             let mesh = self.meshes.patterns[k].fill(texture, |mesh| {
-                for (z, look) in &shown {
+                for (z, look) in shown {
                     let style = status_style(look.status);
                     if style.pattern == pattern {
                         push_fill(
@@ -185,9 +193,13 @@ impl Plugin<'_> {
         painter.add(Shape::Mesh(after));
     }
 
-    fn outlines(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
+    fn outlines(
+        &mut self,
+        painter: &egui::Painter,
+        t: &Transform,
+        shown: &[(usize, &ZoneSummary)],
+    ) {
         let (shapes, approximate) = (&self.shapes.shapes, &self.shapes.approximate);
-        let shown = shown(self.zones, self.shapes, t, view);
         let width = TOKENS.sizes.zone_outline_width;
         let lines = self.meshes.lines.fill(egui::TextureId::default(), |mesh| {
             for (z, look) in shown.iter().filter(|(z, _)| !approximate[*z]) {
