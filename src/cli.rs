@@ -57,6 +57,10 @@ pub struct Cli {
     /// App: start without the state saved by the last run
     #[arg(long)]
     pub fresh: bool,
+
+    /// App: use the high-contrast look (also in the View menu, and remembered)
+    #[arg(long)]
+    pub high_contrast: bool,
 }
 
 impl Cli {
@@ -70,6 +74,7 @@ impl Cli {
             ("--screenshot", self.screenshot.is_some()),
             ("--size", self.size.is_some()),
             ("--fresh", self.fresh),
+            ("--high-contrast", self.high_contrast),
         ];
         given
             .into_iter()
@@ -260,6 +265,7 @@ pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
             zone,
             known_on,
             data_dir: cli.data.clone(),
+            high_contrast: cli.high_contrast,
         },
         engine,
         screenshot: cli.screenshot.clone(),

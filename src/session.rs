@@ -142,6 +142,8 @@ pub enum Command {
     DismissLoadError,
     DismissNotice,
     SetOnlineTiles(bool),
+    /// The high-contrast look on or off.
+    SetHighContrast(bool),
 }
 
 /// A dataset folder read and indexed, or why it could not be: what `OpenDataset` does in one
@@ -180,6 +182,8 @@ pub struct Start {
     pub zone: Option<usize>,
     pub known_on: Option<DateTime<Utc>>,
     pub data_dir: Option<PathBuf>,
+    /// `--high-contrast`: the high-contrast look, whatever the last run used.
+    pub high_contrast: bool,
 }
 
 /// The part of the session remembered between runs. Every field has a default, so a state
@@ -192,6 +196,7 @@ pub struct Remembered {
     pub zone: Option<String>,
     pub window: Window,
     pub online_tiles: bool,
+    pub high_contrast: bool,
 }
 
 pub struct Session {
@@ -205,6 +210,7 @@ pub struct Session {
     load_error: Option<DatasetError>,
     notice: Option<String>,
     online_tiles: bool,
+    high_contrast: bool,
     /// Counts the datasets opened, so views built from one know when to rebuild.
     generation: u64,
 }
@@ -224,6 +230,7 @@ impl Session {
             load_error: None,
             notice: None,
             online_tiles: false,
+            high_contrast: start.high_contrast,
             generation: 0,
         };
         if let Some(t) = start.instant {
@@ -263,6 +270,9 @@ impl Session {
     pub fn online_tiles(&self) -> bool {
         self.online_tiles
     }
+    pub fn high_contrast(&self) -> bool {
+        self.high_contrast
+    }
     pub fn generation(&self) -> u64 {
         self.generation
     }
@@ -293,6 +303,7 @@ impl Session {
             Command::DismissLoadError => self.load_error = None,
             Command::DismissNotice => self.notice = None,
             Command::SetOnlineTiles(on) => self.online_tiles = on,
+            Command::SetHighContrast(on) => self.high_contrast = on,
         }
     }
 
@@ -369,6 +380,7 @@ impl Session {
                 .map(|z| self.engine.dataset().zones[z].id.clone()),
             window: self.window,
             online_tiles: self.online_tiles,
+            high_contrast: self.high_contrast,
         }
     }
 
@@ -385,6 +397,8 @@ impl Session {
             .and_then(|id| self.engine.dataset().zone_index(id));
         self.apply(Command::Select(zone));
         self.apply(Command::SetOnlineTiles(saved.online_tiles));
+        // A contrast asked for on the command line outlasts the saved one.
+        self.high_contrast |= saved.high_contrast;
     }
 }
 

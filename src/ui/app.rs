@@ -25,7 +25,7 @@ use crate::ui::native_dialog;
 use crate::ui::open_dialog::{self, DialogAction, OpenDialog};
 use crate::ui::screenshot::Screenshot;
 use crate::ui::sidebar::{known_on_picker, sidebar};
-use crate::ui::theme::{AFTER_REPORTS_GLYPH, Patterns, TOKENS};
+use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, Contrast, Patterns};
 use crate::ui::timebar::{self, GoTo, TimeInput};
 
 /// The storage key of the saved view.
@@ -162,6 +162,7 @@ impl AtlasApp {
         let first = session::Start {
             known_on: asked.known_on,
             data_dir: asked.data_dir,
+            high_contrast: asked.high_contrast,
             ..session::Start::default()
         };
         let mut session = Session::new(engine, first);
@@ -243,6 +244,7 @@ impl AtlasApp {
     /// The whole window: menu, status bar, time controls, side panel, map, dialogs.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        theme::use_contrast(&ctx, Contrast::from_high(self.session.high_contrast()));
         let settled = !self.view.map.fit_requested;
         if let Some(shot) = &mut self.screenshot
             && shot.begin(&ctx, settled)
@@ -288,6 +290,7 @@ impl AtlasApp {
     }
 
     fn panels(&mut self, ui: &mut Ui, out: &mut Vec<Intent>) {
+        let tk = theme::tokens(ui.ctx());
         let session = &self.session;
         let View {
             patterns,
@@ -313,7 +316,7 @@ impl AtlasApp {
         });
         // A width saved by an earlier run (or pushed by long text) never takes more than a
         // share of the window: the map keeps the rest.
-        let sizes = TOKENS.sizes;
+        let sizes = tk.sizes;
         let side_max = (ui.available_width() * sizes.side_panel_share).max(260.0);
         egui::Panel::right("side")
             .resizable(true)
@@ -483,6 +486,7 @@ fn restore_camera(map: &mut MapState, view: Option<(f64, f64, f64)>) {
 }
 
 fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
+    let tk = theme::tokens(ui.ctx());
     let item = |ui: &mut Ui, c: UiCommand, out: &mut Vec<Intent>| {
         let mut button = egui::Button::new(c.text());
         let shortcut = c.shortcut_text(ui.ctx());
@@ -507,9 +511,10 @@ fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
         for &menu in <Menu as strum::VariantArray>::VARIANTS {
             let opened = ui.menu_button(menu.title(), |ui| {
                 for &c in UiCommand::all().iter().filter(|c| c.menu() == menu) {
-                    if c == UiCommand::ToggleOnlineTiles {
-                        ui.separator();
-                        let mut on = session.online_tiles();
+                    if let Some(mut on) = c.toggled(session) {
+                        if c == UiCommand::ToggleOnlineTiles {
+                            ui.separator();
+                        }
                         let checkbox = ui.checkbox(&mut on, c.text()).on_hover_text(c.tooltip());
                         if checkbox.changed() {
                             out.push(c.intent(session));
@@ -527,11 +532,7 @@ fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
             }
         }
         ui.add_space(12.0);
-        ui.label(
-            RichText::new("Truce Atlas")
-                .strong()
-                .color(TOKENS.colors.brand),
-        );
+        ui.label(RichText::new("Truce Atlas").strong().color(tk.colors.brand));
         ui.weak("where a truce held, when, and who said so");
     });
 }
@@ -556,6 +557,7 @@ fn announce(ui: &Ui, id: egui::Id, session: &Session) {
 }
 
 fn status_bar(ui: &mut Ui, session: &Session) {
+    let tk = theme::tokens(ui.ctx());
     let ds = session.engine().dataset();
     let tz = ds.meta.timezone;
     let instant = session.instant();
@@ -580,7 +582,7 @@ fn status_bar(ui: &mut Ui, session: &Session) {
             let day = crate::timefmt::local(h, tz).format("%-d %b %Y");
             let words =
                 format!("· {AFTER_REPORTS_GLYPH} after the last report ({day}): as last reported");
-            ui.label(RichText::new(words).color(TOKENS.colors.after_reports_ink));
+            ui.label(RichText::new(words).color(tk.colors.after_reports_ink));
         }
         if let Some(notice) = session.notice() {
             ui.separator();

@@ -100,6 +100,7 @@ pub enum UiCommand {
     PanNorth,
     PanSouth,
     ToggleOnlineTiles,
+    ToggleHighContrast,
     ShowShortcuts,
     NextRegion,
     PreviousRegion,
@@ -142,6 +143,9 @@ impl UiCommand {
             UiCommand::ToggleOnlineTiles => {
                 Intent::Session(S::SetOnlineTiles(!session.online_tiles()))
             }
+            UiCommand::ToggleHighContrast => {
+                Intent::Session(S::SetHighContrast(!session.high_contrast()))
+            }
             UiCommand::ShowShortcuts => view(ViewAction::ToggleShortcuts),
             UiCommand::NextRegion => view(ViewAction::CycleRegion(1)),
             UiCommand::PreviousRegion => view(ViewAction::CycleRegion(-1)),
@@ -170,6 +174,7 @@ impl UiCommand {
             UiCommand::PanNorth => "Pan north",
             UiCommand::PanSouth => "Pan south",
             UiCommand::ToggleOnlineTiles => "Online map tiles (OpenStreetMap)",
+            UiCommand::ToggleHighContrast => "High contrast",
             UiCommand::ShowShortcuts => "Keyboard shortcuts",
             UiCommand::NextRegion => "Next region",
             UiCommand::PreviousRegion => "Previous region",
@@ -196,7 +201,8 @@ impl UiCommand {
             | UiCommand::PanEast
             | UiCommand::PanNorth
             | UiCommand::PanSouth
-            | UiCommand::ToggleOnlineTiles => Menu::View,
+            | UiCommand::ToggleOnlineTiles
+            | UiCommand::ToggleHighContrast => Menu::View,
             UiCommand::ShowShortcuts => Menu::Help,
             UiCommand::NextRegion | UiCommand::PreviousRegion => Menu::Go,
         }
@@ -232,6 +238,9 @@ impl UiCommand {
             UiCommand::ToggleOnlineTiles => {
                 "Draw OpenStreetMap tiles under the zones (needs the network; tiles are cached on disk). Off by default: the offline basemap is always there"
             }
+            UiCommand::ToggleHighContrast => {
+                "Black text, lines and patterns on white, opaque labels and thicker outlines (remembered; --high-contrast at start)"
+            }
             UiCommand::ShowShortcuts => "List the keyboard shortcuts",
             UiCommand::NextRegion => {
                 "Move the keyboard focus to the next region: menus, time controls, side panel, map"
@@ -264,7 +273,9 @@ impl UiCommand {
             UiCommand::ShowShortcuts => key(Modifiers::NONE, Key::F1),
             UiCommand::NextRegion => key(Modifiers::NONE, Key::F6),
             UiCommand::PreviousRegion => key(Modifiers::SHIFT, Key::F6),
-            UiCommand::OpenDefaultDataset | UiCommand::ToggleOnlineTiles => None,
+            UiCommand::OpenDefaultDataset
+            | UiCommand::ToggleOnlineTiles
+            | UiCommand::ToggleHighContrast => None,
         }
     }
 
@@ -300,6 +311,15 @@ impl UiCommand {
             );
             !(plain_arrow && s.modifiers.is_none())
         })
+    }
+
+    /// For an on/off setting, whether it is on (the menu shows it as a check box).
+    pub fn toggled(self, session: &Session) -> Option<bool> {
+        match self {
+            UiCommand::ToggleOnlineTiles => Some(session.online_tiles()),
+            UiCommand::ToggleHighContrast => Some(session.high_contrast()),
+            _ => None,
+        }
     }
 
     /// Text for a menu item or button tooltip: "Next event (→)".

@@ -11,16 +11,15 @@ use crate::report::clip;
 use crate::session::{Command, Session};
 use crate::ui::commands::{Intent, Region};
 use crate::ui::script::visual;
-use crate::ui::theme::{
-    AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style,
-};
+use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD};
 
 /// Zone names in the list are clipped so that the status word always shows.
 const LIST_NAME_CHARS: usize = 32;
 
 /// A status badge: colour swatch, glyph and word (never colour alone).
 pub fn status_badge(ui: &mut Ui, status: Status, contested: bool) {
-    let style = status_style(status);
+    let tk = theme::tokens(ui.ctx());
+    let style = tk.status(status);
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
         ui.painter().rect(
@@ -152,10 +151,11 @@ fn zone_list(ui: &mut Ui, session: &Session, filter: &mut String, out: &mut Vec<
 /// One zone: a colour mark, its name and its status in words; a click shows its quotes.
 /// Returns the button's id.
 fn zone_row(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) -> egui::Id {
+    let tk = theme::tokens(ui.ctx());
     let engine = session.engine();
     let zone = &engine.dataset().zones[z];
     let r = engine.status(z, session.instant(), session.known_on());
-    let style = status_style(r.status);
+    let style = tk.status(r.status);
     let name = visual(&clip(&zone.name, LIST_NAME_CHARS)).into_owned();
     let mut text = format!("{name}  —  {} {}", style.glyph, style.word);
     // In words as well as glyphs: a screen reader says "warning sign" for ⚠, if anything.
@@ -205,6 +205,7 @@ fn zone_heading(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>)
 }
 
 fn status_facts(ui: &mut Ui, session: &Session, r: &Resolution) {
+    let tk = theme::tokens(ui.ctx());
     let ds = session.engine().dataset();
     status_badge(ui, r.status, r.contested);
     let (since, until) = present::since_until(ds, r);
@@ -238,12 +239,13 @@ fn status_facts(ui: &mut Ui, session: &Session, r: &Resolution) {
             RichText::new(format!(
                 "{AFTER_REPORTS_GLYPH} {words}: no report covers this instant, so this is what the reports last said, not what was known to hold."
             ))
-            .color(TOKENS.colors.after_reports_ink),
+            .color(tk.colors.after_reports_ink),
         );
     }
 }
 
 fn quotes(ui: &mut Ui, session: &Session, r: &Resolution) {
+    let tk = theme::tokens(ui.ctx());
     let ds = session.engine().dataset();
     ui.add_space(6.0);
     if r.citations.is_empty() {
@@ -259,7 +261,7 @@ fn quotes(ui: &mut Ui, session: &Session, r: &Resolution) {
         let title = format!("{CONTESTED_GLYPH} Disputed by ({})", r.disputed_by.len());
         ui.label(RichText::new(title).strong());
         for &cite in &r.disputed_by {
-            citation_block(ui, ds, cite, Some(TOKENS.colors.contested_ink));
+            citation_block(ui, ds, cite, Some(tk.colors.contested_ink));
         }
     }
 }
@@ -367,6 +369,7 @@ fn citation_block(ui: &mut Ui, ds: &crate::model::Dataset, cite: CiteRef, bar: O
 }
 
 fn citation_body(ui: &mut Ui, view: &crate::present::CitationView, bar: Option<Color32>) {
+    let tk = theme::tokens(ui.ctx());
     let bar = bar.unwrap_or(ui.visuals().weak_text_color());
     let response = egui::Frame::new()
         .inner_margin(egui::Margin {
@@ -377,7 +380,7 @@ fn citation_body(ui: &mut Ui, view: &crate::present::CitationView, bar: Option<C
         })
         .show(ui, |ui| {
             // The bar marks it as a quotation; the text is exactly the excerpt, to copy as is.
-            let quote = RichText::new(&view.quote).size(TOKENS.text.quote);
+            let quote = RichText::new(&view.quote).size(tk.text.quote);
             ui.add(egui::Label::new(quote).selectable(true));
             ui.label(RichText::new(&view.by).small().strong());
             ui.label(RichText::new(&view.source).small())

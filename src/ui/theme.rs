@@ -159,8 +159,22 @@ pub struct Tokens {
     pub sizes: Sizes,
     /// How opaque a zone's fill is over the basemap; the pattern is drawn at full strength.
     pub zone_fill_alpha: u8,
+    /// One ink for every status's pattern, outline and word, instead of each its own shade.
+    pub status_ink: Option<Color32>,
 }
 
+impl Tokens {
+    /// How a status looks in this theme.
+    pub fn status(&self, status: Status) -> StatusStyle {
+        let mut style = status_style(status);
+        if let Some(ink) = self.status_ink {
+            style.ink = ink;
+        }
+        style
+    }
+}
+
+/// The standard look.
 pub const TOKENS: Tokens = Tokens {
     colors: Colors {
         sea: Color32::from_rgb(0xCF, 0xE0, 0xEA),
@@ -219,7 +233,140 @@ pub const TOKENS: Tokens = Tokens {
         side_panel_share: 0.45,
     },
     zone_fill_alpha: 150,
+    status_ink: None,
 };
+
+/// The high-contrast look: black text, lines and patterns on white; opaque labels and
+/// legend; zone fills nearly opaque; thicker borders and outlines. The status colours stay
+/// (they are the Okabe-Ito palette), so both themes read the same.
+pub const HIGH_CONTRAST: Tokens = Tokens {
+    colors: Colors {
+        sea: Color32::from_rgb(0xA6, 0xC8, 0xDE),
+        land: Color32::from_rgb(0xE4, 0xE4, 0xE4),
+        focus_land: Color32::WHITE,
+        border: Color32::BLACK,
+        division: Color32::from_rgb(0x40, 0x40, 0x40),
+        map_text: Color32::BLACK,
+        country_text: Color32::from_rgb(0x20, 0x20, 0x20),
+        label_background: Color32::WHITE,
+        halo: Color32::WHITE,
+        legend_background: Color32::WHITE,
+        swatch_background: Color32::WHITE,
+        scale_background: Color32::WHITE,
+        attribution_background: Color32::WHITE,
+        place_dot: Color32::WHITE,
+        selected: Color32::BLACK,
+        focus_ring: Color32::from_rgb(0x00, 0x3C, 0xB4),
+        hovered: Color32::BLACK,
+        cursor: Color32::from_rgb(0xC0, 0x1C, 0x28),
+        cursor_ring: Color32::BLACK,
+        contested_ink: Color32::BLACK,
+        after_reports_ink: Color32::from_rgb(0x14, 0x14, 0x46),
+        brand: Color32::from_rgb(0x00, 0x3D, 0x2C),
+        lane_background: Color32::WHITE,
+        lane_divider: Color32::BLACK,
+        lane_border: Color32::BLACK,
+        marker: Color32::BLACK,
+        marker_statement: Color32::WHITE,
+        marker_unknown: Color32::from_gray(150),
+        marker_outline: Color32::BLACK,
+    },
+    text: TOKENS.text,
+    sizes: Sizes {
+        border_width: 1.6,
+        division_width: 1.2,
+        zone_outline_width: 2.5,
+        selected_outline_width: 4.0,
+        ..TOKENS.sizes
+    },
+    zone_fill_alpha: 235,
+    status_ink: Some(Color32::BLACK),
+};
+
+/// Which of the two looks a window uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Contrast {
+    #[default]
+    Standard,
+    High,
+}
+
+impl Contrast {
+    pub fn from_high(high: bool) -> Contrast {
+        if high {
+            Contrast::High
+        } else {
+            Contrast::Standard
+        }
+    }
+
+    pub fn tokens(self) -> &'static Tokens {
+        match self {
+            Contrast::Standard => &TOKENS,
+            Contrast::High => &HIGH_CONTRAST,
+        }
+    }
+
+    /// egui's own widgets in this look.
+    pub fn visuals(self) -> egui::Visuals {
+        let mut v = egui::Visuals::light();
+        if self == Contrast::High {
+            let black = Color32::BLACK;
+            v.override_text_color = Some(black);
+            v.weak_text_color = Some(Color32::from_gray(40));
+            v.panel_fill = Color32::WHITE;
+            v.window_fill = Color32::WHITE;
+            v.extreme_bg_color = Color32::WHITE;
+            v.faint_bg_color = Color32::from_gray(235);
+            v.window_stroke = egui::Stroke::new(1.5, black);
+            v.hyperlink_color = Color32::from_rgb(0x00, 0x2E, 0x8A);
+            v.selection.bg_fill = Color32::from_rgb(0x9C, 0xC2, 0xFF);
+            v.selection.stroke = egui::Stroke::new(2.0, black);
+            let w = &mut v.widgets;
+            w.noninteractive.bg_stroke = egui::Stroke::new(1.0, black);
+            w.noninteractive.fg_stroke = egui::Stroke::new(1.0, black);
+            for state in [&mut w.inactive, &mut w.hovered, &mut w.active, &mut w.open] {
+                state.fg_stroke = egui::Stroke::new(1.5, black);
+                state.bg_stroke = egui::Stroke::new(1.5, black);
+            }
+            w.inactive.weak_bg_fill = Color32::WHITE;
+            w.inactive.bg_fill = Color32::from_gray(225);
+            w.hovered.weak_bg_fill = Color32::from_gray(210);
+            w.active.weak_bg_fill = Color32::from_gray(190);
+        }
+        v
+    }
+}
+
+fn contrast_key() -> egui::Id {
+    egui::Id::unique("truce-atlas-contrast")
+}
+
+/// The design tokens of the look this window uses.
+pub fn tokens(ctx: &egui::Context) -> &'static Tokens {
+    contrast(ctx).tokens()
+}
+
+pub fn contrast(ctx: &egui::Context) -> Contrast {
+    chosen(ctx).unwrap_or_default()
+}
+
+fn chosen(ctx: &egui::Context) -> Option<Contrast> {
+    ctx.data(|d| d.get_temp::<Contrast>(contrast_key()))
+}
+
+/// Puts the window in a look (egui's widgets and the tokens), if it is not in it already.
+/// The app is light only: the look stands whatever theme the system prefers.
+pub fn use_contrast(ctx: &egui::Context, wanted: Contrast) {
+    if chosen(ctx) != Some(wanted) {
+        ctx.data_mut(|d| d.insert_temp(contrast_key(), wanted));
+        for theme in [egui::Theme::Light, egui::Theme::Dark] {
+            ctx.set_visuals_of(theme, wanted.visuals());
+        }
+        // This pass was laid out in the old look: run it again rather than show it.
+        ctx.request_discard("the look changed");
+    }
+}
 
 /// Pattern textures, made once per context: white on transparent, tinted by vertex colour.
 pub struct Patterns {
@@ -391,19 +538,20 @@ mod tests {
     /// WCAG 2.1 AA for body text.
     const AA: f64 = 4.5;
 
-    fn weak_text() -> Color32 {
-        egui::Visuals::light().weak_text_color()
-    }
+    /// WCAG 2.1 AAA for body text: what the high-contrast look reaches.
+    const AAA: f64 = 7.0;
 
-    #[test]
-    fn text_colours_reach_wcag_aa_contrast_on_what_they_are_drawn_over() {
-        let c = TOKENS.colors;
-        let panel = egui::Visuals::light().panel_fill;
+    /// Each text colour with what it is drawn over, in a look.
+    fn text_pairs(contrast: Contrast) -> Vec<(&'static str, Color32, Color32)> {
+        let (tk, visuals) = (contrast.tokens(), contrast.visuals());
+        let c = tk.colors;
+        let panel = visuals.panel_fill;
         let label = over(c.label_background, c.land);
         let legend = over(c.legend_background, c.land);
         let mut pairs = vec![
             ("map text on a label", c.map_text, label),
             ("map text on land", c.map_text, c.land),
+            ("map text on the country in focus", c.map_text, c.focus_land),
             ("country names on land", c.country_text, c.land),
             ("map text on the legend", c.map_text, legend),
             ("brand on the panel", c.brand, panel),
@@ -412,18 +560,61 @@ mod tests {
                 c.after_reports_ink,
                 panel,
             ),
-            ("weak text on the panel", weak_text(), panel),
+            ("text on the panel", visuals.text_color(), panel),
+            ("weak text on the panel", visuals.weak_text_color(), panel),
         ];
         for &s in Status::VARIANTS {
-            pairs.push(("a status word on a label", status_style(s).ink, label));
+            pairs.push(("a status word on a label", tk.status(s).ink, label));
         }
-        let failing: Vec<String> = pairs
+        pairs
+    }
+
+    fn below(contrast: Contrast, floor: f64) -> Vec<String> {
+        text_pairs(contrast)
             .iter()
             .map(|(what, fg, bg)| (what, ratio(*fg, *bg)))
-            .filter(|(_, r)| *r < AA)
+            .filter(|(_, r)| *r < floor)
             .map(|(what, r)| format!("{what}: {r:.2}"))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn text_colours_reach_wcag_aa_contrast_on_what_they_are_drawn_over() {
+        let failing = below(Contrast::Standard, AA);
         assert!(failing.is_empty(), "below {AA}:1: {failing:?}");
+    }
+
+    #[test]
+    fn the_high_contrast_look_reaches_wcag_aaa_for_every_text() {
+        let failing = below(Contrast::High, AAA);
+        assert!(failing.is_empty(), "below {AAA}:1: {failing:?}");
+    }
+
+    #[test]
+    fn the_high_contrast_look_draws_lines_and_patterns_darker_than_the_standard_one() {
+        let (std, high) = (TOKENS.colors, HIGH_CONTRAST.colors);
+        for (what, a, b) in [
+            ("borders", std.border, high.border),
+            ("lane borders", std.lane_border, high.lane_border),
+            ("contested hatching", std.contested_ink, high.contested_ink),
+        ] {
+            assert!(
+                ratio(b, high.focus_land) > ratio(a, std.focus_land),
+                "{what} are no stronger"
+            );
+        }
+        for &s in Status::VARIANTS {
+            let ink = HIGH_CONTRAST.status(s).ink;
+            assert!(ratio(ink, status_style(s).fill) >= 4.5, "{s:?}'s pattern");
+        }
+        const {
+            assert!(HIGH_CONTRAST.zone_fill_alpha > TOKENS.zone_fill_alpha);
+        }
+        let (a, b) = (
+            HIGH_CONTRAST.sizes.zone_outline_width,
+            TOKENS.sizes.zone_outline_width,
+        );
+        assert!(a > b, "outlines {a} against {b}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::session::{Command, Range, Session, Window};
 use crate::timefmt::{instant_label, parse_user_time};
 use crate::ui::commands::{Intent, UiCommand};
 use crate::ui::script::visual;
-use crate::ui::theme::{Patterns, TOKENS, status_style};
+use crate::ui::theme::{self, Patterns};
 
 /// The slider's accessible value: hours since 1970-01-01T00:00Z.
 pub fn slider_value(t: DateTime<Utc>) -> f64 {
@@ -108,6 +108,7 @@ pub fn controls(ui: &mut Ui, input: &TimeInput<'_>, go_to: &mut GoTo, out: &mut 
 }
 
 fn stepping(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
+    let tk = theme::tokens(ui.ctx());
     let tz = input.session.engine().dataset().meta.timezone;
     command_button(ui, input, UiCommand::GoToStart, "⏮", out);
     command_button(ui, input, UiCommand::PreviousEvent, "◀ Event", out);
@@ -117,7 +118,7 @@ fn stepping(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
     ui.label(
         egui::RichText::new(instant_label(input.session.instant(), tz))
             .strong()
-            .size(TOKENS.text.instant),
+            .size(tk.text.instant),
     );
     ui.add_space(6.0);
     command_button(ui, input, UiCommand::HourForward, "Hour ▶", out);
@@ -171,8 +172,9 @@ fn go_to_field(ui: &mut Ui, tz: chrono_tz::Tz, go_to: &mut GoTo, out: &mut Vec<I
 
 /// The time slider and the lanes.
 pub fn timeline(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
+    let tk = theme::tokens(ui.ctx());
     let full = ui.available_width();
-    let left = ui.cursor().left() + TOKENS.sizes.label_column;
+    let left = ui.cursor().left() + tk.sizes.label_column;
     let axis = Axis {
         range: input.session.range(),
         left: left + 8.0,
@@ -185,7 +187,7 @@ pub fn timeline(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
     if (axis.left..=axis.right).contains(&x) {
         ui.painter().line_segment(
             [pos2(x, slider_rect.top() + 4.0), pos2(x, lanes.bottom())],
-            Stroke::new(2.0, TOKENS.colors.cursor),
+            Stroke::new(2.0, tk.colors.cursor),
         );
     }
 }
@@ -202,6 +204,7 @@ fn lanes(
     full: f32,
     out: &mut Vec<Intent>,
 ) -> Rect {
+    let tk = theme::tokens(ui.ctx());
     let zones = input.session.engine().dataset().zones.len();
     let selected = input.session.selected().filter(|&z| z < zones);
     let order = |row: usize| match selected {
@@ -209,7 +212,7 @@ fn lanes(
         Some(s) if row <= s => row - 1,
         _ => row,
     };
-    let row_height = TOKENS.sizes.lane_height + 4.0;
+    let row_height = tk.sizes.lane_height + 4.0;
     let max_height = (ui.ctx().content_rect().height() * LANES_SHARE).max(4.0 * row_height);
     // Asked for outright: a panel sized by its content would otherwise never let it grow.
     let wanted = (zones as f32 * row_height).min(max_height);
@@ -243,6 +246,7 @@ fn slider(
     full: f32,
     out: &mut Vec<Intent>,
 ) -> Rect {
+    let tk = theme::tokens(ui.ctx());
     let session = input.session;
     let tz = session.engine().dataset().meta.timezone;
     let (row, _) = ui.allocate_exact_size(vec2(full, 40.0), Sense::hover());
@@ -286,7 +290,7 @@ fn slider(
         pos2(row.left() + 4.0, rect.center().y),
         Align2::LEFT_CENTER,
         SLIDER_LABEL,
-        FontId::proportional(TOKENS.text.slider_label),
+        FontId::proportional(tk.text.slider_label),
         ui.visuals().text_color(),
     );
     rect
@@ -342,6 +346,7 @@ fn paint_slider(
     input: &TimeInput<'_>,
     focused: bool,
 ) {
+    let tk = theme::tokens(ui.ctx());
     let visuals = ui.visuals();
     let rail_y = rect.top() + 12.0;
     let rail = Rect::from_min_max(
@@ -371,7 +376,7 @@ fn paint_slider(
                 pos2(x, rail_y + 12.0),
                 Align2::CENTER_TOP,
                 label,
-                FontId::proportional(TOKENS.text.small),
+                FontId::proportional(tk.text.small),
                 text,
             );
         }
@@ -393,7 +398,7 @@ fn paint_slider(
     }
     let x = axis.x(input.session.instant()).clamp(axis.left, axis.right);
     let handle = pos2(x, rail_y);
-    let colors = TOKENS.colors;
+    let colors = tk.colors;
     painter.circle(
         handle,
         8.0,
@@ -415,11 +420,12 @@ fn lane(
     full: f32,
     out: &mut Vec<Intent>,
 ) {
+    let tk = theme::tokens(ui.ctx());
     let session = input.session;
     let zone = &session.engine().dataset().zones[z];
-    let height = TOKENS.sizes.lane_height;
+    let height = tk.sizes.lane_height;
     let (row, _) = ui.allocate_exact_size(vec2(full, height + 4.0), Sense::hover());
-    let name_rect = Rect::from_min_size(row.min, vec2(TOKENS.sizes.label_column - 6.0, height));
+    let name_rect = Rect::from_min_size(row.min, vec2(tk.sizes.label_column - 6.0, height));
     let selected = session.selected() == Some(z);
     let name = ui.put(
         name_rect,
@@ -477,6 +483,7 @@ fn markers(
     lane: Rect,
     out: &mut Vec<Intent>,
 ) -> bool {
+    let tk = theme::tokens(ui.ctx());
     let session = input.session;
     let engine = session.engine();
     let range = session.range();
@@ -490,7 +497,7 @@ fn markers(
         // every marker in view, and most are never read.
         let view = || present::event(engine, e, z, session.known_on());
         let at = pos2(axis.x(t), lane.center().y);
-        let marker = Rect::from_center_size(at, vec2(10.0, TOKENS.sizes.lane_height));
+        let marker = Rect::from_center_size(at, vec2(10.0, tk.sizes.lane_height));
         let r = ui.interact(marker, ui.scope_id().with(("event", z, e)), Sense::CLICK);
         r.widget_info(|| {
             let name = present::marker_name(engine.dataset(), e, z);
@@ -533,11 +540,12 @@ fn paint_lane(
     lane: Rect,
     input: &TimeInput<'_>,
 ) {
-    let colors = TOKENS.colors;
+    let tk = theme::tokens(painter.ctx());
+    let colors = tk.colors;
     let range = input.session.range();
     painter.rect_filled(lane, 2.0, colors.lane_background);
     let uv = |r: Rect| {
-        let k = TOKENS.sizes.pattern;
+        let k = tk.sizes.pattern;
         Rect::from_min_max(
             (r.min.to_vec2() / k).to_pos2(),
             (r.max.to_vec2() / k).to_pos2(),
@@ -553,7 +561,7 @@ fn paint_lane(
             pos2(axis.x(start), lane.top()),
             pos2(axis.x(end), lane.bottom()),
         );
-        let style = status_style(interval.resolution.status);
+        let style = tk.status(interval.resolution.status);
         painter.rect_filled(rect, 0.0, style.fill);
         if let Some(texture) = input.patterns.texture(style.pattern) {
             painter.image(texture, rect, uv(rect), style.ink);
@@ -584,6 +592,7 @@ fn paint_lane(
 /// Past the last report, dashes over the lane and a line where the reports end: what lies
 /// beyond is only as last reported.
 fn paint_after_reports(painter: &egui::Painter, axis: &Axis, lane: Rect, input: &TimeInput<'_>) {
+    let tk = theme::tokens(painter.ctx());
     let session = input.session;
     let Some(horizon) = session.engine().horizon(session.known_on()) else {
         return;
@@ -594,12 +603,12 @@ fn paint_after_reports(painter: &egui::Painter, axis: &Axis, lane: Rect, input: 
     }
     let x = axis.x(horizon.max(range.start));
     let rect = Rect::from_min_max(pos2(x, lane.top()), lane.right_bottom());
-    let k = TOKENS.sizes.pattern;
+    let k = tk.sizes.pattern;
     let uv = Rect::from_min_max(
         (rect.min.to_vec2() / k).to_pos2(),
         (rect.max.to_vec2() / k).to_pos2(),
     );
-    let ink = TOKENS.colors.after_reports_ink;
+    let ink = tk.colors.after_reports_ink;
     painter.image(input.patterns.after_reports(), rect, uv, ink);
     if horizon > range.start {
         painter.line_segment(
@@ -610,7 +619,8 @@ fn paint_after_reports(painter: &egui::Painter, axis: &Axis, lane: Rect, input: 
 }
 
 fn paint_marker(painter: &egui::Painter, at: Pos2, kind: EventKind, known: bool, hovered: bool) {
-    let colors = TOKENS.colors;
+    let tk = theme::tokens(painter.ctx());
+    let colors = tk.colors;
     let r = if hovered { 6.5 } else { 5.0 };
     let points = vec![
         at + vec2(0.0, -r),

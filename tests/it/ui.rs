@@ -10,6 +10,7 @@ use egui_kittest::kittest::{NodeT as _, Queryable};
 use truce_atlas::session::Start;
 use truce_atlas::timefmt::parse_user_time;
 use truce_atlas::ui::app::{AtlasApp, Saved, StartOptions};
+use truce_atlas::ui::theme::Contrast;
 use truce_atlas::ui::timebar::{SLIDER_LABEL, slider_value};
 
 fn engine() -> truce_atlas::engine::Engine {
@@ -1012,4 +1013,41 @@ fn f6_moves_the_focus_through_the_regions_and_shift_f6_back() {
     harness.key_press_modifiers(Modifiers::SHIFT, Key::F6);
     harness.run();
     assert!(focused(&harness).starts_with("Zone "), "back to the map");
+}
+
+#[test]
+fn the_view_menu_switches_to_high_contrast_and_the_choice_is_remembered() {
+    let mut harness = harness();
+    let look = |h: &Harness<'static, AtlasApp>| truce_atlas::ui::theme::contrast(&h.ctx);
+    assert_eq!(look(&harness), Contrast::Standard);
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("High contrast").click();
+    harness.run();
+    assert_eq!(look(&harness), Contrast::High);
+    assert_eq!(
+        harness.ctx.global_style().visuals.panel_fill,
+        egui::Color32::WHITE
+    );
+    let text = serde_json::to_string(&harness.state().saved()).expect("serialises");
+
+    let next = harness_with(AtlasApp::new(engine(), StartOptions::default(), Some(text)));
+    assert_eq!(look(&next), Contrast::High, "restored on the next start");
+}
+
+#[test]
+fn high_contrast_asked_at_start_wins_over_a_saved_standard_look() {
+    let saved = serde_json::to_string(&harness().state().saved()).expect("serialises");
+    let start = StartOptions {
+        session: Start {
+            high_contrast: true,
+            ..Start::default()
+        },
+        ..StartOptions::default()
+    };
+    let harness = harness_with(AtlasApp::new(engine(), start, Some(saved)));
+    assert_eq!(
+        truce_atlas::ui::theme::contrast(&harness.ctx),
+        Contrast::High
+    );
 }

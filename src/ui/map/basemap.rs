@@ -8,7 +8,7 @@ use super::{
     visible,
 };
 use crate::geometry::mercator;
-use crate::ui::theme::TOKENS;
+use crate::ui::theme;
 
 pub(super) struct Plugin<'a> {
     pub shapes: &'a BasemapShapes,
@@ -26,12 +26,13 @@ impl walkers::Plugin for Plugin<'_> {
         projector: &Projector,
         _: &MapMemory,
     ) {
+        let tk = theme::tokens(ui.ctx());
         let view = response.rect;
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
         let mut this = *self;
         if !this.frame.online {
-            painter.rect_filled(view, 0.0, TOKENS.colors.sea);
+            painter.rect_filled(view, 0.0, tk.colors.sea);
             this.land(&painter, &t, view);
         }
         this.lines(&painter, &t, view);
@@ -41,13 +42,14 @@ impl walkers::Plugin for Plugin<'_> {
 
 impl Plugin<'_> {
     fn land(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
+        let tk = theme::tokens(painter.ctx());
         let countries = &self.shapes.countries;
         let land = self.meshes.land.fill(egui::TextureId::default(), |mesh| {
             for c in countries.iter().filter(|c| visible(view, t, &c.shape)) {
                 let color = if c.focus {
-                    TOKENS.colors.focus_land
+                    tk.colors.focus_land
                 } else {
-                    TOKENS.colors.land
+                    tk.colors.land
                 };
                 push_fill(mesh, &c.shape.fill, t, color, None);
                 push_fill_edge(mesh, &c.shape.outline, t, color);
@@ -57,7 +59,8 @@ impl Plugin<'_> {
     }
 
     fn lines(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
-        let (colors, sizes) = (TOKENS.colors, TOKENS.sizes);
+        let tk = theme::tokens(painter.ctx());
+        let (colors, sizes) = (tk.colors, tk.sizes);
         let divisions = &self.shapes.divisions;
         let lines = self
             .meshes
@@ -88,7 +91,8 @@ impl Plugin<'_> {
 
     /// Country names, and division names once there is room for them.
     fn names(&self, painter: &egui::Painter, t: &Transform, view: Rect) {
-        let (colors, text) = (TOKENS.colors, TOKENS.text);
+        let tk = theme::tokens(painter.ctx());
+        let (colors, text) = (tk.colors, tk.text);
         for c in self
             .shapes
             .countries

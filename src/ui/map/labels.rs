@@ -11,9 +11,7 @@ use crate::geometry::mercator;
 use crate::present::ZoneSummary;
 use crate::report::clip;
 use crate::ui::script::visual;
-use crate::ui::theme::{
-    AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD, TOKENS, status_style,
-};
+use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD};
 
 /// Zone and place names are clipped to this many characters on the map (the full name is in
 /// the tooltip and the side panel).
@@ -87,7 +85,8 @@ impl walkers::Plugin for Places<'_> {
 }
 
 fn draw_dot(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec<Rect>) {
-    let colors = TOKENS.colors;
+    let tk = theme::tokens(painter.ctx());
+    let colors = tk.colors;
     let capital = place.kind == "capital";
     let r = if capital { 4.0 } else { 3.0 };
     painter.circle(p, r, colors.place_dot, Stroke::new(1.5, colors.map_text));
@@ -102,7 +101,8 @@ fn draw_dot(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec<
 
 /// Above right of the dot, else another corner; a name that fits nowhere is left out.
 fn draw_name(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec<Rect>) {
-    let (colors, text) = (TOKENS.colors, TOKENS.text);
+    let tk = theme::tokens(painter.ctx());
+    let (colors, text) = (tk.colors, tk.text);
     let size = if place.kind == "capital" {
         text.capital
     } else {
@@ -294,8 +294,9 @@ struct Label {
 
 impl Label {
     fn layout(painter: &egui::Painter, name: &str, zone: &ZoneSummary) -> Label {
-        let (colors, text) = (TOKENS.colors, TOKENS.text);
-        let style = status_style(zone.status);
+        let tk = theme::tokens(painter.ctx());
+        let (colors, text) = (tk.colors, tk.text);
+        let style = tk.status(zone.status);
         let mut status = format!("{} {}", style.glyph, style.word);
         if zone.contested {
             status.push_str(&format!("  {CONTESTED_GLYPH} {CONTESTED_WORD}"));
@@ -371,8 +372,9 @@ impl Label {
     }
 
     fn draw(self, painter: &egui::Painter, anchor: Pos2, rect: Rect, selected: bool) {
-        let colors = TOKENS.colors;
-        let style = status_style(self.zone.status);
+        let tk = theme::tokens(painter.ctx());
+        let colors = tk.colors;
+        let style = tk.status(self.zone.status);
         if !rect.contains(anchor) {
             let from = rect.clamp(anchor);
             painter.line_segment([anchor, from], Stroke::new(1.2, colors.map_text));
@@ -409,7 +411,7 @@ impl Label {
         );
         if let Some(horizon) = self.horizon {
             let at = rect.left_top() + vec2(10.0, 4.0 + name_height + word_height);
-            painter.galley(at, horizon, TOKENS.colors.after_reports_ink);
+            painter.galley(at, horizon, tk.colors.after_reports_ink);
         }
     }
 }

@@ -6,7 +6,7 @@ use walkers::{MapMemory, Projector};
 
 use super::Frame;
 use crate::model::{Status, VariantArray};
-use crate::ui::theme::{AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, Patterns, TOKENS, status_style};
+use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, Patterns};
 
 /// The key to the colours and patterns. It claims its room first, so no label covers it.
 pub(super) struct Legend<'a> {
@@ -51,7 +51,8 @@ fn legend_words() -> String {
 const ROW: f32 = 20.0;
 
 fn legend(painter: &egui::Painter, view: Rect, patterns: &Patterns) -> Rect {
-    let (colors, text) = (TOKENS.colors, TOKENS.text);
+    let tk = theme::tokens(painter.ctx());
+    let (colors, text) = (tk.colors, tk.text);
     let rows = Status::VARIANTS.len() + 3;
     let rect = Rect::from_min_size(
         view.left_top() + vec2(10.0, 10.0),
@@ -72,12 +73,12 @@ fn legend(painter: &egui::Painter, view: Rect, patterns: &Patterns) -> Rect {
         colors.map_text,
     );
     let swatch = |y: f32| Rect::from_min_size(pos2(rect.left() + 10.0, y), vec2(26.0, 14.0));
-    let uv = |s: Rect| Rect::from_min_size(Pos2::ZERO, s.size() / TOKENS.sizes.pattern);
+    let uv = |s: Rect| Rect::from_min_size(Pos2::ZERO, s.size() / tk.sizes.pattern);
     let mut y = rect.top() + 30.0;
     for &status in Status::VARIANTS {
-        let style = status_style(status);
+        let style = tk.status(status);
         let s = swatch(y);
-        painter.rect_filled(s, 2.0, style.fill.gamma_multiply_u8(TOKENS.zone_fill_alpha));
+        painter.rect_filled(s, 2.0, style.fill.gamma_multiply_u8(tk.zone_fill_alpha));
         if let Some(texture) = patterns.texture(style.pattern) {
             painter.image(texture, s, uv(s), style.ink);
         }
@@ -124,12 +125,13 @@ fn legend(painter: &egui::Painter, view: Rect, patterns: &Patterns) -> Rect {
 }
 
 fn row_text(painter: &egui::Painter, swatch: Rect, text: String) {
+    let tk = theme::tokens(painter.ctx());
     painter.text(
         pos2(swatch.right() + 8.0, swatch.center().y),
         Align2::LEFT_CENTER,
         text,
-        FontId::proportional(TOKENS.text.legend_row),
-        TOKENS.colors.map_text,
+        FontId::proportional(tk.text.legend_row),
+        tk.colors.map_text,
     );
 }
 
@@ -162,10 +164,11 @@ impl walkers::Plugin for Footer<'_> {
 }
 
 fn scale_bar(painter: &egui::Painter, view: Rect, pixels_per_meter: f32) -> Option<Rect> {
+    let tk = theme::tokens(painter.ctx());
     if !(pixels_per_meter.is_finite() && pixels_per_meter > 0.0) {
         return None;
     }
-    let colors = TOKENS.colors;
+    let colors = tk.colors;
     let target = 120.0 / pixels_per_meter;
     let magnitude = 10f32.powf(target.log10().floor());
     let nice = [5.0, 2.0, 1.0]
@@ -191,7 +194,7 @@ fn scale_bar(painter: &egui::Painter, view: Rect, pixels_per_meter: f32) -> Opti
         left + vec2(width / 2.0, -8.0),
         Align2::CENTER_BOTTOM,
         label,
-        FontId::proportional(TOKENS.text.small),
+        FontId::proportional(tk.text.small),
         colors.map_text,
     );
     Some(back)
@@ -200,9 +203,10 @@ fn scale_bar(painter: &egui::Painter, view: Rect, pixels_per_meter: f32) -> Opti
 /// Right-aligned lines in the bottom-right corner, wrapped to at most half the map's width.
 /// Returns the room they take.
 fn attribution(painter: &egui::Painter, view: Rect, lines: &[String]) -> Vec<Rect> {
+    let tk = theme::tokens(painter.ctx());
     let mut taken = Vec::with_capacity(lines.len());
-    let colors = TOKENS.colors;
-    let font = FontId::proportional(TOKENS.text.small);
+    let colors = tk.colors;
+    let font = FontId::proportional(tk.text.small);
     let wrap = (view.width() * 0.5).max(200.0);
     let mut y = view.bottom() - 4.0;
     for line in lines.iter().rev() {

@@ -8,7 +8,7 @@ use super::{
     Frame, Transform, ZoneMeshes, ZoneShapes, push_fill, push_fill_edge, push_outline, visible,
 };
 use crate::present::ZoneSummary;
-use crate::ui::theme::{Pattern, Patterns, TOKENS, status_style};
+use crate::ui::theme::{self, Pattern, Patterns};
 
 pub(super) struct Plugin<'a> {
     pub shapes: &'a ZoneShapes,
@@ -29,6 +29,7 @@ impl walkers::Plugin for Plugin<'_> {
         projector: &Projector,
         _: &MapMemory,
     ) {
+        let tk = theme::tokens(ui.ctx());
         let view = response.rect;
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
@@ -38,11 +39,11 @@ impl walkers::Plugin for Plugin<'_> {
         this.fills(&painter, &t, &shown);
         this.outlines(&painter, &t, &shown);
         if let Some(z) = this.selected.filter(|&z| z < this.shapes.shapes.len()) {
-            let (color, width) = (TOKENS.colors.selected, TOKENS.sizes.selected_outline_width);
+            let (color, width) = (tk.colors.selected, tk.sizes.selected_outline_width);
             outline(&painter, this.shapes, &t, z, color, width);
         }
         if let Some(z) = this.frame.hovered.get() {
-            outline(&painter, this.shapes, &t, z, TOKENS.colors.hovered, 2.0);
+            outline(&painter, this.shapes, &t, z, tk.colors.hovered, 2.0);
         }
         this.keyboard(ui, &painter, &t, view, &shown);
     }
@@ -64,6 +65,7 @@ impl Plugin<'_> {
         view: Rect,
         shown: &[(usize, &ZoneSummary)],
     ) {
+        let tk = theme::tokens(ui.ctx());
         let mut order: Vec<(usize, Rect)> = shown
             .iter()
             .map(|&(z, _)| (z, t.rect(self.shapes.shapes[z].bounds).intersect(view)))
@@ -95,11 +97,11 @@ impl Plugin<'_> {
                 continue;
             }
             // The outline, and a box around it: a small zone's outline alone is easy to miss.
-            outline(painter, self.shapes, t, z, TOKENS.colors.focus_ring, 3.0);
+            outline(painter, self.shapes, t, z, tk.colors.focus_ring, 3.0);
             painter.rect_stroke(
                 rect.expand(6.0),
                 3.0,
-                Stroke::new(2.0, TOKENS.colors.focus_ring),
+                Stroke::new(2.0, tk.colors.focus_ring),
                 egui::StrokeKind::Outside,
             );
             let (pick, back, on) = ui.input_mut(|i| {
@@ -140,12 +142,14 @@ fn shown<'z>(
 
 impl Plugin<'_> {
     fn fills(&mut self, painter: &egui::Painter, t: &Transform, shown: &[(usize, &ZoneSummary)]) {
+        let tk = theme::tokens(painter.ctx());
         let shapes = &self.shapes.shapes;
         let fill = self.meshes.fill.fill(egui::TextureId::default(), |mesh| {
             for (z, look) in shown {
-                let color = status_style(look.status)
+                let color = tk
+                    .status(look.status)
                     .fill
-                    .gamma_multiply_u8(TOKENS.zone_fill_alpha);
+                    .gamma_multiply_u8(tk.zone_fill_alpha);
                 push_fill(mesh, &shapes[*z].fill, t, color, None);
                 push_fill_edge(mesh, &shapes[*z].outline, t, color);
             }
@@ -158,36 +162,30 @@ impl Plugin<'_> {
             };
             let mesh = self.meshes.patterns[k].fill(texture, |mesh| {
                 for (z, look) in shown {
-                    let style = status_style(look.status);
+                    let style = tk.status(look.status);
                     if style.pattern == pattern {
-                        push_fill(
-                            mesh,
-                            &shapes[*z].fill,
-                            t,
-                            style.ink,
-                            Some(TOKENS.sizes.pattern),
-                        );
+                        push_fill(mesh, &shapes[*z].fill, t, style.ink, Some(tk.sizes.pattern));
                     }
                 }
             });
             painter.add(Shape::Mesh(mesh));
         }
-        let ink = TOKENS.colors.contested_ink;
+        let ink = tk.colors.contested_ink;
         let contested = self
             .meshes
             .contested
             .fill(self.patterns.contested(), |mesh| {
                 for (z, _) in shown.iter().filter(|(_, l)| l.contested) {
-                    push_fill(mesh, &shapes[*z].fill, t, ink, Some(TOKENS.sizes.pattern));
+                    push_fill(mesh, &shapes[*z].fill, t, ink, Some(tk.sizes.pattern));
                 }
             });
         painter.add(Shape::Mesh(contested));
         // Past the last report: dashes over the zone, as on the lanes (and words on its label).
-        let ink = TOKENS.colors.after_reports_ink;
+        let ink = tk.colors.after_reports_ink;
         let texture = self.patterns.after_reports();
         let after = self.meshes.after_reports.fill(texture, |mesh| {
             for (z, _) in shown.iter().filter(|(_, l)| l.after_reports) {
-                push_fill(mesh, &shapes[*z].fill, t, ink, Some(TOKENS.sizes.pattern));
+                push_fill(mesh, &shapes[*z].fill, t, ink, Some(tk.sizes.pattern));
             }
         });
         painter.add(Shape::Mesh(after));
@@ -199,11 +197,12 @@ impl Plugin<'_> {
         t: &Transform,
         shown: &[(usize, &ZoneSummary)],
     ) {
+        let tk = theme::tokens(painter.ctx());
         let (shapes, approximate) = (&self.shapes.shapes, &self.shapes.approximate);
-        let width = TOKENS.sizes.zone_outline_width;
+        let width = tk.sizes.zone_outline_width;
         let lines = self.meshes.lines.fill(egui::TextureId::default(), |mesh| {
             for (z, look) in shown.iter().filter(|(z, _)| !approximate[*z]) {
-                let ink = status_style(look.status).ink;
+                let ink = tk.status(look.status).ink;
                 push_outline(mesh, &shapes[*z].outline, t, ink, width);
             }
         });
@@ -211,7 +210,7 @@ impl Plugin<'_> {
         // Hand-drawn outlines are dashed, so nobody mistakes them for a surveyed boundary. They
         // are few and small, so drawing them as dashed paths each frame costs little.
         for (z, look) in shown.iter().filter(|(z, _)| approximate[*z]) {
-            let ink = status_style(look.status).ink;
+            let ink = tk.status(look.status).ink;
             for ring in &shapes[*z].rings {
                 let points: Vec<Pos2> = ring.iter().map(|&p| t.screen(p)).collect();
                 painter.extend(Shape::dashed_line(
