@@ -66,6 +66,15 @@ pub fn shortcuts(ctx: &egui::Context, open: &mut bool) {
                     ("← → ↑ ↓ on a zone", "Move to the next zone west or east"),
                     ("Enter / Space on a zone", "Select it and show its quotes"),
                     ("← → on the slider", "Move the instant one hour"),
+                    (
+                        "← → in the event lanes",
+                        "Move to the lane's previous or next event",
+                    ),
+                    ("↑ ↓ in the event lanes", "Move to the lane above or below"),
+                    (
+                        "Enter / Space in the event lanes",
+                        "Move the instant to the event and select its zone",
+                    ),
                 ] {
                     ui.monospace(keys);
                     ui.label(what);

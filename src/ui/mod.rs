@@ -5,6 +5,7 @@ pub mod app;
 pub mod commands;
 mod dialogs;
 pub mod fonts;
+pub mod lanes;
 mod loading;
 pub mod map;
 mod native_dialog;

@@ -4,16 +4,12 @@
 //! user asked for as [`Intent`]s and changes nothing itself.
 
 use chrono::{DateTime, Utc};
-use egui::{Align2, FontId, Pos2, Rect, Response, Sense, Stroke, Ui, WidgetInfo, pos2, vec2};
+use egui::{Align2, FontId, Rect, Response, Sense, Stroke, Ui, WidgetInfo, pos2, vec2};
 
 use crate::calendar::round_to_hour;
-use crate::engine::Engine;
-use crate::model::EventKind;
-use crate::present;
 use crate::session::{Command, Range, Session, Window};
 use crate::timefmt::{instant_label, parse_user_time};
 use crate::ui::commands::{Intent, UiCommand};
-use crate::ui::script::visual;
 use crate::ui::theme::{self, Patterns};
 
 /// The slider's accessible value: hours since 1970-01-01T00:00Z.
@@ -33,17 +29,17 @@ pub const GO_TO_LABEL: &str = "Go to time";
 
 /// Maps time to x over a strip of the screen.
 #[derive(Clone, Copy)]
-struct Axis {
-    range: Range,
-    left: f32,
-    right: f32,
+pub(super) struct Axis {
+    pub range: Range,
+    pub left: f32,
+    pub right: f32,
 }
 
 impl Axis {
-    fn x(&self, t: DateTime<Utc>) -> f32 {
+    pub fn x(&self, t: DateTime<Utc>) -> f32 {
         self.left + self.range.fraction(t) * (self.right - self.left)
     }
-    fn time(&self, x: f32) -> DateTime<Utc> {
+    pub fn time(&self, x: f32) -> DateTime<Utc> {
         self.range
             .time_at((x - self.left) / (self.right - self.left).max(1.0))
     }
@@ -95,7 +91,7 @@ pub fn controls(ui: &mut Ui, input: &TimeInput<'_>, go_to: &mut GoTo, out: &mut 
             ui.separator();
         }
         let rest = ui.horizontal(|ui| {
-            go_to_field(ui, tz, go_to, out);
+            go_to_field(ui, (session.instant(), tz), go_to, out);
             ui.separator();
             window_choice(ui, session, out);
         });
@@ -139,15 +135,25 @@ fn window_choice(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
     }
 }
 
-fn go_to_field(ui: &mut Ui, tz: chrono_tz::Tz, go_to: &mut GoTo, out: &mut Vec<Intent>) {
+/// The field to type a time in. Its hint is the instant shown, in the form it takes.
+fn go_to_field(
+    ui: &mut Ui,
+    (instant, tz): (DateTime<Utc>, chrono_tz::Tz),
+    go_to: &mut GoTo,
+    out: &mut Vec<Intent>,
+) {
     let label = ui.label("Go to");
+    let example = instant
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
     let edit = ui.add(
         egui::TextEdit::singleline(&mut go_to.text)
-            .hint_text("2016-05-01 12:00")
+            .hint_text(example.as_str())
             .desired_width(170.0),
     );
     let edit = edit.labelled_by(label.id).on_hover_text(format!(
-        "A local time in {} (2016-05-01 12:00), or RFC 3339 with an offset; Enter to go",
+        "A local time in {} ({example}), or RFC 3339 with an offset; Enter to go",
         tz.name()
     ));
     let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -181,7 +187,7 @@ pub fn timeline(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
         right: ui.cursor().left() + full - 8.0,
     };
     let slider_rect = slider(ui, input, &axis, full, out);
-    let lanes = lanes(ui, input, &axis, full, out);
+    let lanes = super::lanes::lanes(ui, input, &axis, full, out);
     // The cursor through the slider and every lane in view.
     let x = axis.x(input.session.instant());
     if (axis.left..=axis.right).contains(&x) {
@@ -190,51 +196,6 @@ pub fn timeline(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
             Stroke::new(2.0, tk.colors.cursor),
         );
     }
-}
-
-/// At most this share of the window goes to the lanes; more zones scroll.
-const LANES_SHARE: f32 = 0.2;
-
-/// The lanes, the selected zone's first, in a scroll area that builds only the rows in view: the
-/// slider above them stays in the window however many zones there are. Returns where they are.
-fn lanes(
-    ui: &mut Ui,
-    input: &TimeInput<'_>,
-    axis: &Axis,
-    full: f32,
-    out: &mut Vec<Intent>,
-) -> Rect {
-    let tk = theme::tokens(ui.ctx());
-    let zones = input.session.engine().dataset().zones.len();
-    let selected = input.session.selected().filter(|&z| z < zones);
-    let order = |row: usize| match selected {
-        Some(s) if row == 0 => s,
-        Some(s) if row <= s => row - 1,
-        _ => row,
-    };
-    let row_height = tk.sizes.lane_height + 4.0;
-    let max_height = (ui.ctx().content_rect().height() * LANES_SHARE).max(4.0 * row_height);
-    // Asked for outright: a panel sized by its content would otherwise never let it grow.
-    let wanted = (zones as f32 * row_height).min(max_height);
-    let top = ui.cursor().top();
-    let output = egui::ScrollArea::vertical()
-        .id_salt("lanes")
-        .max_height(max_height)
-        .min_scrolled_height(wanted)
-        .auto_shrink([false, true])
-        .show_rows(
-            ui,
-            row_height - ui.spacing().item_spacing.y,
-            zones,
-            |ui, rows| {
-                for row in rows {
-                    lane(ui, input, axis, order(row), full, out);
-                }
-            },
-        );
-    let mut rect = output.inner_rect;
-    rect.min.y = top;
-    rect
 }
 
 /// The slider: drag or click to set the instant; arrows step an hour while it has focus. It is
@@ -408,236 +369,6 @@ fn paint_slider(
     if focused {
         painter.circle_stroke(handle, 11.0, visuals.selection.stroke);
     }
-}
-
-/// One zone's lane: its name (a button that selects it), its statuses over time, and a marker
-/// at each of its events.
-fn lane(
-    ui: &mut Ui,
-    input: &TimeInput<'_>,
-    axis: &Axis,
-    z: usize,
-    full: f32,
-    out: &mut Vec<Intent>,
-) {
-    let tk = theme::tokens(ui.ctx());
-    let session = input.session;
-    let zone = &session.engine().dataset().zones[z];
-    let height = tk.sizes.lane_height;
-    let (row, _) = ui.allocate_exact_size(vec2(full, height + 4.0), Sense::hover());
-    let name_rect = Rect::from_min_size(row.min, vec2(tk.sizes.label_column - 6.0, height));
-    let selected = session.selected() == Some(z);
-    let name = ui.put(
-        name_rect,
-        egui::Button::selectable(selected, visual(&zone.name)).truncate(),
-    );
-    if name
-        .on_hover_text(format!("Select {}", zone.name))
-        .clicked()
-    {
-        out.push(Intent::Session(Command::Select(Some(z))));
-    }
-    let rect = Rect::from_min_max(
-        pos2(axis.left, row.top()),
-        pos2(axis.right, row.top() + height),
-    );
-    // Clickable but not a Tab stop: the zone's name button is the lane's one stop, and its
-    // events are in the side panel's list, so Tab reaches the side panel in a few presses.
-    let response = ui.interact(rect, ui.scope_id().with(("lane", z)), Sense::CLICK);
-    response.widget_info(|| {
-        WidgetInfo::labeled(
-            egui::Role::Button,
-            true,
-            format!("Timeline lane: {}", zone.name),
-        )
-    });
-    if selected {
-        ui.painter().rect_filled(
-            rect.expand2(vec2(4.0, 2.0)),
-            3.0,
-            ui.visuals().selection.bg_fill.gamma_multiply(0.5),
-        );
-    }
-    paint_lane(ui.painter(), session.engine(), z, axis, rect, input);
-    let marker_clicked = markers(ui, input, axis, z, rect, out);
-    if !marker_clicked
-        && response.clicked()
-        && let Some(p) = response.interact_pointer_pos()
-    {
-        let tz = session.engine().dataset().meta.timezone;
-        out.push(Intent::Session(Command::SetInstant(round_to_hour(
-            axis.time(p.x),
-            tz,
-        ))));
-        out.push(Intent::Session(Command::Select(Some(z))));
-    }
-}
-
-/// Event markers: each its own button, so a screen reader (and a test) can find it. Returns
-/// whether one was clicked.
-fn markers(
-    ui: &mut Ui,
-    input: &TimeInput<'_>,
-    axis: &Axis,
-    z: usize,
-    lane: Rect,
-    out: &mut Vec<Intent>,
-) -> bool {
-    let tk = theme::tokens(ui.ctx());
-    let session = input.session;
-    let engine = session.engine();
-    let range = session.range();
-    let mut clicked = false;
-    for &e in engine.zone_events(z) {
-        let t = engine.dataset().events[e].moment.utc();
-        if t < range.start || t > range.end {
-            continue;
-        }
-        // The words are made only when asked for (a screen reader, a hover): a frame draws
-        // every marker in view, and most are never read.
-        let view = || present::event(engine, e, z, session.known_on());
-        let at = pos2(axis.x(t), lane.center().y);
-        let marker = Rect::from_center_size(at, vec2(10.0, tk.sizes.lane_height));
-        let r = ui.interact(marker, ui.scope_id().with(("event", z, e)), Sense::CLICK);
-        r.widget_info(|| {
-            let name = present::marker_name(engine.dataset(), e, z);
-            WidgetInfo::labeled(egui::Role::Button, true, name)
-        });
-        let event = &engine.dataset().events[e];
-        let known = event.known_by(session.known_on());
-        paint_marker(ui.painter(), at, event.kind, known, r.hovered());
-        let r = r.on_hover_ui(|ui| marker_tooltip(ui, &view()));
-        if r.clicked() {
-            out.push(Intent::Session(Command::SetInstant(t)));
-            out.push(Intent::Session(Command::Select(Some(z))));
-            clicked = true;
-        }
-    }
-    clicked
-}
-
-fn marker_tooltip(ui: &mut Ui, view: &present::EventView) {
-    ui.strong(&view.title);
-    if let Some(text) = &view.as_reported {
-        ui.weak(format!("As reported: {text}"));
-    }
-    ui.label(&view.by);
-    if let Some((quote, outlet)) = &view.lead {
-        ui.label(format!("“{}”", crate::report::clip(quote, 280)));
-        ui.weak(outlet.as_str());
-    }
-    if !view.known {
-        ui.weak("Not yet reported at the chosen 'as known on' date");
-    }
-    ui.weak("Click to move the instant here");
-}
-
-fn paint_lane(
-    painter: &egui::Painter,
-    engine: &Engine,
-    zone: usize,
-    axis: &Axis,
-    lane: Rect,
-    input: &TimeInput<'_>,
-) {
-    let tk = theme::tokens(painter.ctx());
-    let colors = tk.colors;
-    let range = input.session.range();
-    painter.rect_filled(lane, 2.0, colors.lane_background);
-    let uv = |r: Rect| {
-        let k = tk.sizes.pattern;
-        Rect::from_min_max(
-            (r.min.to_vec2() / k).to_pos2(),
-            (r.max.to_vec2() / k).to_pos2(),
-        )
-    };
-    for interval in engine.timeline(zone, input.session.known_on()) {
-        let start = interval.start.unwrap_or(range.start).max(range.start);
-        let end = interval.end.unwrap_or(range.end).min(range.end);
-        if end <= start {
-            continue;
-        }
-        let rect = Rect::from_min_max(
-            pos2(axis.x(start), lane.top()),
-            pos2(axis.x(end), lane.bottom()),
-        );
-        let style = tk.status(interval.resolution.status);
-        painter.rect_filled(rect, 0.0, style.fill);
-        if let Some(texture) = input.patterns.texture(style.pattern) {
-            painter.image(texture, rect, uv(rect), style.ink);
-        }
-        if interval.resolution.contested {
-            painter.image(
-                input.patterns.contested(),
-                rect,
-                uv(rect),
-                colors.contested_ink,
-            );
-        }
-        // A thin divider where the status or instrument changes.
-        painter.line_segment(
-            [rect.left_top(), rect.left_bottom()],
-            Stroke::new(1.0, colors.lane_divider),
-        );
-    }
-    paint_after_reports(painter, axis, lane, input);
-    painter.rect_stroke(
-        lane,
-        2.0,
-        Stroke::new(1.0, colors.lane_border),
-        egui::StrokeKind::Inside,
-    );
-}
-
-/// Past the last report, dashes over the lane and a line where the reports end: what lies
-/// beyond is only as last reported.
-fn paint_after_reports(painter: &egui::Painter, axis: &Axis, lane: Rect, input: &TimeInput<'_>) {
-    let tk = theme::tokens(painter.ctx());
-    let session = input.session;
-    let Some(horizon) = session.engine().horizon(session.known_on()) else {
-        return;
-    };
-    let range = session.range();
-    if horizon >= range.end {
-        return;
-    }
-    let x = axis.x(horizon.max(range.start));
-    let rect = Rect::from_min_max(pos2(x, lane.top()), lane.right_bottom());
-    let k = tk.sizes.pattern;
-    let uv = Rect::from_min_max(
-        (rect.min.to_vec2() / k).to_pos2(),
-        (rect.max.to_vec2() / k).to_pos2(),
-    );
-    let ink = tk.colors.after_reports_ink;
-    painter.image(input.patterns.after_reports(), rect, uv, ink);
-    if horizon > range.start {
-        painter.line_segment(
-            [pos2(x, lane.top()), pos2(x, lane.bottom())],
-            Stroke::new(1.5, ink),
-        );
-    }
-}
-
-fn paint_marker(painter: &egui::Painter, at: Pos2, kind: EventKind, known: bool, hovered: bool) {
-    let tk = theme::tokens(painter.ctx());
-    let colors = tk.colors;
-    let r = if hovered { 6.5 } else { 5.0 };
-    let points = vec![
-        at + vec2(0.0, -r),
-        at + vec2(r, 0.0),
-        at + vec2(0.0, r),
-        at + vec2(-r, 0.0),
-    ];
-    let fill = match (known, kind) {
-        (false, _) => colors.marker_unknown,
-        (true, EventKind::Statement) => colors.marker_statement,
-        (true, _) => colors.marker,
-    };
-    painter.add(egui::Shape::convex_polygon(
-        points,
-        fill,
-        Stroke::new(1.2, colors.marker_outline),
-    ));
 }
 
 #[cfg(test)]

@@ -83,6 +83,15 @@ def main():
     if len(set(copies)) != len(copies):
         failures.append("two Copy buttons share a name")
 
+    # The event lanes are one focusable node that says how to move in it.
+    lanes = [n for n in all_nodes if n.name == "Event lanes"]
+    if len(lanes) != 1:
+        failures.append(f"{len(lanes)} 'Event lanes' nodes")
+    elif not lanes[0].getState().contains(pyatspi.STATE_FOCUSABLE):
+        failures.append("the event lanes cannot take the focus")
+    elif "Up and Down" not in (lanes[0].description or ""):
+        failures.append(f"the event lanes describe no keys: {lanes[0].description!r}")
+
     # Setting the slider through AT-SPI moves the instant (one day later: 24 hours).
     value = s.queryValue()
     value.currentValue = value.currentValue + 24

@@ -1051,3 +1051,90 @@ fn high_contrast_asked_at_start_wins_over_a_saved_standard_look() {
         Contrast::High
     );
 }
+
+/// The first event of `zone` at or after `t`, found from the dataset itself.
+fn first_event_from(engine: &truce_atlas::engine::Engine, zone: usize, t: DateTime<Utc>) -> usize {
+    let events = &engine.dataset().events;
+    (0..events.len())
+        .filter(|&e| events[e].zones.contains(&zone) && events[e].moment.utc() >= t)
+        .min_by_key(|&e| (events[e].moment.utc(), e))
+        .expect("an event after t")
+}
+
+#[test]
+fn the_event_lanes_are_one_tab_stop_whose_arrows_pick_an_event_and_enter_goes_to_it() {
+    let start = damascus_time("2016-04-20 12:00");
+    let mut harness = harness_at(start);
+    harness
+        .get_by_role_and_label(Role::Slider, SLIDER_LABEL)
+        .focus();
+    harness.run();
+    harness.key_press(Key::Tab);
+    harness.run();
+    let lanes = || truce_atlas::ui::lanes::LANES_LABEL;
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Group, lanes())
+            .is_focused()
+    );
+    let value = |h: &Harness<'static, AtlasApp>| {
+        h.get_by_role_and_label(Role::Group, lanes())
+            .accesskit_node()
+            .value()
+            .expect("the lanes say where the keyboard is")
+    };
+    assert_eq!(value(&harness), "Timeline lane: Damascus");
+
+    // → picks the first lane's first event from the instant on; ↓ the next lane's nearest.
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    let ds_engine = engine();
+    let ds = ds_engine.dataset();
+    let damascus_first = first_event_from(&ds_engine, 0, start);
+    assert!(value(&harness).starts_with(&format!(
+        "Event: {} in Damascus",
+        ds.events[damascus_first].kind.label()
+    )));
+    assert_eq!(harness.state().instant(), start, "an arrow only looks");
+    let live = harness
+        .get_by_role_and_label(Role::Group, lanes())
+        .accesskit_node()
+        .live();
+    assert_eq!(live, egui::accesskit::Live::Polite, "each move is said");
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    assert!(value(&harness).contains(&format!(" in {}, ", ds.zones[1].name)));
+
+    // Enter goes there: the instant to the event, its zone selected; the focus stays.
+    let picked = value(&harness);
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().selected(), Some(1));
+    let at = harness.state().instant();
+    let names_it = (0..ds.events.len())
+        .filter(|&e| ds.events[e].moment.utc() == at && ds.events[e].zones.contains(&1))
+        .any(|e| truce_atlas::present::marker_name(ds, e, 1) == picked);
+    assert!(
+        names_it,
+        "the instant {at} is not the picked event's: {picked}"
+    );
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Group, lanes())
+            .is_focused()
+    );
+
+    // One stop: the next Tab leaves the lanes for good, not for a lane's name.
+    harness.key_press(Key::Tab);
+    harness.run();
+    let on_a_lane_name = ds
+        .zones
+        .iter()
+        .any(|z| harness.query_all_by_label(&z.name).any(|n| n.is_focused()));
+    assert!(!on_a_lane_name);
+    assert!(
+        !harness
+            .get_by_role_and_label(Role::Group, lanes())
+            .is_focused()
+    );
+}
