@@ -284,8 +284,9 @@ impl AtlasApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
         }
         self.view.refresh(&self.session);
-        if let Some(shot) = &mut self.screenshot {
-            shot.end(&ctx);
+        match &mut self.screenshot {
+            Some(shot) => shot.end(&ctx),
+            None => settle_in_passes(&ctx),
         }
     }
 
@@ -701,6 +702,35 @@ fn shortcuts(ctx: &egui::Context, dialog_open: bool, session: &Session) -> Vec<I
             .collect()
     });
     pressed.into_iter().map(|c| c.intent(session)).collect()
+}
+
+/// egui answers each input event with the frame that handles it and two more "to give some
+/// things time to settle", each painted in full; in software OpenGL a painted frame of this
+/// window costs tens of milliseconds. The settling is done instead in two more passes of the
+/// same frame, which egui discards before painting (its multi-pass), so an event costs one
+/// painted frame. A repaint asked for in the last pass (an animation, a tooltip's delay) still
+/// gets its frame; the two follow-up frames egui had scheduled are then out of date and
+/// skipped. Not in debug builds, where egui flags every frame with a discarded pass.
+fn settle_in_passes(ctx: &egui::Context) {
+    const PASSES: usize = 3;
+    if cfg!(debug_assertions) {
+        return;
+    }
+    let pass = ctx.current_pass_index();
+    if pass == 0 {
+        if ctx.options(|o| o.max_passes.get()) < PASSES {
+            ctx.options_mut(|o| {
+                o.max_passes = std::num::NonZeroUsize::MIN.saturating_add(PASSES - 1)
+            });
+        }
+        // Nothing asked for another frame: there is nothing to settle.
+        if !ctx.has_requested_repaint() {
+            return;
+        }
+    }
+    if pass + 1 < PASSES {
+        ctx.request_discard("the layout settles in passes, not in painted frames");
+    }
 }
 
 impl eframe::App for AtlasApp {

@@ -1138,3 +1138,41 @@ fn the_event_lanes_are_one_tab_stop_whose_arrows_pick_an_event_and_enter_goes_to
             .is_focused()
     );
 }
+
+/// egui would follow each input event with two more painted frames; the app settles in
+/// discarded passes of the same frame instead (release builds: egui's debug builds flag it).
+/// eframe paints again only for a repaint request made in the pass just run or the one before
+/// (its `UserEvent::RequestRepaint` rule): none may be left after a pointer move.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "settling in passes is for release builds")]
+fn a_pointer_move_costs_one_painted_frame_not_three() {
+    let mut harness = harness();
+    harness.run();
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = asked.clone();
+    harness.ctx.set_request_repaint_callback(move |info| {
+        if info.delay.is_zero()
+            && let Ok(mut v) = sink.lock()
+        {
+            v.push(info.current_cumulative_pass_nr);
+        }
+    });
+    // Along the status bar, where nothing has a tooltip (one polls the pointer until it stops).
+    for x in [600.0, 620.0, 640.0] {
+        harness.hover_at(Pos2::new(x, 893.0));
+        harness.step();
+        let now = harness.ctx.cumulative_pass_nr();
+        let mut asked = asked.lock().expect("not poisoned");
+        assert!(!asked.is_empty(), "the move asked for no frame at all");
+        let pending = asked
+            .iter()
+            .filter(|&&nr| now == nr || now == nr + 1)
+            .count();
+        let causes = harness.ctx.repaint_causes();
+        assert_eq!(
+            pending, 0,
+            "frames still to paint after the move at {x}: {causes:?}"
+        );
+        asked.clear();
+    }
+}
