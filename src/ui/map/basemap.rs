@@ -51,8 +51,9 @@ impl Plugin<'_> {
                 } else {
                     tk.colors.land
                 };
-                push_fill(mesh, &c.shape.fill, t, color, None);
-                push_fill_edge(mesh, &c.shape.outline, t, color);
+                let (fill, outline) = c.shape.at_scale(t.scale());
+                push_fill(mesh, fill, t, color, None);
+                push_fill_edge(mesh, outline, t, color);
             }
         });
         painter.add(Shape::Mesh(land));
@@ -69,7 +70,7 @@ impl Plugin<'_> {
                 for d in divisions.iter().filter(|d| visible(view, t, &d.shape)) {
                     push_outline(
                         mesh,
-                        &d.shape.outline,
+                        d.shape.at_scale(t.scale()).1,
                         t,
                         colors.division,
                         sizes.division_width,
@@ -83,7 +84,13 @@ impl Plugin<'_> {
             .borders
             .fill(egui::TextureId::default(), |mesh| {
                 for c in countries.iter().filter(|c| visible(view, t, &c.shape)) {
-                    push_outline(mesh, &c.shape.outline, t, colors.border, sizes.border_width);
+                    push_outline(
+                        mesh,
+                        c.shape.at_scale(t.scale()).1,
+                        t,
+                        colors.border,
+                        sizes.border_width,
+                    );
                 }
             });
         painter.add(Shape::Mesh(borders));

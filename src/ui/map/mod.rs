@@ -48,6 +48,11 @@ impl Transform {
         }
     }
 
+    /// Pixels per projected unit.
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+
     pub fn screen(&self, p: [f64; 2]) -> Pos2 {
         pos2(
             (self.scale * p[0] + self.offset[0]) as f32,

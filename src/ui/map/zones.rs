@@ -150,8 +150,9 @@ impl Plugin<'_> {
                     .status(look.status)
                     .fill
                     .gamma_multiply_u8(tk.zone_fill_alpha);
-                push_fill(mesh, &shapes[*z].fill, t, color, None);
-                push_fill_edge(mesh, &shapes[*z].outline, t, color);
+                let (fill, outline) = shapes[*z].at_scale(t.scale());
+                push_fill(mesh, fill, t, color, None);
+                push_fill_edge(mesh, outline, t, color);
             }
         });
         painter.add(Shape::Mesh(fill));
@@ -164,7 +165,13 @@ impl Plugin<'_> {
                 for (z, look) in shown {
                     let style = tk.status(look.status);
                     if style.pattern == pattern {
-                        push_fill(mesh, &shapes[*z].fill, t, style.ink, Some(tk.sizes.pattern));
+                        push_fill(
+                            mesh,
+                            shapes[*z].at_scale(t.scale()).0,
+                            t,
+                            style.ink,
+                            Some(tk.sizes.pattern),
+                        );
                     }
                 }
             });
@@ -176,7 +183,13 @@ impl Plugin<'_> {
             .contested
             .fill(self.patterns.contested(), |mesh| {
                 for (z, _) in shown.iter().filter(|(_, l)| l.contested) {
-                    push_fill(mesh, &shapes[*z].fill, t, ink, Some(tk.sizes.pattern));
+                    push_fill(
+                        mesh,
+                        shapes[*z].at_scale(t.scale()).0,
+                        t,
+                        ink,
+                        Some(tk.sizes.pattern),
+                    );
                 }
             });
         painter.add(Shape::Mesh(contested));
@@ -185,7 +198,13 @@ impl Plugin<'_> {
         let texture = self.patterns.after_reports();
         let after = self.meshes.after_reports.fill(texture, |mesh| {
             for (z, _) in shown.iter().filter(|(_, l)| l.after_reports) {
-                push_fill(mesh, &shapes[*z].fill, t, ink, Some(tk.sizes.pattern));
+                push_fill(
+                    mesh,
+                    shapes[*z].at_scale(t.scale()).0,
+                    t,
+                    ink,
+                    Some(tk.sizes.pattern),
+                );
             }
         });
         painter.add(Shape::Mesh(after));
@@ -203,7 +222,7 @@ impl Plugin<'_> {
         let lines = self.meshes.lines.fill(egui::TextureId::default(), |mesh| {
             for (z, look) in shown.iter().filter(|(z, _)| !approximate[*z]) {
                 let ink = tk.status(look.status).ink;
-                push_outline(mesh, &shapes[*z].outline, t, ink, width);
+                push_outline(mesh, shapes[*z].at_scale(t.scale()).1, t, ink, width);
             }
         });
         painter.add(Shape::Mesh(lines));
