@@ -734,6 +734,15 @@ fn settle_in_passes(ctx: &egui::Context) {
 }
 
 impl eframe::App for AtlasApp {
+    /// The map has no frame: where no land is drawn the window shows through, so the window is
+    /// cleared to the sea's colour rather than the sea painted over it (a cleared pixel costs
+    /// nothing; a painted one costs the software rasteriser as much as any other). Everything
+    /// else is covered by the panels.
+    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+        let tk = Contrast::from_high(self.session.high_contrast()).tokens();
+        tk.colors.sea.to_normalized_gamma_f32()
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }

@@ -26,13 +26,12 @@ impl walkers::Plugin for Plugin<'_> {
         projector: &Projector,
         _: &MapMemory,
     ) {
-        let tk = theme::tokens(ui.ctx());
         let view = response.rect;
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
         let mut this = *self;
+        // The sea is the window's clear colour (`AtlasApp::clear_color`), under the map.
         if !this.frame.online {
-            painter.rect_filled(view, 0.0, tk.colors.sea);
             this.land(&painter, &t, view);
         }
         this.lines(&painter, &t, view);
