@@ -137,11 +137,39 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         sources: PathBuf,
     },
+    /// Write the data out: status intervals or events as CSV, or the zones at an instant as
+    /// GeoJSON (for spreadsheets, QGIS, Datawrapper, geojson.io)
+    Export {
+        #[arg(value_enum)]
+        what: ExportWhat,
+        /// geojson: the instant (default: the dataset's opening instant)
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// csv, geojson: use only what had been reported by this time (a date alone: the end of
+        /// that day)
+        #[arg(long, value_name = "TIME")]
+        known_on: Option<String>,
+        /// The file to write (replaced only once the export is complete); standard output if
+        /// not given
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a dataset file (the copies in data/schema/ are these)
     Schema {
         #[arg(value_enum)]
         file: SchemaArg,
     },
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportWhat {
+    /// Every zone's status intervals, one row each (see data/FORMAT.md, "Exports")
+    Csv,
+    /// Every event, one row each, with its citations
+    EventsCsv,
+    /// Every zone at an instant, with its status as properties
+    Geojson,
 }
 
 /// The dataset files that have a JSON Schema.
@@ -171,6 +199,7 @@ impl Command {
             Command::Events { .. } => "events",
             Command::Validate => "validate",
             Command::Verify { .. } => "verify",
+            Command::Export { .. } => "export",
             Command::Schema { .. } => "schema",
         }
     }
@@ -300,6 +329,19 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
         } => events(&engine, zone.as_deref(), *notes, *format, out),
         Command::Validate => validate(&engine, out),
         Command::Verify { sources } => verify_quotes(&engine, sources, out),
+        Command::Export {
+            what,
+            at,
+            known_on,
+            output,
+        } => {
+            let flags = ExportFlags {
+                at: at.as_deref(),
+                known_on: known_on.as_deref(),
+                output: output.as_deref(),
+            };
+            export(&engine, *what, &flags, out)
+        }
         Command::Schema { .. } => Ok(()),
     });
     match result {
@@ -309,6 +351,78 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
             code
         }
     }
+}
+
+struct ExportFlags<'a> {
+    at: Option<&'a str>,
+    known_on: Option<&'a str>,
+    output: Option<&'a Path>,
+}
+
+fn export(
+    engine: &Engine,
+    what: ExportWhat,
+    flags: &ExportFlags<'_>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    if flags.at.is_some() && what != ExportWhat::Geojson {
+        return Err(usage(
+            "--at: the CSV exports hold every time; --at is for `export geojson`".into(),
+        ));
+    }
+    let known_on = flags
+        .known_on
+        .map(|k| known_on_flag(engine, k))
+        .transpose()
+        .map_err(usage)?;
+    if known_on.is_some() && what == ExportWhat::EventsCsv {
+        return Err(usage(
+            "--known-on: the event list is every event; use it with `export csv` or `export geojson`"
+                .into(),
+        ));
+    }
+    let at = match flags.at {
+        Some(t) => time_flag(engine, "at", t).map_err(usage)?,
+        None => engine.default_instant(),
+    };
+    let write = |w: &mut dyn Write| -> Result<(), crate::export::ExportError> {
+        match what {
+            ExportWhat::Csv => crate::export::intervals_csv(engine, known_on, w),
+            ExportWhat::EventsCsv => crate::export::events_csv(engine, w),
+            ExportWhat::Geojson => {
+                let doc = crate::export::geojson_snapshot(engine, at, known_on);
+                serde_json::to_writer_pretty(&mut *w, &doc)?;
+                Ok(writeln!(w)?)
+            }
+        }
+    };
+    let failed = |e: crate::export::ExportError| (EXIT_INVALID, format!("error: {e}"));
+    match flags.output {
+        None => write(out).map_err(failed),
+        Some(path) => write_whole_file(path, write).map_err(failed),
+    }
+}
+
+/// Writes beside `path` and renames over it once complete: a failed export never leaves a
+/// half-written file where a good one was.
+fn write_whole_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), crate::export::ExportError>,
+) -> Result<(), crate::export::ExportError> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let result = (|| {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+        write(&mut file)?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&partial, path)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
 }
 
 fn write_failed(e: std::io::Error) -> Failure {

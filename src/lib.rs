@@ -11,6 +11,7 @@ pub mod axis;
 pub mod calendar;
 pub mod cli;
 pub mod engine;
+pub mod export;
 pub mod geometry;
 pub mod load;
 pub mod model;

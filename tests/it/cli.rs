@@ -515,3 +515,58 @@ fn schema_prints_the_json_schema_of_a_dataset_file_without_reading_a_dataset() {
     assert_eq!(stdout(&o), shipped);
     assert_eq!(atlas(&["schema", "zones"]).status.code(), Some(2));
 }
+
+#[test]
+fn export_writes_the_intervals_csv_to_a_file_and_the_snapshot_as_geojson() {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("intervals.csv");
+    std::fs::write(&file, "an older export").expect("write");
+    let path = file.to_str().expect("utf-8");
+    let o = atlas(&["export", "csv", "--known-on", "2016-05-01", "-o", path]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut reader = csv::Reader::from_path(&file).expect("a CSV file");
+    let statuses: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("a row")[2].to_string())
+        .collect();
+    assert!(statuses.iter().any(|s| s == "collapsed"), "{statuses:?}");
+    // Less was known on 1 May than in the end: fewer intervals than the whole export has.
+    let all = atlas(&["export", "csv"]);
+    let all_rows = csv::Reader::from_reader(all.stdout.as_slice())
+        .records()
+        .count();
+    assert!(
+        statuses.len() < all_rows,
+        "{} of {all_rows}",
+        statuses.len()
+    );
+    assert!(!dir.join("intervals.csv.partial").exists(), "no leftovers");
+
+    let o = atlas(&["export", "geojson", "--at", "2016-05-01 12:00"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: geojson::FeatureCollection = stdout(&o).parse().expect("GeoJSON");
+    let aleppo = doc
+        .features
+        .iter()
+        .find(|f| f.property("id") == Some(&Value::from("aleppo")))
+        .expect("Aleppo");
+    assert_eq!(aleppo.property("status"), Some(&Value::from("negotiating")));
+    assert!(aleppo.property("lead_quote").is_some_and(Value::is_string));
+}
+
+#[test]
+fn export_refuses_a_flag_that_would_be_ignored_and_keeps_the_old_file_when_it_cannot_write() {
+    let o = atlas(&["export", "csv", "--at", "2016-05-01 12:00"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--at"), "{}", stderr(&o));
+    let o = atlas(&["export", "events-csv", "--known-on", "2016-04-28"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = atlas(&["export", "csv", "-o", "/nonexistent-dir/intervals.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: cannot write the export"),
+        "{}",
+        stderr(&o)
+    );
+}

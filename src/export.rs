@@ -1,0 +1,239 @@
+//! Data out of the atlas, for spreadsheets, QGIS, Datawrapper and geojson.io: every zone's
+//! status intervals and every event as CSV (written by the `csv` crate, so quoting and commas
+//! inside quotes are right), and a snapshot of every zone at an instant as a GeoJSON feature
+//! collection. Times are RFC 3339 in the dataset's time zone, with their precision beside them:
+//! a day-precise report is not rounded into a clock time it never gave. No egui here.
+
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+
+use crate::engine::{CiteRef, Engine, Interval};
+use crate::model::{Dataset, Moment};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write the export: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot write the export: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot write the export: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// The columns of the status-interval CSV, in order.
+pub const INTERVAL_COLUMNS: [&str; 16] = [
+    "zone_id",
+    "zone",
+    "status",
+    "contested",
+    "start",
+    "end",
+    "since",
+    "since_precision",
+    "until",
+    "until_precision",
+    "instrument",
+    "after_last_report",
+    "last_reported",
+    "lapsed",
+    "citations",
+    "disputed_by",
+];
+
+/// The columns of the event CSV, in order.
+pub const EVENT_COLUMNS: [&str; 11] = [
+    "id",
+    "moment",
+    "precision",
+    "as_reported",
+    "kind",
+    "zones",
+    "actor",
+    "instrument",
+    "until",
+    "until_precision",
+    "citations",
+];
+
+fn local(ds: &Dataset, t: DateTime<Utc>) -> String {
+    t.with_timezone(&ds.meta.timezone).to_rfc3339()
+}
+
+fn moment(m: Option<&Moment>) -> (String, String) {
+    m.map_or_else(Default::default, |m| {
+        (m.time.to_rfc3339(), m.precision.as_str().to_string())
+    })
+}
+
+/// "source-id: quote", one per citation, joined by " | ".
+fn cited(ds: &Dataset, cites: &[CiteRef]) -> String {
+    cites
+        .iter()
+        .map(|c| {
+            let citation = &ds.events[c.event].citations[c.citation];
+            format!("{}: {}", ds.sources[citation.source].id, citation.quote)
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The latest publication among the citations: when this status was last reported.
+fn last_reported(ds: &Dataset, cites: &[CiteRef]) -> String {
+    cites
+        .iter()
+        .map(|c| &ds.sources[ds.events[c.event].citations[c.citation].source].published)
+        .max_by_key(|m| m.time)
+        .map(|m| m.time.to_rfc3339())
+        .unwrap_or_default()
+}
+
+fn interval_row(
+    engine: &Engine,
+    zone: usize,
+    interval: &Interval,
+    horizon: Option<DateTime<Utc>>,
+) -> Vec<String> {
+    let ds = engine.dataset();
+    let r = &interval.resolution;
+    let (since, since_precision) = moment(r.since.as_ref());
+    let (until, until_precision) = moment(r.until.as_ref());
+    // Past the last report nothing is known to have changed: the status is as last reported.
+    let after = match (interval.start, horizon) {
+        (Some(start), Some(h)) => start > h,
+        (None, _) | (_, None) => false,
+    };
+    let instrument = r
+        .instrument
+        .map(|i| ds.instruments[i].name.clone())
+        .unwrap_or_default();
+    vec![
+        ds.zones[zone].id.clone(),
+        ds.zones[zone].name.clone(),
+        r.status.as_str().to_string(),
+        r.contested.to_string(),
+        interval.start.map(|t| local(ds, t)).unwrap_or_default(),
+        interval.end.map(|t| local(ds, t)).unwrap_or_default(),
+        since,
+        since_precision,
+        until,
+        until_precision,
+        instrument,
+        after.to_string(),
+        last_reported(ds, &r.citations),
+        r.lapsed.to_string(),
+        cited(ds, &r.citations),
+        cited(ds, &r.disputed_by),
+    ]
+}
+
+/// Every zone's status intervals, as known on `known_on` (everything, if `None`): one row per
+/// interval, zone by zone, in time order. An open start or end is an empty cell.
+pub fn intervals_csv(
+    engine: &Engine,
+    known_on: Option<DateTime<Utc>>,
+    out: impl Write,
+) -> Result<(), ExportError> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(INTERVAL_COLUMNS)?;
+    let horizon = engine.horizon(known_on);
+    for zone in 0..engine.dataset().zones.len() {
+        for interval in engine.timeline(zone, known_on) {
+            w.write_record(interval_row(engine, zone, interval, horizon))?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Every event in time order, with its citations.
+pub fn events_csv(engine: &Engine, out: impl Write) -> Result<(), ExportError> {
+    let ds = engine.dataset();
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(EVENT_COLUMNS)?;
+    for &e in engine.events_between(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC) {
+        let ev = &ds.events[e];
+        let (at, precision) = moment(Some(&ev.moment));
+        let (until, until_precision) = moment(ev.until.as_ref());
+        let zones: Vec<&str> = ev.zones.iter().map(|&z| ds.zones[z].id.as_str()).collect();
+        let cites: Vec<CiteRef> = (0..ev.citations.len())
+            .map(|citation| CiteRef { event: e, citation })
+            .collect();
+        w.write_record([
+            ev.id.clone(),
+            at,
+            precision,
+            ev.as_reported.clone().unwrap_or_default(),
+            ev.kind.as_str().to_string(),
+            zones.join(";"),
+            ev.actor.clone(),
+            ev.instrument
+                .map(|i| ds.instruments[i].name.clone())
+                .unwrap_or_default(),
+            until,
+            until_precision,
+            cited(ds, &cites),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Every zone at `at` (as known on `known_on`) as a GeoJSON feature: its outline, and its
+/// status, contested flag, since, until, instrument and lead citation as properties.
+pub fn geojson_snapshot(
+    engine: &Engine,
+    at: DateTime<Utc>,
+    known_on: Option<DateTime<Utc>>,
+) -> geojson::FeatureCollection {
+    let ds = engine.dataset();
+    let after = engine.after_reports(at, known_on);
+    let features = (0..ds.zones.len())
+        .map(|z| {
+            let zone = &ds.zones[z];
+            let r = engine.status(z, at, known_on);
+            let (since, since_precision) = moment(r.since.as_ref());
+            let (until, until_precision) = moment(r.until.as_ref());
+            let lead = r.citations.first().map(|c| {
+                let citation = &ds.events[c.event].citations[c.citation];
+                (citation, &ds.sources[citation.source])
+            });
+            let mut p = serde_json::Map::new();
+            let mut put = |k: &str, v: serde_json::Value| {
+                p.insert(k.to_string(), v);
+            };
+            put("id", zone.id.clone().into());
+            put("name", zone.name.clone().into());
+            put("at", local(ds, at).into());
+            put("status", r.status.as_str().into());
+            put("contested", r.contested.into());
+            put("as_last_reported", after.into());
+            put("since", since.into());
+            put("since_precision", since_precision.into());
+            put("until", until.into());
+            put("until_precision", until_precision.into());
+            let instrument = r.instrument.map(|i| ds.instruments[i].name.clone());
+            put("instrument", instrument.into());
+            put("lead_quote", lead.map(|(c, _)| c.quote.clone()).into());
+            put(
+                "lead_speaker",
+                lead.and_then(|(c, _)| c.speaker.clone()).into(),
+            );
+            put("lead_outlet", lead.map(|(_, s)| s.outlet.clone()).into());
+            put("lead_source", lead.map(|(_, s)| s.id.clone()).into());
+            put("approximate_outline", zone.approximate.into());
+            geojson::Feature {
+                geometry: Some(geojson::Geometry::from(&zone.geometry)),
+                properties: Some(p),
+                ..Default::default()
+            }
+        })
+        .collect();
+    geojson::FeatureCollection {
+        features,
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests;
