@@ -322,9 +322,65 @@ pub fn known_on_label(known_on: Option<DateTime<Utc>>, tz: chrono_tz::Tz) -> Str
     }
 }
 
+/// A word for a shell: as it is if it needs no quoting, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:+=,@%".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// The command line that reopens a view: the dataset folder (none for the built-in one), the
+/// instant with its offset, the selected zone and the "as known on" date. For citing a view.
+pub fn view_command(
+    engine: &Engine,
+    data_dir: Option<&std::path::Path>,
+    at: DateTime<Utc>,
+    zone: Option<usize>,
+    known_on: Option<DateTime<Utc>>,
+) -> String {
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
+    let mut words = vec!["truce-atlas".to_string()];
+    if let Some(dir) = data_dir {
+        words.push("--data".into());
+        words.push(shell_word(&dir.to_string_lossy()));
+    }
+    words.push("--at".into());
+    words.push(shell_word(&at.with_timezone(&tz).to_rfc3339()));
+    if let Some(z) = zone {
+        words.push("--zone".into());
+        words.push(shell_word(&ds.zones[z].id));
+    }
+    if let Some(k) = known_on {
+        words.push("--known-on".into());
+        words.push(shell_word(&k.with_timezone(&tz).to_rfc3339()));
+    }
+    words.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_view_command_quotes_a_folder_with_spaces_and_apostrophes_for_the_shell() {
+        let engine = crate::default_engine().expect("valid");
+        let at = "2016-05-01T09:00:00Z".parse().expect("time");
+        let dir = std::path::Path::new("/home/x/Syria data/al-Sha'ar");
+        let command = view_command(&engine, Some(dir), at, Some(3), None);
+        assert_eq!(
+            command,
+            "truce-atlas --data '/home/x/Syria data/al-Sha'\\''ar' --at 2016-05-01T12:00:00+03:00 --zone aleppo"
+        );
+        let bare = view_command(&engine, None, at, None, None);
+        assert_eq!(bare, "truce-atlas --at 2016-05-01T12:00:00+03:00");
+    }
 
     fn engine() -> Engine {
         crate::default_engine().expect("valid")

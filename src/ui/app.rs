@@ -471,6 +471,22 @@ impl AtlasApp {
             ViewAction::Pan(dx, dy) => view.map.pan_by(dx, dy),
             ViewAction::ToggleShortcuts => view.show_shortcuts = !view.show_shortcuts,
             ViewAction::CycleRegion(step) => cycle_region(ctx, step),
+            ViewAction::CopyViewCommand => {
+                let s = &self.session;
+                // Absolute, so that the command works from any folder.
+                let dir = s
+                    .data_dir()
+                    .map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf()));
+                let command = crate::present::view_command(
+                    s.engine(),
+                    dir.as_deref(),
+                    s.instant(),
+                    s.selected(),
+                    s.known_on(),
+                );
+                ctx.copy_text(command.clone());
+                self.session.tell(format!("Copied: {command}"));
+            }
         }
     }
 }

@@ -29,6 +29,8 @@ pub enum ViewAction {
     ToggleShortcuts,
     /// F6 / Shift+F6: the keyboard focus to the next or previous region of the window.
     CycleRegion(i32),
+    /// The command line that reopens this view, to the clipboard.
+    CopyViewCommand,
 }
 
 /// The window's regions, in F6 order. Each names the widget that takes the focus when the
@@ -62,6 +64,7 @@ impl Region {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, VariantArray)]
 pub enum Menu {
     File,
+    Edit,
     Go,
     View,
     Help,
@@ -71,6 +74,7 @@ impl Menu {
     pub fn title(self) -> &'static str {
         match self {
             Menu::File => "File",
+            Menu::Edit => "Edit",
             Menu::Go => "Go",
             Menu::View => "View",
             Menu::Help => "Help",
@@ -83,6 +87,7 @@ pub enum UiCommand {
     OpenDataset,
     OpenDefaultDataset,
     Quit,
+    CopyViewCommand,
     PreviousEvent,
     NextEvent,
     HourBack,
@@ -124,6 +129,7 @@ impl UiCommand {
             UiCommand::OpenDataset => view(ViewAction::ShowOpenDialog),
             UiCommand::OpenDefaultDataset => Intent::Session(S::OpenDataset(None)),
             UiCommand::Quit => view(ViewAction::Quit),
+            UiCommand::CopyViewCommand => view(ViewAction::CopyViewCommand),
             UiCommand::PreviousEvent => step(Step::PreviousEvent),
             UiCommand::NextEvent => step(Step::NextEvent),
             UiCommand::HourBack => step(Step::HourBack),
@@ -157,6 +163,7 @@ impl UiCommand {
             UiCommand::OpenDataset => "Open dataset…",
             UiCommand::OpenDefaultDataset => "Open the default dataset",
             UiCommand::Quit => "Quit",
+            UiCommand::CopyViewCommand => "Copy view as command line",
             UiCommand::PreviousEvent => "Previous event",
             UiCommand::NextEvent => "Next event",
             UiCommand::HourBack => "Back one hour",
@@ -185,6 +192,7 @@ impl UiCommand {
     pub fn menu(self) -> Menu {
         match self {
             UiCommand::OpenDataset | UiCommand::OpenDefaultDataset | UiCommand::Quit => Menu::File,
+            UiCommand::CopyViewCommand => Menu::Edit,
             UiCommand::PreviousEvent
             | UiCommand::NextEvent
             | UiCommand::HourBack
@@ -215,6 +223,9 @@ impl UiCommand {
             }
             UiCommand::OpenDefaultDataset => "Go back to the dataset built into the app",
             UiCommand::Quit => "Close Truce Atlas (the view is remembered)",
+            UiCommand::CopyViewCommand => {
+                "Copy the truce-atlas command that reopens this view (dataset, instant, zone, as known on), to cite it or send it to a colleague"
+            }
             UiCommand::PreviousEvent => {
                 "Move the instant to the previous event (of the selected zone, if one is selected)"
             }
@@ -254,6 +265,7 @@ impl UiCommand {
         match self {
             UiCommand::OpenDataset => key(Modifiers::COMMAND, Key::O),
             UiCommand::Quit => key(Modifiers::COMMAND, Key::Q),
+            UiCommand::CopyViewCommand => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C),
             UiCommand::PreviousEvent => key(Modifiers::NONE, Key::ArrowLeft),
             UiCommand::NextEvent => key(Modifiers::NONE, Key::ArrowRight),
             UiCommand::HourBack => key(Modifiers::SHIFT, Key::ArrowLeft),

@@ -1176,3 +1176,62 @@ fn a_pointer_move_costs_one_painted_frame_not_three() {
         asked.clear();
     }
 }
+
+#[test]
+fn the_view_copied_as_a_command_line_reopens_the_same_view() {
+    let known_on = damascus_time("2016-05-02 23:59");
+    let start = StartOptions {
+        session: Start {
+            instant: Some(damascus_time("2016-05-01 12:00")),
+            zone: engine().dataset().zone_index("aleppo"),
+            known_on: Some(known_on),
+            ..Start::default()
+        },
+        ..StartOptions::default()
+    };
+    let mut harness = harness_with(AtlasApp::new(engine(), start, None));
+    // The key going down, and one step: that frame's output holds the copy.
+    harness.event(Event::Key {
+        key: Key::C,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::COMMAND | Modifiers::SHIFT,
+    });
+    harness.step();
+    let copied = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .expect("something copied");
+    assert!(
+        harness
+            .state()
+            .notice()
+            .is_some_and(|n| n.contains(&copied))
+    );
+
+    // No quoting is needed for the built-in dataset: the words split on spaces.
+    let cli = <truce_atlas::cli::Cli as clap::Parser>::try_parse_from(copied.split(' '))
+        .expect("a valid command line");
+    let args = truce_atlas::cli::app_args(&cli)
+        .map_err(|e| e.1)
+        .expect("valid flags");
+    let reopened = AtlasApp::new(
+        args.engine,
+        StartOptions {
+            session: args.start,
+            ..StartOptions::default()
+        },
+        None,
+    );
+    let first = harness.state();
+    assert_eq!(reopened.instant(), first.instant());
+    assert_eq!(reopened.selected(), first.selected());
+    assert_eq!(reopened.session().known_on(), Some(known_on));
+}
