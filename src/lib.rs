@@ -15,6 +15,7 @@ pub mod export;
 pub mod geometry;
 pub mod load;
 pub mod model;
+pub mod playback;
 pub mod present;
 pub mod report;
 pub mod session;

@@ -144,6 +144,12 @@ pub enum Command {
     SetOnlineTiles(bool),
     /// The high-contrast look on or off.
     SetHighContrast(bool),
+    /// Play or pause; played at the end of the span, it starts again from the beginning.
+    Play(bool),
+    /// Speed, looping and stopping at events (whether it plays is `Play`'s).
+    SetPlayback(crate::playback::Playback),
+    /// So much real time went by while playing.
+    Tick(std::time::Duration),
 }
 
 /// A dataset folder read and indexed, or why it could not be: what `OpenDataset` does in one
@@ -197,6 +203,7 @@ pub struct Remembered {
     pub window: Window,
     pub online_tiles: bool,
     pub high_contrast: bool,
+    pub playback: crate::playback::Playback,
 }
 
 pub struct Session {
@@ -211,6 +218,7 @@ pub struct Session {
     notice: Option<String>,
     online_tiles: bool,
     high_contrast: bool,
+    playback: crate::playback::Playback,
     /// Counts the datasets opened, so views built from one know when to rebuild.
     generation: u64,
 }
@@ -231,6 +239,7 @@ impl Session {
             notice: None,
             online_tiles: false,
             high_contrast: start.high_contrast,
+            playback: crate::playback::Playback::default(),
             generation: 0,
         };
         if let Some(t) = start.instant {
@@ -273,6 +282,9 @@ impl Session {
     pub fn high_contrast(&self) -> bool {
         self.high_contrast
     }
+    pub fn playback(&self) -> crate::playback::Playback {
+        self.playback
+    }
     pub fn generation(&self) -> u64 {
         self.generation
     }
@@ -304,6 +316,14 @@ impl Session {
             Command::DismissNotice => self.notice = None,
             Command::SetOnlineTiles(on) => self.online_tiles = on,
             Command::SetHighContrast(on) => self.high_contrast = on,
+            Command::Play(on) => self.play(on),
+            Command::SetPlayback(p) => {
+                self.playback = crate::playback::Playback {
+                    playing: self.playback.playing,
+                    ..p
+                };
+            }
+            Command::Tick(real) => self.tick(real),
         }
     }
 
@@ -346,6 +366,25 @@ impl Session {
         }
     }
 
+    fn play(&mut self, on: bool) {
+        if on && self.instant >= self.engine.span().1 {
+            self.set_instant(self.engine.span().0);
+        }
+        self.playback.playing = on;
+    }
+
+    fn tick(&mut self, real: std::time::Duration) {
+        let next = self
+            .engine
+            .next_event(self.selected, self.instant, self.known_on)
+            .map(|e| self.engine.dataset().events[e].moment.utc());
+        let step = self
+            .playback
+            .advance(self.instant, real, self.engine.span(), next);
+        self.playback.playing = step.playing;
+        self.set_instant(step.instant);
+    }
+
     fn adopt(&mut self, opened: Opened) {
         let Opened { dir, result } = opened;
         // The only holder, as a rule: no copy of the engine is made then.
@@ -381,6 +420,7 @@ impl Session {
             window: self.window,
             online_tiles: self.online_tiles,
             high_contrast: self.high_contrast,
+            playback: self.playback,
         }
     }
 
@@ -399,6 +439,7 @@ impl Session {
         self.apply(Command::SetOnlineTiles(saved.online_tiles));
         // A contrast asked for on the command line outlasts the saved one.
         self.high_contrast |= saved.high_contrast;
+        self.apply(Command::SetPlayback(saved.playback));
     }
 }
 
@@ -412,6 +453,58 @@ mod tests {
 
     fn t(text: &str) -> DateTime<Utc> {
         crate::timefmt::parse_user_time(text, chrono_tz::Asia::Damascus).expect("valid")
+    }
+
+    #[test]
+    fn playing_with_stop_at_events_pauses_on_the_selected_zones_next_event() {
+        let mut s = session();
+        let aleppo = s.engine().dataset().zone_index("aleppo");
+        s.apply(Command::Select(aleppo));
+        s.apply(Command::SetInstant(t("2016-04-20 12:00")));
+        s.apply(Command::SetPlayback(crate::playback::Playback {
+            speed: crate::playback::Speed::DayPerSecond,
+            stop_at_events: true,
+            ..Default::default()
+        }));
+        s.apply(Command::Play(true));
+        let next = s
+            .engine()
+            .next_event(aleppo, s.instant(), None)
+            .expect("an event after");
+        let at = s.engine().dataset().events[next].moment.utc();
+        let mut ticks = 0;
+        while s.playback().playing {
+            s.apply(Command::Tick(std::time::Duration::from_millis(100)));
+            ticks += 1;
+            assert!(ticks < 1000, "never stopped");
+        }
+        assert_eq!(s.instant(), at, "paused on Aleppo's next event");
+        assert!(ticks > 1, "played up to it a tenth of a second at a time");
+    }
+
+    #[test]
+    fn play_at_the_end_starts_again_from_the_beginning_and_settings_are_remembered() {
+        let mut s = session();
+        s.apply(Command::Step(Step::End));
+        s.apply(Command::SetInstant(s.engine().span().1));
+        s.apply(Command::Play(true));
+        assert_eq!(s.instant(), s.engine().span().0);
+        assert!(s.playback().playing);
+        s.apply(Command::SetPlayback(crate::playback::Playback {
+            looping: true,
+            ..Default::default()
+        }));
+        assert!(
+            s.playback().playing,
+            "changing the speed or looping does not pause"
+        );
+        let saved = s.remembered();
+        let mut next = session();
+        next.restore(&saved);
+        assert!(
+            next.playback().looping && !next.playback().playing,
+            "it opens still"
+        );
     }
 
     #[test]

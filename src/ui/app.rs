@@ -245,6 +245,7 @@ impl AtlasApp {
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         theme::use_contrast(&ctx, Contrast::from_high(self.session.high_contrast()));
+        self.play(&ctx);
         let settled = !self.view.map.fit_requested;
         if let Some(shot) = &mut self.screenshot
             && shot.begin(&ctx, settled)
@@ -286,7 +287,23 @@ impl AtlasApp {
         self.view.refresh(&self.session);
         match &mut self.screenshot {
             Some(shot) => shot.end(&ctx),
+            // Playing repaints every frame anyway: nothing to settle.
+            None if self.session.playback().playing => {}
             None => settle_in_passes(&ctx),
+        }
+    }
+
+    /// While playing, the instant moves by the real time since the last frame, and the window
+    /// asks for the next frame; paused, it asks for nothing (idle costs nothing).
+    fn play(&mut self, ctx: &egui::Context) {
+        if !self.session.playback().playing || ctx.current_pass_index() > 0 {
+            return;
+        }
+        let real = ctx.input(|i| i.unstable_dt).clamp(0.0, 1.0);
+        self.session
+            .apply(Command::Tick(std::time::Duration::from_secs_f32(real)));
+        if self.session.playback().playing {
+            ctx.request_repaint();
         }
     }
 
@@ -711,11 +728,16 @@ fn shortcuts(ctx: &egui::Context, dialog_open: bool, session: &Session) -> Vec<I
     let typing = dialog_open
         || focused.is_some_and(|id| egui::text_edit::TextEditState::load(ctx, id).is_some());
     let pressed: Vec<UiCommand> = ctx.input_mut(|i| {
-        UiCommand::by_specificity()
+        let mut pressed: Vec<UiCommand> = UiCommand::by_specificity()
             .filter(|c| !typing || c.works_while_typing() || *c == UiCommand::ClearSelection)
             .filter(|c| focused.is_none() || c.works_with_a_widget_focused())
             .filter(|c| c.shortcut().is_some_and(|s| i.consume_shortcut(&s)))
-            .collect()
+            .collect();
+        // Space plays or pauses only when no control has the focus: a focused button takes it.
+        if focused.is_none() && !typing && i.consume_key(egui::Modifiers::NONE, egui::Key::Space) {
+            pressed.push(UiCommand::PlayPause);
+        }
+        pressed
     });
     pressed.into_iter().map(|c| c.intent(session)).collect()
 }

@@ -96,6 +96,7 @@ pub enum UiCommand {
     DayForward,
     GoToStart,
     GoToEnd,
+    PlayPause,
     ClearSelection,
     ResetView,
     ZoomIn,
@@ -138,6 +139,7 @@ impl UiCommand {
             UiCommand::DayForward => step(Step::DayForward),
             UiCommand::GoToStart => step(Step::Start),
             UiCommand::GoToEnd => step(Step::End),
+            UiCommand::PlayPause => Intent::Session(S::Play(!session.playback().playing)),
             UiCommand::ClearSelection => view(ViewAction::Escape),
             UiCommand::ResetView => view(ViewAction::ResetView),
             UiCommand::ZoomIn => view(ViewAction::Zoom(1)),
@@ -172,6 +174,7 @@ impl UiCommand {
             UiCommand::DayForward => "Forward one day",
             UiCommand::GoToStart => "Go to start",
             UiCommand::GoToEnd => "Go to end",
+            UiCommand::PlayPause => "Play or pause",
             UiCommand::ClearSelection => "Clear selection",
             UiCommand::ResetView => "Show all zones",
             UiCommand::ZoomIn => "Zoom in",
@@ -200,7 +203,8 @@ impl UiCommand {
             | UiCommand::DayBack
             | UiCommand::DayForward
             | UiCommand::GoToStart
-            | UiCommand::GoToEnd => Menu::Go,
+            | UiCommand::GoToEnd
+            | UiCommand::PlayPause => Menu::Go,
             UiCommand::ClearSelection
             | UiCommand::ResetView
             | UiCommand::ZoomIn
@@ -238,6 +242,9 @@ impl UiCommand {
             UiCommand::DayForward => "Move the instant one day later",
             UiCommand::GoToStart => "Move the instant to the start of the dataset's span",
             UiCommand::GoToEnd => "Move the instant to the end of the dataset's span",
+            UiCommand::PlayPause => {
+                "Play the instant forward at the chosen speed, or pause (Space too, when no control has the focus)"
+            }
             UiCommand::ClearSelection => "Deselect the zone",
             UiCommand::ResetView => "Zoom and pan so that every zone is in view",
             UiCommand::ZoomIn => "Zoom the map in",
@@ -274,6 +281,7 @@ impl UiCommand {
             UiCommand::DayForward => key(Modifiers::NONE, Key::PageDown),
             UiCommand::GoToStart => key(Modifiers::NONE, Key::Home),
             UiCommand::GoToEnd => key(Modifiers::NONE, Key::End),
+            UiCommand::PlayPause => key(Modifiers::NONE, Key::P),
             UiCommand::ClearSelection => key(Modifiers::NONE, Key::Escape),
             UiCommand::ResetView => key(Modifiers::NONE, Key::Num0),
             UiCommand::ZoomIn => key(Modifiers::NONE, Key::Plus),

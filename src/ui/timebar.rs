@@ -94,6 +94,8 @@ pub fn controls(ui: &mut Ui, input: &TimeInput<'_>, go_to: &mut GoTo, out: &mut 
             go_to_field(ui, (session.instant(), tz), go_to, out);
             ui.separator();
             window_choice(ui, session, out);
+            ui.separator();
+            play_controls(ui, input, out);
         });
         let width = rest.response.rect.width();
         ui.data_mut(|d| d.insert_temp(rest_id, width));
@@ -121,6 +123,44 @@ fn stepping(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
     command_button(ui, input, UiCommand::DayForward, "Day ▶", out);
     command_button(ui, input, UiCommand::NextEvent, "Event ▶", out);
     command_button(ui, input, UiCommand::GoToEnd, "⏭", out);
+}
+
+/// Play or pause, the speed, and how playing ends and pauses.
+fn play_controls(ui: &mut Ui, input: &TimeInput<'_>, out: &mut Vec<Intent>) {
+    use crate::playback::{Playback, Speed};
+    let session = input.session;
+    let p = session.playback();
+    let (text, name) = if p.playing {
+        ("⏸ Pause", "Pause")
+    } else {
+        ("▶ Play", "Play")
+    };
+    let command = UiCommand::PlayPause;
+    let response = ui
+        .button(text)
+        .on_hover_text(command.tooltip_with_shortcut(ui.ctx()));
+    // Named by what a press does now, so a screen reader says whether it plays.
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, name));
+    if response.clicked() {
+        out.push(command.intent(session));
+    }
+    let mut next = p;
+    egui::ComboBox::from_id_salt("play-speed")
+        .selected_text(p.speed.label())
+        .show_ui(ui, |ui| {
+            for &speed in <Speed as strum::VariantArray>::VARIANTS {
+                ui.selectable_value(&mut next.speed, speed, speed.label());
+            }
+        })
+        .response
+        .on_hover_text("How fast the instant plays");
+    ui.checkbox(&mut next.looping, "Loop")
+        .on_hover_text("At the end, start again from the beginning");
+    ui.checkbox(&mut next.stop_at_events, "Stop at events")
+        .on_hover_text("Pause at each event (of the selected zone, if one is), so a story reads event by event");
+    if next != p {
+        out.push(Intent::Session(Command::SetPlayback(Playback { ..next })));
+    }
 }
 
 fn window_choice(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {

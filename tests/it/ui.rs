@@ -1235,3 +1235,18 @@ fn the_view_copied_as_a_command_line_reopens_the_same_view() {
     assert_eq!(reopened.selected(), first.selected());
     assert_eq!(reopened.session().known_on(), Some(known_on));
 }
+
+#[test]
+fn p_plays_and_space_pauses_when_no_control_has_the_focus() {
+    let mut harness = harness();
+    harness.key_press(Key::P);
+    // Steps, not `run`: a playing window asks for frame after frame.
+    harness.step();
+    assert!(harness.state().session().playback().playing);
+    harness.get_by_role_and_label(Role::Button, "Pause");
+    harness.key_press(Key::Space);
+    harness.step();
+    harness.run();
+    assert!(!harness.state().session().playback().playing);
+    harness.get_by_role_and_label(Role::Button, "Play");
+}
