@@ -385,44 +385,17 @@ fn export(
         Some(t) => time_flag(engine, "at", t).map_err(usage)?,
         None => engine.default_instant(),
     };
-    let write = |w: &mut dyn Write| -> Result<(), crate::export::ExportError> {
-        match what {
-            ExportWhat::Csv => crate::export::intervals_csv(engine, known_on, w),
-            ExportWhat::EventsCsv => crate::export::events_csv(engine, w),
-            ExportWhat::Geojson => {
-                let doc = crate::export::geojson_snapshot(engine, at, known_on);
-                serde_json::to_writer_pretty(&mut *w, &doc)?;
-                Ok(writeln!(w)?)
-            }
-        }
+    let kind = match what {
+        ExportWhat::Csv => crate::export::Kind::Intervals,
+        ExportWhat::EventsCsv => crate::export::Kind::Events,
+        ExportWhat::Geojson => crate::export::Kind::Snapshot,
     };
+    let write = |w: &mut dyn Write| kind.write(engine, at, known_on, w);
     let failed = |e: crate::export::ExportError| (EXIT_INVALID, format!("error: {e}"));
     match flags.output {
         None => write(out).map_err(failed),
-        Some(path) => write_whole_file(path, write).map_err(failed),
+        Some(path) => crate::export::to_file(path, write).map_err(failed),
     }
-}
-
-/// Writes beside `path` and renames over it once complete: a failed export never leaves a
-/// half-written file where a good one was.
-fn write_whole_file(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<(), crate::export::ExportError>,
-) -> Result<(), crate::export::ExportError> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let result = (|| {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
-        write(&mut file)?;
-        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&partial, path)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    result
 }
 
 fn write_failed(e: std::io::Error) -> Failure {

@@ -235,5 +235,69 @@ pub fn geojson_snapshot(
     }
 }
 
+/// What an export holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray)]
+pub enum Kind {
+    /// Every zone's status intervals (CSV).
+    Intervals,
+    /// Every event (CSV).
+    Events,
+    /// Every zone at one instant (GeoJSON).
+    Snapshot,
+}
+
+impl Kind {
+    /// A file name to offer.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Kind::Intervals => "truce-atlas-intervals.csv",
+            Kind::Events => "truce-atlas-events.csv",
+            Kind::Snapshot => "truce-atlas-zones.geojson",
+        }
+    }
+
+    /// Writes the export of `engine`: the snapshot at `at`, the intervals and the snapshot as
+    /// known on `known_on` (the event list is every event).
+    pub fn write(
+        self,
+        engine: &Engine,
+        at: DateTime<Utc>,
+        known_on: Option<DateTime<Utc>>,
+        out: &mut dyn Write,
+    ) -> Result<(), ExportError> {
+        match self {
+            Kind::Intervals => intervals_csv(engine, known_on, out),
+            Kind::Events => events_csv(engine, out),
+            Kind::Snapshot => {
+                let doc = geojson_snapshot(engine, at, known_on);
+                serde_json::to_writer_pretty(&mut *out, &doc)?;
+                Ok(writeln!(out)?)
+            }
+        }
+    }
+}
+
+/// Writes beside `path` and renames over it once complete: a failed export never leaves a
+/// half-written file where a good one was.
+pub fn to_file(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let result = (|| {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+        write(&mut file)?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&partial, path)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests;

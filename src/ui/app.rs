@@ -19,6 +19,7 @@ use crate::session::{self, Command, Remembered, Session};
 use crate::timefmt::instant_label;
 use crate::ui::commands::{Intent, Menu, Region, UiCommand, ViewAction};
 use crate::ui::dialogs;
+use crate::ui::export_dialog::{ExportAction, ExportDialog};
 use crate::ui::loading::{self, Loading};
 use crate::ui::map::{MapInput, MapLayers, MapState, map_view};
 use crate::ui::native_dialog;
@@ -68,6 +69,7 @@ struct View {
     /// The zone list's filter text.
     zone_filter: String,
     open_dialog: Option<OpenDialog>,
+    export_dialog: Option<ExportDialog>,
     show_shortcuts: bool,
     tiles: Option<HttpTiles>,
     patterns: Option<Patterns>,
@@ -90,6 +92,7 @@ impl View {
             go_to: GoTo::default(),
             zone_filter: String::new(),
             open_dialog: None,
+            export_dialog: None,
             show_shortcuts: false,
             tiles: None,
             patterns: None,
@@ -140,6 +143,13 @@ impl View {
     }
 }
 
+/// What a system dialog was opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Picking {
+    Dataset,
+    Export(crate::export::Kind),
+}
+
 pub struct AtlasApp {
     session: Session,
     view: View,
@@ -148,7 +158,7 @@ pub struct AtlasApp {
     ephemeral: bool,
     native_dialogs: bool,
     /// The system's folder picker, while it is open.
-    picking: Option<native_dialog::Pending>,
+    picking: Option<(Picking, native_dialog::Pending)>,
     /// A big dataset being opened on a worker thread.
     loading: Option<Loading>,
     background_from: u64,
@@ -265,7 +275,7 @@ impl AtlasApp {
         // Shortcuts last, after a focused slider has taken its own arrow keys.
         intents.extend(shortcuts(
             &ctx,
-            self.view.open_dialog.is_some(),
+            self.view.open_dialog.is_some() || self.view.export_dialog.is_some(),
             &self.session,
         ));
         drop_hint(&ctx);
@@ -380,30 +390,79 @@ impl AtlasApp {
                 None => {}
             }
         }
+        self.export_dialog(ctx);
         dialogs::load_error(ctx, &self.session, out);
         if self.view.show_shortcuts {
             dialogs::shortcuts(ctx, &mut self.view.show_shortcuts);
         }
     }
 
-    /// The system's folder picker, if one is open: its folder, or the app's own browser if it
-    /// could not be shown.
+    /// The system's folder picker or save dialog, if one is open: what was chosen, or the app's
+    /// own dialog if it could not be shown.
     fn poll_picker(&mut self, out: &mut Vec<Intent>) {
-        let Some(pending) = &self.picking else {
+        let Some((purpose, pending)) = &self.picking else {
             return;
         };
-        match pending.poll() {
-            native_dialog::Outcome::Waiting => return,
-            native_dialog::Outcome::Chosen(dir) => {
+        let purpose = *purpose;
+        match (pending.poll(), purpose) {
+            (native_dialog::Outcome::Waiting, _) => return,
+            (native_dialog::Outcome::Chosen(dir), Picking::Dataset) => {
                 out.push(Intent::Session(Command::OpenDataset(Some(dir))));
             }
-            native_dialog::Outcome::Cancelled => {}
-            native_dialog::Outcome::Unavailable => {
+            (native_dialog::Outcome::Chosen(path), Picking::Export(kind)) => {
+                if let Err(e) = self.export_to(kind, &path) {
+                    self.session.tell(e);
+                }
+            }
+            (native_dialog::Outcome::Cancelled, _) => {}
+            (native_dialog::Outcome::Unavailable, _) => {
                 self.native_dialogs = false;
-                out.push(Intent::View(ViewAction::ShowOpenDialog));
+                out.push(Intent::View(match purpose {
+                    Picking::Dataset => ViewAction::ShowOpenDialog,
+                    Picking::Export(kind) => ViewAction::Export(kind),
+                }));
             }
         }
         self.picking = None;
+    }
+
+    /// Writes an export of what is shown (the instant, the "as known on" date) to `path`, and
+    /// says so in the status bar. Err: what went wrong, in words.
+    fn export_to(
+        &mut self,
+        kind: crate::export::Kind,
+        path: &std::path::Path,
+    ) -> Result<(), String> {
+        let s = &self.session;
+        let (at, known_on) = (s.instant(), s.known_on());
+        crate::export::to_file(path, |w| kind.write(s.engine(), at, known_on, w))
+            .map_err(|e| format!("{e} ({})", path.display()))?;
+        let what = super::export_dialog::title(kind).trim_start_matches("Export ");
+        self.session
+            .tell(format!("Exported {what} to {}", path.display()));
+        Ok(())
+    }
+
+    /// The app's own save dialog, while it is open.
+    fn export_dialog(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = &mut self.view.export_dialog else {
+            return;
+        };
+        match super::export_dialog::show(ctx, dialog) {
+            Some(ExportAction::Save(path)) => {
+                let kind = dialog.kind;
+                match self.export_to(kind, &path) {
+                    Ok(()) => self.view.export_dialog = None,
+                    Err(e) => {
+                        if let Some(d) = &mut self.view.export_dialog {
+                            d.error = Some(e);
+                        }
+                    }
+                }
+            }
+            Some(ExportAction::Cancel) => self.view.export_dialog = None,
+            None => {}
+        }
     }
 
     /// A dataset opening on a worker thread: said in a modal window while it lasts (nothing else
@@ -472,14 +531,17 @@ impl AtlasApp {
                     .or_else(|| std::env::current_dir().ok())
                     .unwrap_or_else(|| PathBuf::from("."));
                 if self.native_dialogs && native_dialog::available() {
-                    self.picking = Some(native_dialog::Pending::open(&start, ctx));
+                    let pending = native_dialog::Pending::open(&start, ctx);
+                    self.picking = Some((Picking::Dataset, pending));
                 } else {
                     view.open_dialog = Some(OpenDialog::new(&start));
                 }
             }
             ViewAction::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             ViewAction::Escape => {
-                if view.open_dialog.take().is_none() && !std::mem::take(&mut view.show_shortcuts) {
+                let closed =
+                    view.open_dialog.take().is_some() | view.export_dialog.take().is_some();
+                if !closed && !std::mem::take(&mut view.show_shortcuts) {
                     self.session.apply(Command::Select(None));
                 }
             }
@@ -488,6 +550,20 @@ impl AtlasApp {
             ViewAction::Pan(dx, dy) => view.map.pan_by(dx, dy),
             ViewAction::ToggleShortcuts => view.show_shortcuts = !view.show_shortcuts,
             ViewAction::CycleRegion(step) => cycle_region(ctx, step),
+            ViewAction::Export(kind) => {
+                let folder = self
+                    .session
+                    .data_dir()
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::current_dir().ok())
+                    .unwrap_or_else(|| PathBuf::from("."));
+                if self.native_dialogs && native_dialog::available() {
+                    let pending = native_dialog::Pending::save(&folder, kind.file_name(), ctx);
+                    self.picking = Some((Picking::Export(kind), pending));
+                } else {
+                    self.view.export_dialog = Some(ExportDialog::new(kind, &folder));
+                }
+            }
             ViewAction::CopyViewCommand => {
                 let s = &self.session;
                 // Absolute, so that the command works from any folder.
@@ -554,7 +630,7 @@ fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
                             out.push(c.intent(session));
                         }
                     } else {
-                        if c == UiCommand::Quit {
+                        if matches!(c, UiCommand::Quit | UiCommand::ExportIntervals) {
                             ui.separator();
                         }
                         item(ui, c, out);

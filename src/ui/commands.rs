@@ -31,6 +31,8 @@ pub enum ViewAction {
     CycleRegion(i32),
     /// The command line that reopens this view, to the clipboard.
     CopyViewCommand,
+    /// Ask where, then write an export.
+    Export(crate::export::Kind),
 }
 
 /// The window's regions, in F6 order. Each names the widget that takes the focus when the
@@ -86,6 +88,9 @@ impl Menu {
 pub enum UiCommand {
     OpenDataset,
     OpenDefaultDataset,
+    ExportIntervals,
+    ExportEvents,
+    ExportSnapshot,
     Quit,
     CopyViewCommand,
     PreviousEvent,
@@ -130,6 +135,9 @@ impl UiCommand {
             UiCommand::OpenDataset => view(ViewAction::ShowOpenDialog),
             UiCommand::OpenDefaultDataset => Intent::Session(S::OpenDataset(None)),
             UiCommand::Quit => view(ViewAction::Quit),
+            UiCommand::ExportIntervals => view(ViewAction::Export(crate::export::Kind::Intervals)),
+            UiCommand::ExportEvents => view(ViewAction::Export(crate::export::Kind::Events)),
+            UiCommand::ExportSnapshot => view(ViewAction::Export(crate::export::Kind::Snapshot)),
             UiCommand::CopyViewCommand => view(ViewAction::CopyViewCommand),
             UiCommand::PreviousEvent => step(Step::PreviousEvent),
             UiCommand::NextEvent => step(Step::NextEvent),
@@ -165,6 +173,9 @@ impl UiCommand {
             UiCommand::OpenDataset => "Open dataset…",
             UiCommand::OpenDefaultDataset => "Open the default dataset",
             UiCommand::Quit => "Quit",
+            UiCommand::ExportIntervals => "Export status intervals (CSV)…",
+            UiCommand::ExportEvents => "Export events (CSV)…",
+            UiCommand::ExportSnapshot => "Export zones at this instant (GeoJSON)…",
             UiCommand::CopyViewCommand => "Copy view as command line",
             UiCommand::PreviousEvent => "Previous event",
             UiCommand::NextEvent => "Next event",
@@ -194,7 +205,12 @@ impl UiCommand {
     /// Where the command appears in the menu bar (in the order of [`UiCommand::all`]).
     pub fn menu(self) -> Menu {
         match self {
-            UiCommand::OpenDataset | UiCommand::OpenDefaultDataset | UiCommand::Quit => Menu::File,
+            UiCommand::OpenDataset
+            | UiCommand::OpenDefaultDataset
+            | UiCommand::ExportIntervals
+            | UiCommand::ExportEvents
+            | UiCommand::ExportSnapshot
+            | UiCommand::Quit => Menu::File,
             UiCommand::CopyViewCommand => Menu::Edit,
             UiCommand::PreviousEvent
             | UiCommand::NextEvent
@@ -227,6 +243,13 @@ impl UiCommand {
             }
             UiCommand::OpenDefaultDataset => "Go back to the dataset built into the app",
             UiCommand::Quit => "Close Truce Atlas (the view is remembered)",
+            UiCommand::ExportIntervals => {
+                "Every zone's status intervals as known on the chosen date, with their quotes, for a spreadsheet (columns in data/FORMAT.md)"
+            }
+            UiCommand::ExportEvents => "Every event with its citations, for a spreadsheet",
+            UiCommand::ExportSnapshot => {
+                "Every zone's outline with its status at this instant, for QGIS, Datawrapper or geojson.io"
+            }
             UiCommand::CopyViewCommand => {
                 "Copy the truce-atlas command that reopens this view (dataset, instant, zone, as known on), to cite it or send it to a colleague"
             }
@@ -294,6 +317,9 @@ impl UiCommand {
             UiCommand::NextRegion => key(Modifiers::NONE, Key::F6),
             UiCommand::PreviousRegion => key(Modifiers::SHIFT, Key::F6),
             UiCommand::OpenDefaultDataset
+            | UiCommand::ExportIntervals
+            | UiCommand::ExportEvents
+            | UiCommand::ExportSnapshot
             | UiCommand::ToggleOnlineTiles
             | UiCommand::ToggleHighContrast => None,
         }

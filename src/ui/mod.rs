@@ -4,6 +4,7 @@
 pub mod app;
 pub mod commands;
 mod dialogs;
+pub mod export_dialog;
 pub mod fonts;
 pub mod lanes;
 mod loading;

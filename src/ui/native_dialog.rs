@@ -55,6 +55,26 @@ impl Pending {
         }
     }
 
+    /// Opens the save dialog in `folder`, offering `name`; `ctx` is woken when it closes.
+    pub fn save(folder: &Path, name: &str, ctx: &egui::Context) -> Pending {
+        let (tx, answer) = channel();
+        let (folder, name) = (folder.to_path_buf(), name.to_string());
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let chosen = rfd::FileDialog::new()
+                .set_title("Export")
+                .set_directory(&folder)
+                .set_file_name(&name)
+                .save_file();
+            let _ = tx.send(chosen);
+            ctx.request_repaint();
+        });
+        Pending {
+            answer,
+            started: Instant::now(),
+        }
+    }
+
     pub fn poll(&self) -> Outcome {
         match self.answer.try_recv() {
             Ok(Some(dir)) => Outcome::Chosen(dir),

@@ -1250,3 +1250,38 @@ fn p_plays_and_space_pauses_when_no_control_has_the_focus() {
     assert!(!harness.state().session().playback().playing);
     harness.get_by_role_and_label(Role::Button, "Play");
 }
+
+#[test]
+fn file_export_writes_the_intervals_where_the_user_says_and_keeps_the_dialog_on_an_error() {
+    let mut harness = harness();
+    harness.get_by_label("File").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::MenuItem, "Export status intervals (CSV)…")
+        .click();
+    harness.run();
+    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // First a folder that does not exist: the dialog stays, saying why.
+    let field = truce_atlas::ui::export_dialog::PATH_LABEL;
+    let bad = dir.join("missing").join("x.csv");
+    harness.get_by_label(field).focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label(field).type_text(&bad.display().to_string());
+    harness.run();
+    harness.get_by_label(truce_atlas::ui::export_dialog::SAVE_BUTTON).click();
+    harness.run();
+    harness.get_by_label_contains("cannot write the export");
+    // Then a good path.
+    let good = dir.join("intervals.csv");
+    harness.get_by_label(field).focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label(field).type_text(&good.display().to_string());
+    harness.run();
+    harness.get_by_label(truce_atlas::ui::export_dialog::SAVE_BUTTON).click();
+    harness.run();
+    let rows = csv::Reader::from_path(&good).expect("written").records().count();
+    assert!(rows > 10, "{rows} intervals");
+    assert!(harness.state().notice().is_some_and(|n| n.starts_with("Exported status intervals")));
+    assert!(harness.query_by_label(field).is_none(), "the dialog closed");
+}
