@@ -42,6 +42,19 @@ pub struct Fill {
     pub indices: Vec<u32>,
 }
 
+impl Fill {
+    /// The triangles' total area, in projected units.
+    pub fn area(&self) -> f64 {
+        self.indices
+            .chunks_exact(3)
+            .map(|t| {
+                let [a, b, c] = [t[0], t[1], t[2]].map(|i| self.vertices[i as usize]);
+                ((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])).abs() / 2.0
+            })
+            .sum()
+    }
+}
+
 /// Outline quads: each vertex is a projected position plus a unit normal (screen direction,
 /// since Mercator is conformal) to be scaled by half the line width at draw time.
 #[derive(Debug, Clone, Default)]
@@ -111,14 +124,7 @@ impl Shape {
                 )
             },
         );
-        let area = fill
-            .indices
-            .chunks_exact(3)
-            .map(|t| {
-                let [a, b, c] = [t[0], t[1], t[2]].map(|i| fill.vertices[i as usize]);
-                ((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])).abs() / 2.0
-            })
-            .sum();
+        let area = fill.area();
         let points = rings.iter().map(Vec::len).sum::<usize>();
         let levels = if points >= DETAIL_FROM_POINTS {
             DETAIL_ZOOMS.count()
@@ -469,14 +475,7 @@ mod tests {
         ));
         let shape = Shape::new(&speckled);
         let (fill, outline) = shape.at_scale(scale_at(6.0));
-        let area: f64 = fill
-            .indices
-            .chunks_exact(3)
-            .map(|t| {
-                let [a, b, c] = [t[0], t[1], t[2]].map(|i| fill.vertices[i as usize]);
-                ((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])).abs() / 2.0
-            })
-            .sum();
+        let area = fill.area();
         assert!(
             (area / shape.area - 1.0).abs() < 0.01,
             "{area} vs {}",

@@ -520,21 +520,25 @@ impl AtlasApp {
         }
     }
 
+    /// Where a dialog starts: the open dataset's folder, else the current one.
+    fn working_folder(&self) -> PathBuf {
+        self.session
+            .data_dir()
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
     fn view_action(&mut self, action: ViewAction, ctx: &egui::Context) {
         let view = &mut self.view;
         match action {
             ViewAction::ShowOpenDialog => {
-                let start = self
-                    .session
-                    .data_dir()
-                    .map(PathBuf::from)
-                    .or_else(|| std::env::current_dir().ok())
-                    .unwrap_or_else(|| PathBuf::from("."));
+                let start = self.working_folder();
                 if self.native_dialogs && native_dialog::available() {
                     let pending = native_dialog::Pending::open(&start, ctx);
                     self.picking = Some((Picking::Dataset, pending));
                 } else {
-                    view.open_dialog = Some(OpenDialog::new(&start));
+                    self.view.open_dialog = Some(OpenDialog::new(&start));
                 }
             }
             ViewAction::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
@@ -551,12 +555,7 @@ impl AtlasApp {
             ViewAction::ToggleShortcuts => view.show_shortcuts = !view.show_shortcuts,
             ViewAction::CycleRegion(step) => cycle_region(ctx, step),
             ViewAction::Export(kind) => {
-                let folder = self
-                    .session
-                    .data_dir()
-                    .map(PathBuf::from)
-                    .or_else(|| std::env::current_dir().ok())
-                    .unwrap_or_else(|| PathBuf::from("."));
+                let folder = self.working_folder();
                 if self.native_dialogs && native_dialog::available() {
                     let pending = native_dialog::Pending::save(&folder, kind.file_name(), ctx);
                     self.picking = Some((Picking::Export(kind), pending));

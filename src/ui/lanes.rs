@@ -567,6 +567,16 @@ mod tests {
         Range { start, end }
     }
 
+    /// The Syria dataset's whole span, its four lanes in dataset order, and Aleppo's index.
+    fn four_lanes(engine: &Engine) -> (Range, Rows, usize) {
+        let rows = Rows {
+            count: 4,
+            selected: None,
+        };
+        let aleppo = engine.dataset().zone_index("aleppo").expect("aleppo");
+        (all(engine), rows, aleppo)
+    }
+
     #[test]
     fn rows_and_zones_are_inverse_with_the_selected_zone_first() {
         for count in 1..6 {
@@ -585,14 +595,7 @@ mod tests {
     #[test]
     fn left_and_right_walk_a_lanes_events_in_time_order_and_stop_at_its_ends() {
         let engine = engine();
-        let (range, rows) = (
-            all(&engine),
-            Rows {
-                count: 4,
-                selected: None,
-            },
-        );
-        let aleppo = engine.dataset().zone_index("aleppo").expect("aleppo");
+        let (range, rows, aleppo) = four_lanes(&engine);
         let expected = events_in(&engine, aleppo, range);
         assert!(expected.len() > 2);
         let mut cursor = Cursor {
@@ -614,14 +617,7 @@ mod tests {
     #[test]
     fn the_first_arrow_starts_from_the_instant() {
         let engine = engine();
-        let (range, rows) = (
-            all(&engine),
-            Rows {
-                count: 4,
-                selected: None,
-            },
-        );
-        let aleppo = engine.dataset().zone_index("aleppo").expect("aleppo");
+        let (range, rows, aleppo) = four_lanes(&engine);
         let events = events_in(&engine, aleppo, range);
         let (third, t) = events[2];
         let start = Cursor {

@@ -1267,21 +1267,37 @@ fn file_export_writes_the_intervals_where_the_user_says_and_keeps_the_dialog_on_
     let bad = dir.join("missing").join("x.csv");
     harness.get_by_label(field).focus();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.get_by_label(field).type_text(&bad.display().to_string());
+    harness
+        .get_by_label(field)
+        .type_text(&bad.display().to_string());
     harness.run();
-    harness.get_by_label(truce_atlas::ui::export_dialog::SAVE_BUTTON).click();
+    harness
+        .get_by_label(truce_atlas::ui::export_dialog::SAVE_BUTTON)
+        .click();
     harness.run();
     harness.get_by_label_contains("cannot write the export");
     // Then a good path.
     let good = dir.join("intervals.csv");
     harness.get_by_label(field).focus();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.get_by_label(field).type_text(&good.display().to_string());
+    harness
+        .get_by_label(field)
+        .type_text(&good.display().to_string());
     harness.run();
-    harness.get_by_label(truce_atlas::ui::export_dialog::SAVE_BUTTON).click();
+    harness
+        .get_by_label(truce_atlas::ui::export_dialog::SAVE_BUTTON)
+        .click();
     harness.run();
-    let rows = csv::Reader::from_path(&good).expect("written").records().count();
+    let rows = csv::Reader::from_path(&good)
+        .expect("written")
+        .records()
+        .count();
     assert!(rows > 10, "{rows} intervals");
-    assert!(harness.state().notice().is_some_and(|n| n.starts_with("Exported status intervals")));
+    assert!(
+        harness
+            .state()
+            .notice()
+            .is_some_and(|n| n.starts_with("Exported status intervals"))
+    );
     assert!(harness.query_by_label(field).is_none(), "the dialog closed");
 }
