@@ -150,9 +150,15 @@ pub enum Command {
         #[arg(long, value_name = "TIME")]
         known_on: Option<String>,
         /// The file to write (replaced only once the export is complete); standard output if
-        /// not given
+        /// not given (png: required)
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// png: the zone whose status and lead quote the caption gives (its id)
+        #[arg(long, value_name = "ID")]
+        zone: Option<String>,
+        /// png: the picture's size in logical pixels (default 1400x900)
+        #[arg(long, value_name = "WxH", value_parser = parse_size)]
+        size: Option<(u32, u32)>,
     },
     /// Print the JSON Schema of a dataset file (the copies in data/schema/ are these)
     Schema {
@@ -170,6 +176,9 @@ pub enum ExportWhat {
     EventsCsv,
     /// Every zone at an instant, with its status as properties
     Geojson,
+    /// The map at an instant with a caption (dataset, instant, the zone's status and lead
+    /// quote, the command that reopens the view): draws in a window, so it needs a display
+    Png,
 }
 
 /// The dataset files that have a JSON Schema.
@@ -303,6 +312,55 @@ pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
     })
 }
 
+/// `export png`'s flags, checked against the dataset before any window opens: the view to
+/// draw, the file and the size.
+pub fn png_args(cli: &Cli) -> Result<(AppArgs, PathBuf), Failure> {
+    let Some(Command::Export {
+        what: ExportWhat::Png,
+        at,
+        known_on,
+        output,
+        zone,
+        size,
+    }) = &cli.command
+    else {
+        return Err(usage("not an `export png` command line".into()));
+    };
+    let output = output
+        .clone()
+        .ok_or_else(|| usage("export png: -o FILE is required".into()))?;
+    let engine = open_dataset(cli.data.as_deref())?;
+    let instant = at
+        .as_deref()
+        .map(|t| time_flag(&engine, "at", t))
+        .transpose()
+        .map_err(usage)?;
+    let known_on = known_on
+        .as_deref()
+        .map(|k| known_on_flag(&engine, k))
+        .transpose()
+        .map_err(usage)?;
+    let zone = zone
+        .as_deref()
+        .map(|id| zone_flag(&engine, id))
+        .transpose()
+        .map_err(usage)?;
+    let args = AppArgs {
+        start: crate::session::Start {
+            instant,
+            zone,
+            known_on,
+            data_dir: cli.data.clone(),
+            high_contrast: false,
+        },
+        engine,
+        screenshot: Some(output.clone()),
+        size: Some(size.unwrap_or((1400, 900))),
+        fresh: true,
+    };
+    Ok((args, output))
+}
+
 /// Runs a subcommand, writing its output to `out` and messages to `err`. Returns the exit code.
 pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     // The schema is the format's, not a dataset's: no dataset is read for it.
@@ -334,7 +392,15 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
             at,
             known_on,
             output,
+            zone,
+            size,
         } => {
+            if *what != ExportWhat::Png && (zone.is_some() || size.is_some()) {
+                return Err(usage(
+                    "--zone and --size are for `export png`; the data exports hold every zone"
+                        .into(),
+                ));
+            }
             let flags = ExportFlags {
                 at: at.as_deref(),
                 known_on: known_on.as_deref(),
@@ -389,6 +455,12 @@ fn export(
         ExportWhat::Csv => crate::export::Kind::Intervals,
         ExportWhat::EventsCsv => crate::export::Kind::Events,
         ExportWhat::Geojson => crate::export::Kind::Snapshot,
+        // The binary draws it through the app (main.rs); here there is no window to draw in.
+        ExportWhat::Png => {
+            return Err(usage(
+                "export png draws the map in a window: it needs the app (the `gui` feature) and a display".into(),
+            ));
+        }
     };
     let write = |w: &mut dyn Write| kind.write(engine, at, known_on, w);
     let failed = |e: crate::export::ExportError| (EXIT_INVALID, format!("error: {e}"));

@@ -10,6 +10,10 @@ fn main() -> ExitCode {
         e.exit();
     }
     match &cli.command {
+        Some(truce_atlas::cli::Command::Export {
+            what: truce_atlas::cli::ExportWhat::Png,
+            ..
+        }) if cfg!(feature = "gui") => ExitCode::from(export_png(&cli)),
         Some(command) => {
             let code = run(
                 command,
@@ -42,8 +46,37 @@ fn app(cli: &Cli) -> u8 {
         background_open_from: None,
         screenshot: args.screenshot,
         exit_code: Default::default(),
+        caption: false,
     };
     truce_atlas::ui::run_app(args.engine, start, args.size)
+}
+
+/// `export png`: the view drawn in a window with its caption, pictured, and the window gone.
+#[cfg(feature = "gui")]
+fn export_png(cli: &Cli) -> u8 {
+    use truce_atlas::ui::app::StartOptions;
+    let (args, _) = match truce_atlas::cli::png_args(cli) {
+        Ok(args) => args,
+        Err((code, message)) => {
+            eprintln!("{}", message.trim_end());
+            return code;
+        }
+    };
+    let start = StartOptions {
+        session: args.start,
+        ephemeral: true,
+        native_dialogs: false,
+        background_open_from: None,
+        screenshot: args.screenshot,
+        exit_code: Default::default(),
+        caption: true,
+    };
+    truce_atlas::ui::run_app(args.engine, start, args.size)
+}
+
+#[cfg(not(feature = "gui"))]
+fn export_png(_: &Cli) -> u8 {
+    truce_atlas::cli::EXIT_USAGE
 }
 
 #[cfg(not(feature = "gui"))]

@@ -364,9 +364,82 @@ pub fn view_command(
     words.join(" ")
 }
 
+/// The caption burnt into an exported picture, so that it says what it shows and who says so
+/// even out of context: the dataset, the instant with its offset (and "as known on"), the
+/// selected zone's status with its lead quote and outlet, and in small print the sources'
+/// count and the command line that reopens the view.
+pub struct Caption {
+    pub title: String,
+    pub instant: String,
+    pub zone: Option<String>,
+    pub quote: Option<String>,
+    pub small_print: String,
+}
+
+pub fn caption(
+    engine: &Engine,
+    data_dir: Option<&std::path::Path>,
+    at: DateTime<Utc>,
+    zone: Option<usize>,
+    known_on: Option<DateTime<Utc>>,
+) -> Caption {
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
+    let mut instant = crate::timefmt::instant_words(at, tz);
+    if known_on.is_some() {
+        instant.push_str(&format!(" · as known on: {}", known_on_label(known_on, tz)));
+    }
+    let summary = zone.map(|z| {
+        let after = engine.after_reports(at, known_on);
+        zone_summary(engine, z, engine.status(z, at, known_on), after)
+    });
+    let zone_line = summary
+        .as_ref()
+        .map(|s| s.words(&ds.zones[s.zone].name, ds));
+    let quote = zone.and_then(|z| {
+        let r = engine.status(z, at, known_on);
+        let view = citation(ds, *r.citations.first()?);
+        Some(format!("“{}” {}, {}", view.quote, view.by, view.source))
+    });
+    let small_print = format!(
+        "{} sources, {} events · Truce Atlas · reopen with: {}",
+        ds.sources.len(),
+        ds.events.len(),
+        view_command(engine, data_dir, at, zone, known_on)
+    );
+    Caption {
+        title: ds.meta.name.clone(),
+        instant,
+        zone: zone_line,
+        quote,
+        small_print,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_caption_for_aleppo_on_1_may_says_what_when_and_who() {
+        let engine = crate::default_engine().expect("valid");
+        let at = "2016-05-01T09:00:00Z".parse().expect("time");
+        let c = caption(&engine, None, at, Some(3), None);
+        assert_eq!(c.title, engine.dataset().meta.name);
+        assert_eq!(c.instant, "Sunday 1 May 2016, 12:00, Damascus, UTC+3");
+        let zone = c.zone.expect("a zone line");
+        assert!(zone.starts_with("Aleppo: Negotiating"), "{zone}");
+        let quote = c.quote.expect("a lead quote");
+        assert!(quote.starts_with("“") && quote.contains("— "), "{quote}");
+        assert!(
+            c.small_print
+                .ends_with("--at 2016-05-01T12:00:00+03:00 --zone aleppo")
+        );
+        let k = "2016-05-01T20:59:59Z".parse().expect("time");
+        let known = caption(&engine, None, at, None, Some(k));
+        assert!(known.instant.contains("as known on"), "{}", known.instant);
+        assert!(known.zone.is_none() && known.quote.is_none());
+    }
 
     #[test]
     fn a_view_command_quotes_a_folder_with_spaces_and_apostrophes_for_the_shell() {

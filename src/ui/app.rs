@@ -56,6 +56,8 @@ pub struct StartOptions {
     pub native_dialogs: bool,
     /// Datasets of at least this many bytes open on a worker thread (`None`: the usual size).
     pub background_open_from: Option<u64>,
+    /// A caption block under the map (for `export png`).
+    pub caption: bool,
 }
 
 /// What only a window has, around the session.
@@ -162,6 +164,7 @@ pub struct AtlasApp {
     /// A big dataset being opened on a worker thread.
     loading: Option<Loading>,
     background_from: u64,
+    caption: bool,
 }
 
 impl AtlasApp {
@@ -207,6 +210,7 @@ impl AtlasApp {
             background_from: start
                 .background_open_from
                 .unwrap_or(loading::BACKGROUND_FROM_BYTES),
+            caption: start.caption,
         }
     }
 
@@ -331,6 +335,9 @@ impl AtlasApp {
             ..
         } = &mut self.view;
         egui::Panel::top("menu").show(ui, |ui| menu_bar(ui, session, out));
+        if self.caption {
+            egui::Panel::bottom("caption").show(ui, |ui| super::caption::show(ui, session));
+        }
         egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, session));
         let Some(patterns) = patterns.as_ref() else {
             return;

@@ -2,6 +2,7 @@
 //! It knows nothing of the command line: `main` turns flags into a checked [`StartOptions`].
 
 pub mod app;
+mod caption;
 pub mod commands;
 mod dialogs;
 pub mod export_dialog;

@@ -570,3 +570,15 @@ fn export_refuses_a_flag_that_would_be_ignored_and_keeps_the_old_file_when_it_ca
         stderr(&o)
     );
 }
+
+#[test]
+fn export_png_needs_a_file_and_the_data_exports_refuse_its_flags() {
+    let o = atlas(&["export", "png", "--at", "2016-05-01 12:00"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("-o FILE is required"), "{}", stderr(&o));
+    let o = atlas(&["export", "png", "--zone", "nowhere", "-o", "x.png"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown zone"), "{}", stderr(&o));
+    let o = atlas(&["export", "geojson", "--size", "800x600"]);
+    assert_eq!(o.status.code(), Some(2));
+}

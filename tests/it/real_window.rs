@@ -374,3 +374,52 @@ fn file_open_uses_the_system_folder_picker_where_there_is_one() {
     std::fs::remove_dir_all(&data).ok();
     assert!(opened.is_some(), "the picked folder was not opened");
 }
+
+#[test]
+#[ignore = "needs Xvfb and Mesa; .ci/run installs them and runs it"]
+fn export_png_draws_the_view_at_the_size_asked_with_a_caption_under_it() {
+    let (_xvfb, display) = start_xvfb();
+    let dir = std::env::temp_dir().join(format!("truce-atlas-png-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let run = |args: &[&str]| {
+        let status = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
+            .args(args)
+            .env("DISPLAY", &display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("HOME", &dir)
+            .env("XDG_DATA_HOME", &dir)
+            .status()
+            .expect("the binary runs");
+        assert!(status.success(), "{args:?}");
+    };
+    let (export, plain) = (dir.join("export.png"), dir.join("plain.png"));
+    let view = [
+        "--at",
+        "2016-05-05 12:00",
+        "--zone",
+        "aleppo",
+        "--size",
+        "1200x800",
+    ];
+    let mut args = vec!["export", "png"];
+    args.extend(view);
+    args.extend(["-o", export.to_str().expect("utf-8")]);
+    run(&args);
+    let mut args = view.to_vec();
+    args.extend(["--screenshot", plain.to_str().expect("utf-8")]);
+    run(&args);
+    let (w, h, with) = read_png(&export);
+    assert_eq!((w, h), (1200, 800));
+    let (_, _, without) = read_png(&plain);
+    // The caption takes the bottom of the window: its rows differ from the plain view's.
+    let bottom = (w * (h - 90)) as usize;
+    let differ = with[bottom..]
+        .iter()
+        .zip(&without[bottom..])
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(differ > 5_000, "{differ} pixels differ in the bottom rows");
+    // And the map is still there, in the zone colours.
+    let in_effect = blended(theme::status_style(Status::InEffect).fill);
+    assert!(count_near(&with, in_effect, 12) > 2_000);
+}
