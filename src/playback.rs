@@ -45,6 +45,8 @@ pub struct Playback {
     pub looping: bool,
     /// Pause at each event, so a story reads event by event.
     pub stop_at_events: bool,
+    /// Reduce motion: the instant moves in one jump a second instead of gliding.
+    pub reduce_motion: bool,
 }
 
 /// Where one tick leaves the instant, and whether it still plays.
@@ -57,6 +59,9 @@ pub struct Advance {
 /// The most real time one tick counts: after a stall (a suspended laptop, a slow frame) the
 /// story goes on from where it was rather than jumping ahead.
 pub const MAX_TICK: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// With reduced motion, the real time between two jumps of the instant.
+pub const HOP: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Playback {
     /// One tick of `real` time from `instant`, between `span`'s ends. `next_event` is the first
@@ -75,7 +80,8 @@ impl Playback {
                 playing: false,
             };
         }
-        let millis = real.min(MAX_TICK).as_millis() as i64;
+        let most = if self.reduce_motion { HOP } else { MAX_TICK };
+        let millis = real.min(most).as_millis() as i64;
         let by = self
             .speed
             .per_second()

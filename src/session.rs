@@ -219,6 +219,8 @@ pub struct Session {
     online_tiles: bool,
     high_contrast: bool,
     playback: crate::playback::Playback,
+    /// With reduced motion: real time played since the instant last jumped.
+    since_hop: std::time::Duration,
     /// Counts the datasets opened, so views built from one know when to rebuild.
     generation: u64,
 }
@@ -240,6 +242,7 @@ impl Session {
             online_tiles: false,
             high_contrast: start.high_contrast,
             playback: crate::playback::Playback::default(),
+            since_hop: std::time::Duration::ZERO,
             generation: 0,
         };
         if let Some(t) = start.instant {
@@ -284,6 +287,11 @@ impl Session {
     }
     pub fn playback(&self) -> crate::playback::Playback {
         self.playback
+    }
+    /// While playing with reduced motion: the real time until the instant jumps again.
+    pub fn until_next_hop(&self) -> Option<std::time::Duration> {
+        (self.playback.playing && self.playback.reduce_motion)
+            .then(|| crate::playback::HOP.saturating_sub(self.since_hop))
     }
     pub fn generation(&self) -> u64 {
         self.generation
@@ -367,6 +375,7 @@ impl Session {
     }
 
     fn play(&mut self, on: bool) {
+        self.since_hop = std::time::Duration::ZERO;
         if on && self.instant >= self.engine.span().1 {
             self.set_instant(self.engine.span().0);
         }
@@ -374,6 +383,18 @@ impl Session {
     }
 
     fn tick(&mut self, real: std::time::Duration) {
+        // Reduced motion: the time builds up, and the instant jumps once a second by a
+        // second's worth.
+        let real = if self.playback.reduce_motion {
+            self.since_hop += real;
+            if self.since_hop < crate::playback::HOP {
+                return;
+            }
+            self.since_hop = std::time::Duration::ZERO;
+            crate::playback::HOP
+        } else {
+            real
+        };
         let next = self
             .engine
             .next_event(self.selected, self.instant, self.known_on)
@@ -480,6 +501,31 @@ mod tests {
         }
         assert_eq!(s.instant(), at, "paused on Aleppo's next event");
         assert!(ticks > 1, "played up to it a tenth of a second at a time");
+    }
+
+    #[test]
+    fn with_reduced_motion_the_instant_jumps_once_a_second_by_a_seconds_worth() {
+        let mut s = session();
+        let from = t("2016-04-20 12:00");
+        s.apply(Command::SetInstant(from));
+        s.apply(Command::SetPlayback(crate::playback::Playback {
+            speed: crate::playback::Speed::SixHoursPerSecond,
+            reduce_motion: true,
+            ..Default::default()
+        }));
+        s.apply(Command::Play(true));
+        let tenth = std::time::Duration::from_millis(100);
+        for _ in 0..9 {
+            s.apply(Command::Tick(tenth));
+            assert_eq!(s.instant(), from, "no gliding");
+        }
+        assert_eq!(s.until_next_hop(), Some(tenth));
+        s.apply(Command::Tick(tenth));
+        assert_eq!(
+            s.instant() - from,
+            chrono::Duration::hours(6),
+            "one jump of six hours"
+        );
     }
 
     #[test]

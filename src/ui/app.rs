@@ -316,8 +316,11 @@ impl AtlasApp {
         let real = ctx.input(|i| i.unstable_dt).clamp(0.0, 1.0);
         self.session
             .apply(Command::Tick(std::time::Duration::from_secs_f32(real)));
-        if self.session.playback().playing {
-            ctx.request_repaint();
+        match self.session.until_next_hop() {
+            // Reduced motion: nothing to draw until the next jump.
+            Some(wait) => ctx.request_repaint_after(wait),
+            None if self.session.playback().playing => ctx.request_repaint(),
+            None => {}
         }
     }
 

@@ -112,6 +112,7 @@ pub enum UiCommand {
     PanSouth,
     ToggleOnlineTiles,
     ToggleHighContrast,
+    ToggleReduceMotion,
     ShowShortcuts,
     NextRegion,
     PreviousRegion,
@@ -162,6 +163,12 @@ impl UiCommand {
             UiCommand::ToggleHighContrast => {
                 Intent::Session(S::SetHighContrast(!session.high_contrast()))
             }
+            UiCommand::ToggleReduceMotion => {
+                Intent::Session(S::SetPlayback(crate::playback::Playback {
+                    reduce_motion: !session.playback().reduce_motion,
+                    ..session.playback()
+                }))
+            }
             UiCommand::ShowShortcuts => view(ViewAction::ToggleShortcuts),
             UiCommand::NextRegion => view(ViewAction::CycleRegion(1)),
             UiCommand::PreviousRegion => view(ViewAction::CycleRegion(-1)),
@@ -196,6 +203,7 @@ impl UiCommand {
             UiCommand::PanSouth => "Pan south",
             UiCommand::ToggleOnlineTiles => "Online map tiles (OpenStreetMap)",
             UiCommand::ToggleHighContrast => "High contrast",
+            UiCommand::ToggleReduceMotion => "Reduce motion",
             UiCommand::ShowShortcuts => "Keyboard shortcuts",
             UiCommand::NextRegion => "Next region",
             UiCommand::PreviousRegion => "Previous region",
@@ -230,7 +238,8 @@ impl UiCommand {
             | UiCommand::PanNorth
             | UiCommand::PanSouth
             | UiCommand::ToggleOnlineTiles
-            | UiCommand::ToggleHighContrast => Menu::View,
+            | UiCommand::ToggleHighContrast
+            | UiCommand::ToggleReduceMotion => Menu::View,
             UiCommand::ShowShortcuts => Menu::Help,
             UiCommand::NextRegion | UiCommand::PreviousRegion => Menu::Go,
         }
@@ -282,6 +291,9 @@ impl UiCommand {
             UiCommand::ToggleHighContrast => {
                 "Black text, lines and patterns on white, opaque labels and thicker outlines (remembered; --high-contrast at start)"
             }
+            UiCommand::ToggleReduceMotion => {
+                "Playing moves the instant in one jump a second instead of gliding (remembered)"
+            }
             UiCommand::ShowShortcuts => "List the keyboard shortcuts",
             UiCommand::NextRegion => {
                 "Move the keyboard focus to the next region: menus, time controls, side panel, map"
@@ -321,7 +333,8 @@ impl UiCommand {
             | UiCommand::ExportEvents
             | UiCommand::ExportSnapshot
             | UiCommand::ToggleOnlineTiles
-            | UiCommand::ToggleHighContrast => None,
+            | UiCommand::ToggleHighContrast
+            | UiCommand::ToggleReduceMotion => None,
         }
     }
 
@@ -364,6 +377,7 @@ impl UiCommand {
         match self {
             UiCommand::ToggleOnlineTiles => Some(session.online_tiles()),
             UiCommand::ToggleHighContrast => Some(session.high_contrast()),
+            UiCommand::ToggleReduceMotion => Some(session.playback().reduce_motion),
             _ => None,
         }
     }
