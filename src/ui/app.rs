@@ -19,7 +19,7 @@ use crate::session::{self, Command, Remembered, Session};
 use crate::timefmt::instant_label;
 use crate::ui::commands::{Intent, Menu, Region, UiCommand, ViewAction};
 use crate::ui::dialogs;
-use crate::ui::export_dialog::{ExportAction, ExportDialog};
+use crate::ui::export_dialog::{ExportAction, ExportDialog, Target};
 use crate::ui::loading::{self, Loading};
 use crate::ui::map::{MapInput, MapLayers, MapState, map_view};
 use crate::ui::native_dialog;
@@ -149,7 +149,7 @@ impl View {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Picking {
     Dataset,
-    Export(crate::export::Kind),
+    Export(Target),
 }
 
 pub struct AtlasApp {
@@ -165,6 +165,8 @@ pub struct AtlasApp {
     loading: Option<Loading>,
     background_from: u64,
     caption: bool,
+    /// A picture of the window being taken for File > Export image.
+    capture: Option<super::screenshot::Capture>,
 }
 
 impl AtlasApp {
@@ -211,6 +213,7 @@ impl AtlasApp {
                 .background_open_from
                 .unwrap_or(loading::BACKGROUND_FROM_BYTES),
             caption: start.caption,
+            capture: None,
         }
     }
 
@@ -283,6 +286,7 @@ impl AtlasApp {
             &self.session,
         ));
         drop_hint(&ctx);
+        self.poll_capture(&ctx);
         self.poll_picker(&mut intents);
         if let Some(dir) = dropped_dataset(&ctx) {
             intents.push(Intent::Session(Command::OpenDataset(Some(dir))));
@@ -338,7 +342,7 @@ impl AtlasApp {
             ..
         } = &mut self.view;
         egui::Panel::top("menu").show(ui, |ui| menu_bar(ui, session, out));
-        if self.caption {
+        if self.caption || self.capture.is_some() {
             egui::Panel::bottom("caption").show(ui, |ui| super::caption::show(ui, session));
         }
         egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, session));
@@ -419,8 +423,8 @@ impl AtlasApp {
             (native_dialog::Outcome::Chosen(dir), Picking::Dataset) => {
                 out.push(Intent::Session(Command::OpenDataset(Some(dir))));
             }
-            (native_dialog::Outcome::Chosen(path), Picking::Export(kind)) => {
-                if let Err(e) = self.export_to(kind, &path) {
+            (native_dialog::Outcome::Chosen(path), Picking::Export(target)) => {
+                if let Err(e) = self.export_to(target, &path) {
                     self.session.tell(e);
                 }
             }
@@ -429,7 +433,7 @@ impl AtlasApp {
                 self.native_dialogs = false;
                 out.push(Intent::View(match purpose {
                     Picking::Dataset => ViewAction::ShowOpenDialog,
-                    Picking::Export(kind) => ViewAction::Export(kind),
+                    Picking::Export(target) => ViewAction::Export(target),
                 }));
             }
         }
@@ -437,20 +441,44 @@ impl AtlasApp {
     }
 
     /// Writes an export of what is shown (the instant, the "as known on" date) to `path`, and
-    /// says so in the status bar. Err: what went wrong, in words.
-    fn export_to(
-        &mut self,
-        kind: crate::export::Kind,
-        path: &std::path::Path,
-    ) -> Result<(), String> {
+    /// says so in the status bar; a picture is taken at the next frame. Err: what went wrong,
+    /// in words.
+    fn export_to(&mut self, target: Target, path: &std::path::Path) -> Result<(), String> {
+        let kind = match target {
+            Target::Data(kind) => kind,
+            Target::Image => {
+                self.capture = Some(super::screenshot::Capture::new(path.to_path_buf()));
+                return Ok(());
+            }
+        };
         let s = &self.session;
         let (at, known_on) = (s.instant(), s.known_on());
         crate::export::to_file(path, |w| kind.write(s.engine(), at, known_on, w))
             .map_err(|e| format!("{e} ({})", path.display()))?;
-        let what = super::export_dialog::title(kind).trim_start_matches("Export ");
+        let what = super::export_dialog::title(target).trim_start_matches("Export ");
         self.session
             .tell(format!("Exported {what} to {}", path.display()));
         Ok(())
+    }
+
+    /// File > Export image: the picture asked for once the caption is drawn, written when it
+    /// comes back.
+    fn poll_capture(&mut self, ctx: &egui::Context) {
+        let Some(capture) = &mut self.capture else {
+            return;
+        };
+        match capture.poll(ctx) {
+            None => {}
+            Some(Ok(path)) => {
+                self.session
+                    .tell(format!("Exported the image to {}", path.display()));
+                self.capture = None;
+            }
+            Some(Err(e)) => {
+                self.session.tell(e);
+                self.capture = None;
+            }
+        }
     }
 
     /// The app's own save dialog, while it is open.
@@ -460,8 +488,8 @@ impl AtlasApp {
         };
         match super::export_dialog::show(ctx, dialog) {
             Some(ExportAction::Save(path)) => {
-                let kind = dialog.kind;
-                match self.export_to(kind, &path) {
+                let target = dialog.target;
+                match self.export_to(target, &path) {
                     Ok(()) => self.view.export_dialog = None,
                     Err(e) => {
                         if let Some(d) = &mut self.view.export_dialog {
@@ -564,13 +592,13 @@ impl AtlasApp {
             ViewAction::Pan(dx, dy) => view.map.pan_by(dx, dy),
             ViewAction::ToggleShortcuts => view.show_shortcuts = !view.show_shortcuts,
             ViewAction::CycleRegion(step) => cycle_region(ctx, step),
-            ViewAction::Export(kind) => {
+            ViewAction::Export(target) => {
                 let folder = self.working_folder();
                 if self.native_dialogs && native_dialog::available() {
-                    let pending = native_dialog::Pending::save(&folder, kind.file_name(), ctx);
-                    self.picking = Some((Picking::Export(kind), pending));
+                    let pending = native_dialog::Pending::save(&folder, target.file_name(), ctx);
+                    self.picking = Some((Picking::Export(target), pending));
                 } else {
-                    self.view.export_dialog = Some(ExportDialog::new(kind, &folder));
+                    self.view.export_dialog = Some(ExportDialog::new(target, &folder));
                 }
             }
             ViewAction::CopyViewCommand => {

@@ -6,7 +6,9 @@
 use egui::{Key, KeyboardShortcut, Modifiers};
 use strum::VariantArray;
 
+use crate::export::Kind;
 use crate::session::{self, Session, Step};
+use crate::ui::export_dialog::Target;
 
 /// What a panel, a key or a menu asks for. The app drains them once per frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +34,7 @@ pub enum ViewAction {
     /// The command line that reopens this view, to the clipboard.
     CopyViewCommand,
     /// Ask where, then write an export.
-    Export(crate::export::Kind),
+    Export(crate::ui::export_dialog::Target),
 }
 
 /// The window's regions, in F6 order. Each names the widget that takes the focus when the
@@ -88,6 +90,7 @@ impl Menu {
 pub enum UiCommand {
     OpenDataset,
     OpenDefaultDataset,
+    ExportImage,
     ExportIntervals,
     ExportEvents,
     ExportSnapshot,
@@ -136,9 +139,10 @@ impl UiCommand {
             UiCommand::OpenDataset => view(ViewAction::ShowOpenDialog),
             UiCommand::OpenDefaultDataset => Intent::Session(S::OpenDataset(None)),
             UiCommand::Quit => view(ViewAction::Quit),
-            UiCommand::ExportIntervals => view(ViewAction::Export(crate::export::Kind::Intervals)),
-            UiCommand::ExportEvents => view(ViewAction::Export(crate::export::Kind::Events)),
-            UiCommand::ExportSnapshot => view(ViewAction::Export(crate::export::Kind::Snapshot)),
+            UiCommand::ExportImage => view(ViewAction::Export(Target::Image)),
+            UiCommand::ExportIntervals => view(ViewAction::Export(Target::Data(Kind::Intervals))),
+            UiCommand::ExportEvents => view(ViewAction::Export(Target::Data(Kind::Events))),
+            UiCommand::ExportSnapshot => view(ViewAction::Export(Target::Data(Kind::Snapshot))),
             UiCommand::CopyViewCommand => view(ViewAction::CopyViewCommand),
             UiCommand::PreviousEvent => step(Step::PreviousEvent),
             UiCommand::NextEvent => step(Step::NextEvent),
@@ -180,6 +184,7 @@ impl UiCommand {
             UiCommand::OpenDataset => "Open dataset…",
             UiCommand::OpenDefaultDataset => "Open the default dataset",
             UiCommand::Quit => "Quit",
+            UiCommand::ExportImage => "Export image…",
             UiCommand::ExportIntervals => "Export status intervals (CSV)…",
             UiCommand::ExportEvents => "Export events (CSV)…",
             UiCommand::ExportSnapshot => "Export zones at this instant (GeoJSON)…",
@@ -215,6 +220,7 @@ impl UiCommand {
         match self {
             UiCommand::OpenDataset
             | UiCommand::OpenDefaultDataset
+            | UiCommand::ExportImage
             | UiCommand::ExportIntervals
             | UiCommand::ExportEvents
             | UiCommand::ExportSnapshot
@@ -252,6 +258,9 @@ impl UiCommand {
             }
             UiCommand::OpenDefaultDataset => "Go back to the dataset built into the app",
             UiCommand::Quit => "Close Truce Atlas (the view is remembered)",
+            UiCommand::ExportImage => {
+                "The window as a PNG with a caption under the map: the dataset, the instant, the selected zone's status with its lead quote, and the command that reopens the view"
+            }
             UiCommand::ExportIntervals => {
                 "Every zone's status intervals as known on the chosen date, with their quotes, for a spreadsheet (columns in data/FORMAT.md)"
             }
@@ -308,6 +317,7 @@ impl UiCommand {
             UiCommand::OpenDataset => key(Modifiers::COMMAND, Key::O),
             UiCommand::Quit => key(Modifiers::COMMAND, Key::Q),
             UiCommand::CopyViewCommand => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C),
+            UiCommand::ExportImage => key(Modifiers::COMMAND, Key::E),
             UiCommand::PreviousEvent => key(Modifiers::NONE, Key::ArrowLeft),
             UiCommand::NextEvent => key(Modifiers::NONE, Key::ArrowRight),
             UiCommand::HourBack => key(Modifiers::SHIFT, Key::ArrowLeft),

@@ -6,11 +6,28 @@ use std::path::{Path, PathBuf};
 
 use crate::export::Kind;
 
+/// What is exported: data (written at once) or a picture of the window (taken at the next
+/// frame, with the caption under the map).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Data(Kind),
+    Image,
+}
+
+impl Target {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Target::Data(kind) => kind.file_name(),
+            Target::Image => "truce-atlas-view.png",
+        }
+    }
+}
+
 pub const PATH_LABEL: &str = "Save to";
 pub const SAVE_BUTTON: &str = "Save";
 
 pub struct ExportDialog {
-    pub kind: Kind,
+    pub target: Target,
     pub path: String,
     pub error: Option<String>,
 }
@@ -22,28 +39,29 @@ pub enum ExportAction {
 }
 
 impl ExportDialog {
-    pub fn new(kind: Kind, folder: &Path) -> ExportDialog {
+    pub fn new(target: Target, folder: &Path) -> ExportDialog {
         ExportDialog {
-            kind,
-            path: folder.join(kind.file_name()).display().to_string(),
+            target,
+            path: folder.join(target.file_name()).display().to_string(),
             error: None,
         }
     }
 }
 
 /// What the export holds, in words.
-pub fn title(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Intervals => "Export status intervals (CSV)",
-        Kind::Events => "Export events (CSV)",
-        Kind::Snapshot => "Export zones at this instant (GeoJSON)",
+pub fn title(target: Target) -> &'static str {
+    match target {
+        Target::Data(Kind::Intervals) => "Export status intervals (CSV)",
+        Target::Data(Kind::Events) => "Export events (CSV)",
+        Target::Data(Kind::Snapshot) => "Export zones at this instant (GeoJSON)",
+        Target::Image => "Export image (PNG, with a caption)",
     }
 }
 
 pub fn show(ctx: &egui::Context, dialog: &mut ExportDialog) -> Option<ExportAction> {
     let mut action = None;
     let mut open = true;
-    egui::Window::new(title(dialog.kind))
+    egui::Window::new(title(dialog.target))
         .collapsible(false)
         .default_width(560.0)
         .open(&mut open)

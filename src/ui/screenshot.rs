@@ -102,6 +102,56 @@ impl Screenshot {
     }
 }
 
+/// A picture of the window for File > Export image: asked for at the first frame (with the
+/// caption drawn), written beside its path and renamed into place when it comes back.
+pub struct Capture {
+    path: PathBuf,
+    requested: bool,
+    image: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
+}
+
+impl Capture {
+    pub fn new(path: PathBuf) -> Capture {
+        Capture {
+            path,
+            requested: false,
+            image: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Called once a frame: asks for the picture, then `Some` with where it went (or why it
+    /// could not be written) once it has come back.
+    pub fn poll(&mut self, ctx: &egui::Context) -> Option<Result<PathBuf, String>> {
+        if !self.requested {
+            self.requested = true;
+            let slot = self.image.clone();
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(image);
+                }
+                repaint.request_repaint();
+            });
+            ctx.request_repaint();
+            return None;
+        }
+        let image = self.image.lock().ok().and_then(|mut slot| slot.take())?;
+        let mut partial = self.path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let written = write_png(&partial, &image)
+            .and_then(|()| std::fs::rename(&partial, &self.path).map_err(|e| e.to_string()));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        Some(
+            written
+                .map(|()| self.path.clone())
+                .map_err(|e| format!("cannot write the image {}: {e}", self.path.display())),
+        )
+    }
+}
+
 fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
     let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
     let mut out = std::io::BufWriter::new(file);

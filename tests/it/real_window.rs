@@ -423,3 +423,61 @@ fn export_png_draws_the_view_at_the_size_asked_with_a_caption_under_it() {
     let in_effect = blended(theme::status_style(Status::InEffect).fill);
     assert!(count_near(&with, in_effect, 12) > 2_000);
 }
+
+#[test]
+#[ignore = "needs Xvfb, Mesa and xdotool; .ci/run installs them and runs it"]
+fn ctrl_e_exports_the_window_as_a_picture_where_the_save_dialog_says() {
+    let (_xvfb, display) = start_xvfb();
+    let data = saved_state_dir("export-image", (900, 600));
+    let out = data.join("view.png");
+    // A stand-in for zenity's save dialog, answering with a file name as a user would.
+    let bin = data.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    let zenity = bin.join("zenity");
+    std::fs::write(&zenity, format!("#!/bin/sh\necho '{}'\n", out.display())).expect("write");
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&zenity, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let app = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
+        .args(["--fresh", "--size", "1000x650", "--zone", "aleppo"])
+        .args(["--at", "2016-05-01 12:00"])
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", std::env::temp_dir())
+        .env("XDG_DATA_HOME", &data)
+        .env("PATH", path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let _app = Killed(app);
+    let window = run_tool(
+        "xdotool",
+        &["search", "--sync", "--name", "^Truce Atlas"],
+        &display,
+    )
+    .expect("xdotool finds the window (apt-get install xdotool)");
+    let window = window.lines().next().unwrap_or_default().to_string();
+    for _ in 0..20 {
+        if out.exists() {
+            break;
+        }
+        run_tool("xdotool", &["windowfocus", "--sync", &window], &display);
+        run_tool("xdotool", &["key", "ctrl+e"], &display);
+        std::thread::sleep(Duration::from_millis(800));
+    }
+    assert!(out.exists(), "no picture at {}", out.display());
+    let (w, h, pixels) = read_png(&out);
+    assert_eq!((w, h), (1000, 650));
+    let negotiating = blended(theme::status_style(Status::Negotiating).fill);
+    assert!(
+        count_near(&pixels, negotiating, 12) > 1_000,
+        "Aleppo is not on it"
+    );
+    std::fs::remove_dir_all(&data).ok();
+}
