@@ -228,7 +228,8 @@ pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
 }
 
 /// A failure: the exit code and the message for stderr.
-type Failure = (u8, String);
+/// An exit code and the message that goes with it.
+pub type Failure = (u8, String);
 
 fn usage(message: String) -> Failure {
     (EXIT_USAGE, format!("error: {message}"))

@@ -30,8 +30,23 @@ fn main() -> ExitCode {
 /// With no subcommand: the app, on the dataset and at the instant the flags name.
 #[cfg(feature = "gui")]
 fn app(cli: &Cli) -> u8 {
+    open_window(truce_atlas::cli::app_args(cli), false)
+}
+
+/// `export png`: the view drawn in a window with its caption, pictured, and the window gone.
+#[cfg(feature = "gui")]
+fn export_png(cli: &Cli) -> u8 {
+    open_window(truce_atlas::cli::png_args(cli).map(|(args, _)| args), true)
+}
+
+/// The window on checked flags, or their error and its exit code.
+#[cfg(feature = "gui")]
+fn open_window(
+    args: Result<truce_atlas::cli::AppArgs, truce_atlas::cli::Failure>,
+    caption: bool,
+) -> u8 {
     use truce_atlas::ui::app::StartOptions;
-    let args = match truce_atlas::cli::app_args(cli) {
+    let args = match args {
         Ok(args) => args,
         Err((code, message)) => {
             eprintln!("{}", message.trim_end());
@@ -46,37 +61,9 @@ fn app(cli: &Cli) -> u8 {
         background_open_from: None,
         screenshot: args.screenshot,
         exit_code: Default::default(),
-        caption: false,
+        caption,
     };
     truce_atlas::ui::run_app(args.engine, start, args.size)
-}
-
-/// `export png`: the view drawn in a window with its caption, pictured, and the window gone.
-#[cfg(feature = "gui")]
-fn export_png(cli: &Cli) -> u8 {
-    use truce_atlas::ui::app::StartOptions;
-    let (args, _) = match truce_atlas::cli::png_args(cli) {
-        Ok(args) => args,
-        Err((code, message)) => {
-            eprintln!("{}", message.trim_end());
-            return code;
-        }
-    };
-    let start = StartOptions {
-        session: args.start,
-        ephemeral: true,
-        native_dialogs: false,
-        background_open_from: None,
-        screenshot: args.screenshot,
-        exit_code: Default::default(),
-        caption: true,
-    };
-    truce_atlas::ui::run_app(args.engine, start, args.size)
-}
-
-#[cfg(not(feature = "gui"))]
-fn export_png(_: &Cli) -> u8 {
-    truce_atlas::cli::EXIT_USAGE
 }
 
 #[cfg(not(feature = "gui"))]
@@ -84,5 +71,11 @@ fn app(_: &Cli) -> u8 {
     eprintln!(
         "error: this build has no app (it was built without the `gui` feature); use a subcommand: status, events, validate or verify (see --help)"
     );
+    truce_atlas::cli::EXIT_USAGE
+}
+
+/// Never called: without the app, `export png` goes to the subcommands, which say it needs it.
+#[cfg(not(feature = "gui"))]
+fn export_png(_: &Cli) -> u8 {
     truce_atlas::cli::EXIT_USAGE
 }

@@ -54,16 +54,7 @@ impl Screenshot {
             return false;
         }
         self.requested = true;
-        let slot = self.image.clone();
-        let repaint = ctx.clone();
-        ctx.request_screenshot(move |image| {
-            if let Ok(mut slot) = slot.lock() {
-                *slot = Some(image);
-            }
-            repaint.request_repaint();
-        });
-        // The next frame is the picture.
-        ctx.request_repaint();
+        request(ctx, &self.image);
         true
     }
 
@@ -124,15 +115,7 @@ impl Capture {
     pub fn poll(&mut self, ctx: &egui::Context) -> Option<Result<PathBuf, String>> {
         if !self.requested {
             self.requested = true;
-            let slot = self.image.clone();
-            let repaint = ctx.clone();
-            ctx.request_screenshot(move |image| {
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(image);
-                }
-                repaint.request_repaint();
-            });
-            ctx.request_repaint();
+            request(ctx, &self.image);
             return None;
         }
         let image = self.image.lock().ok().and_then(|mut slot| slot.take())?;
@@ -150,6 +133,19 @@ impl Capture {
                 .map_err(|e| format!("cannot write the image {}: {e}", self.path.display())),
         )
     }
+}
+
+/// Asks egui for a picture of the window, to land in `slot`, and for the frame that takes it.
+fn request(ctx: &egui::Context, slot: &Arc<Mutex<Option<Arc<egui::ColorImage>>>>) {
+    let slot = slot.clone();
+    let repaint = ctx.clone();
+    ctx.request_screenshot(move |image| {
+        if let Ok(mut slot) = slot.lock() {
+            *slot = Some(image);
+        }
+        repaint.request_repaint();
+    });
+    ctx.request_repaint();
 }
 
 fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {

@@ -227,6 +227,35 @@ impl Drop for Killed {
     }
 }
 
+/// A stand-in for zenity, the dialog rfd falls back on without a desktop portal, answering with
+/// `answer` as a user choosing it would; then the app started with it first on its PATH.
+fn app_with_fake_zenity(display: &str, data: &Path, answer: &Path, args: &[&str]) -> Killed {
+    let bin = data.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    let zenity = bin.join("zenity");
+    std::fs::write(&zenity, format!("#!/bin/sh\necho '{}'\n", answer.display())).expect("write");
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&zenity, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let app = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
+        .args(args)
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", std::env::temp_dir())
+        .env("XDG_DATA_HOME", data)
+        .env("PATH", path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    Killed(app)
+}
+
 fn saved_state_dir(name: &str, window: (u32, u32)) -> PathBuf {
     let data = std::env::temp_dir().join(format!("truce-atlas-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
@@ -312,37 +341,14 @@ fn the_copy_button_puts_the_quote_on_the_system_clipboard() {
 fn file_open_uses_the_system_folder_picker_where_there_is_one() {
     let (_xvfb, display) = start_xvfb();
     let data = saved_state_dir("picker", (900, 600));
-    // A stand-in for zenity, the picker rfd falls back on without a desktop portal: it
-    // answers with the example dataset's folder, as a user choosing it would.
-    let bin = data.join("bin");
-    std::fs::create_dir_all(&bin).expect("bin dir");
+    // The system picker answers with the example dataset's folder.
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
-    let zenity = bin.join("zenity");
-    std::fs::write(
-        &zenity,
-        format!("#!/bin/sh\necho '{}'\n", example.display()),
-    )
-    .expect("write");
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(&zenity, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
+    let _app = app_with_fake_zenity(
+        &display,
+        &data,
+        &example,
+        &["--fresh", "--size", "1000x650"],
     );
-    let app = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
-        .args(["--fresh", "--size", "1000x650"])
-        .env("DISPLAY", &display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", std::env::temp_dir())
-        .env("XDG_DATA_HOME", &data)
-        .env("PATH", path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let _app = Killed(app);
     run_tool(
         "xdotool",
         &["search", "--sync", "--name", "^Truce Atlas"],
@@ -430,32 +436,17 @@ fn ctrl_e_exports_the_window_as_a_picture_where_the_save_dialog_says() {
     let (_xvfb, display) = start_xvfb();
     let data = saved_state_dir("export-image", (900, 600));
     let out = data.join("view.png");
-    // A stand-in for zenity's save dialog, answering with a file name as a user would.
-    let bin = data.join("bin");
-    std::fs::create_dir_all(&bin).expect("bin dir");
-    let zenity = bin.join("zenity");
-    std::fs::write(&zenity, format!("#!/bin/sh\necho '{}'\n", out.display())).expect("write");
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(&zenity, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let app = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
-        .args(["--fresh", "--size", "1000x650", "--zone", "aleppo"])
-        .args(["--at", "2016-05-01 12:00"])
-        .env("DISPLAY", &display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", std::env::temp_dir())
-        .env("XDG_DATA_HOME", &data)
-        .env("PATH", path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let _app = Killed(app);
+    // The save dialog answers with a file name.
+    let args = [
+        "--fresh",
+        "--size",
+        "1000x650",
+        "--zone",
+        "aleppo",
+        "--at",
+        "2016-05-01 12:00",
+    ];
+    let _app = app_with_fake_zenity(&display, &data, &out, &args);
     let window = run_tool(
         "xdotool",
         &["search", "--sync", "--name", "^Truce Atlas"],
