@@ -57,13 +57,16 @@ pub const EVENT_COLUMNS: [&str; 11] = [
 ];
 
 fn local(ds: &Dataset, t: DateTime<Utc>) -> String {
-    t.with_timezone(&ds.meta.timezone).to_rfc3339()
+    crate::timefmt::rfc3339_local(t, ds.meta.timezone)
 }
 
-fn moment(m: Option<&Moment>) -> (String, String) {
-    m.map_or_else(Default::default, |m| {
-        (m.time.to_rfc3339(), m.precision.as_str().to_string())
-    })
+/// A moment and its precision, as the status JSON gives them; empty cells for none.
+fn moment(m: Option<&Moment>, ds: &Dataset) -> (String, String) {
+    let (time, precision) = crate::report::moment_text(&m.copied(), ds);
+    (
+        time.unwrap_or_default(),
+        precision.unwrap_or_default().to_string(),
+    )
 }
 
 /// "source-id: quote", one per citation, joined by " | ".
@@ -78,16 +81,6 @@ fn cited(ds: &Dataset, cites: &[CiteRef]) -> String {
         .join(" | ")
 }
 
-/// The latest publication among the citations: when this status was last reported.
-fn last_reported(ds: &Dataset, cites: &[CiteRef]) -> String {
-    cites
-        .iter()
-        .map(|c| &ds.sources[ds.events[c.event].citations[c.citation].source].published)
-        .max_by_key(|m| m.time)
-        .map(|m| m.time.to_rfc3339())
-        .unwrap_or_default()
-}
-
 fn interval_row(
     engine: &Engine,
     zone: usize,
@@ -96,8 +89,8 @@ fn interval_row(
 ) -> Vec<String> {
     let ds = engine.dataset();
     let r = &interval.resolution;
-    let (since, since_precision) = moment(r.since.as_ref());
-    let (until, until_precision) = moment(r.until.as_ref());
+    let (since, since_precision) = moment(r.since.as_ref(), ds);
+    let (until, until_precision) = moment(r.until.as_ref(), ds);
     // Past the last report nothing is known to have changed: the status is as last reported.
     let after = match (interval.start, horizon) {
         (Some(start), Some(h)) => start > h,
@@ -120,7 +113,11 @@ fn interval_row(
         until_precision,
         instrument,
         after.to_string(),
-        last_reported(ds, &r.citations),
+        // As the status JSON has it: the newest report behind the status, disputes included.
+        engine
+            .last_reported(r)
+            .map(|m| local(ds, m.utc()))
+            .unwrap_or_default(),
         r.lapsed.to_string(),
         cited(ds, &r.citations),
         cited(ds, &r.disputed_by),
@@ -151,10 +148,10 @@ pub fn events_csv(engine: &Engine, out: impl Write) -> Result<(), ExportError> {
     let ds = engine.dataset();
     let mut w = csv::Writer::from_writer(out);
     w.write_record(EVENT_COLUMNS)?;
-    for &e in engine.events_between(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC) {
-        let ev = &ds.events[e];
-        let (at, precision) = moment(Some(&ev.moment));
-        let (until, until_precision) = moment(ev.until.as_ref());
+    // The dataset keeps its events in time order.
+    for (e, ev) in ds.events.iter().enumerate() {
+        let (at, precision) = moment(Some(&ev.moment), ds);
+        let (until, until_precision) = moment(ev.until.as_ref(), ds);
         let zones: Vec<&str> = ev.zones.iter().map(|&z| ds.zones[z].id.as_str()).collect();
         let cites: Vec<CiteRef> = (0..ev.citations.len())
             .map(|citation| CiteRef { event: e, citation })
@@ -192,8 +189,8 @@ pub fn geojson_snapshot(
         .map(|z| {
             let zone = &ds.zones[z];
             let r = engine.status(z, at, known_on);
-            let (since, since_precision) = moment(r.since.as_ref());
-            let (until, until_precision) = moment(r.until.as_ref());
+            let (since, since_precision) = moment(r.since.as_ref(), ds);
+            let (until, until_precision) = moment(r.until.as_ref(), ds);
             let lead = r.citations.first().map(|c| {
                 let citation = &ds.events[c.event].citations[c.citation];
                 (citation, &ds.sources[citation.source])

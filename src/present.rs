@@ -389,15 +389,12 @@ pub fn caption(
     if known_on.is_some() {
         instant.push_str(&format!(" · as known on: {}", known_on_label(known_on, tz)));
     }
-    let summary = zone.map(|z| {
+    let status = zone.map(|z| (z, engine.status(z, at, known_on)));
+    let zone_line = status.map(|(z, r)| {
         let after = engine.after_reports(at, known_on);
-        zone_summary(engine, z, engine.status(z, at, known_on), after)
+        zone_summary(engine, z, r, after).words(&ds.zones[z].name, ds)
     });
-    let zone_line = summary
-        .as_ref()
-        .map(|s| s.words(&ds.zones[s.zone].name, ds));
-    let quote = zone.and_then(|z| {
-        let r = engine.status(z, at, known_on);
+    let quote = status.and_then(|(_, r)| {
         let view = citation(ds, *r.citations.first()?);
         Some(format!("“{}” {}, {}", view.quote, view.by, view.source))
     });

@@ -75,7 +75,11 @@ pub struct EventCitationDoc {
     pub quote: String,
 }
 
-fn moment_text(m: &Option<Moment>, ds: &Dataset) -> (Option<String>, Option<&'static str>) {
+/// A moment as RFC 3339 in the dataset's time zone, and its precision.
+pub(crate) fn moment_text(
+    m: &Option<Moment>,
+    ds: &Dataset,
+) -> (Option<String>, Option<&'static str>) {
     match m {
         Some(m) => (
             Some(rfc3339_local(m.utc(), ds.meta.timezone)),

@@ -206,9 +206,9 @@ fn detail(geometry: &MultiPolygon<f64>, zoom: i32, points: usize) -> Option<Deta
                 geo::Coord { x, y }
             })
         })
+        .filter(|p| big_enough(&p))
         .collect();
-    let simple =
-        MultiPolygon(parts.iter().filter(big_enough).cloned().collect()).simplify(tolerance);
+    let simple = MultiPolygon(parts).simplify(tolerance);
     // A version that saves little is not worth its memory.
     if simple.coords_count() * 4 > points * 3 {
         return None;

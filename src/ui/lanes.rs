@@ -201,10 +201,11 @@ impl Cursor {
                 event: None,
             };
         }
+        // Asked every frame: one event looked at, not the lane's list.
         let shown = |e: usize| {
-            events_in(engine, self.zone, range)
-                .iter()
-                .any(|(x, _)| *x == e)
+            let ev = &engine.dataset().events[e];
+            let t = ev.moment.utc();
+            ev.zones.contains(&self.zone) && t >= range.start && t <= range.end
         };
         Cursor {
             event: self.event.filter(|&e| shown(e)),
@@ -284,12 +285,12 @@ fn keyboard(
         ui.data_mut(|d| d.insert_temp(id, cursor));
     }
     response.widget_info(|| WidgetInfo::labeled(egui::Role::Group, true, LANES_LABEL));
-    let words = (rows.count > 0).then(|| cursor.words(engine));
     let focused = response.has_focus();
+    // The words are made only when a screen reader is listening.
     ui.ctx().accesskit_node_builder(id, |node| {
         node.set_description(LANES_HELP);
-        if let Some(words) = words {
-            node.set_value(words);
+        if rows.count > 0 {
+            node.set_value(cursor.words(engine));
             // While the keyboard is in the lanes, each move is said.
             if focused {
                 node.set_live(egui::accesskit::Live::Polite);

@@ -86,7 +86,7 @@ impl Screenshot {
                 // took a sixth of the whole run: the process ends here.
                 std::process::exit(0);
             }
-            Err(e) => eprintln!("error: cannot write {}: {e}", self.path.display()),
+            Err(e) => eprintln!("error: {e} ({})", self.path.display()),
         }
         ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         true
@@ -119,18 +119,10 @@ impl Capture {
             return None;
         }
         let image = self.image.lock().ok().and_then(|mut slot| slot.take())?;
-        let mut partial = self.path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = PathBuf::from(partial);
-        let written = write_png(&partial, &image)
-            .and_then(|()| std::fs::rename(&partial, &self.path).map_err(|e| e.to_string()));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&partial);
-        }
         Some(
-            written
+            write_png(&self.path, &image)
                 .map(|()| self.path.clone())
-                .map_err(|e| format!("cannot write the image {}: {e}", self.path.display())),
+                .map_err(|e| format!("{e} ({})", self.path.display())),
         )
     }
 }
@@ -148,24 +140,25 @@ fn request(ctx: &egui::Context, slot: &Arc<Mutex<Option<Arc<egui::ColorImage>>>>
     ctx.request_repaint();
 }
 
-fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
-    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
-    let mut out = std::io::BufWriter::new(file);
-    let [w, h] = image.size;
-    let mut encoder = png::Encoder::new(&mut out, w as u32, h as u32);
-    // A picture of flat colours compresses well even at the fastest setting, which takes a
-    // fraction of the default's time.
-    encoder.set_compression(png::Compression::Fast);
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    let bytes: Vec<u8> = image
-        .pixels
-        .iter()
-        .flat_map(|c| c.to_srgba_unmultiplied())
-        .collect();
-    writer.write_image_data(&bytes).map_err(|e| e.to_string())?;
-    writer.finish().map_err(|e| e.to_string())?;
-    // Flushed here, so that a full disk is an error rather than a short file.
-    std::io::Write::flush(&mut out).map_err(|e| e.to_string())
+/// Writes the picture as a PNG, whole or not at all (as every export is written).
+fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), crate::export::ExportError> {
+    let png_error = |e: png::EncodingError| std::io::Error::other(e.to_string());
+    crate::export::to_file(path, |out| {
+        let [w, h] = image.size;
+        let mut encoder = png::Encoder::new(out, w as u32, h as u32);
+        // A picture of flat colours compresses well even at the fastest setting, which takes a
+        // fraction of the default's time.
+        encoder.set_compression(png::Compression::Fast);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(png_error)?;
+        let bytes: Vec<u8> = image
+            .pixels
+            .iter()
+            .flat_map(|c| c.to_srgba_unmultiplied())
+            .collect();
+        writer.write_image_data(&bytes).map_err(png_error)?;
+        writer.finish().map_err(png_error)?;
+        Ok(())
+    })
 }
