@@ -10,7 +10,6 @@ use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::limits::MAX_FILE_BYTES;
 use super::{DATASET_FILE, EVENTS_FILE, PLACES_FILE, SOURCES_FILE, ZONES_FILE};
 
 /// Where the bytes of a dataset come from: a folder on disk, the copy built into the binary, or
@@ -27,6 +26,8 @@ pub struct FolderFiles {
     root: PathBuf,
     /// The folder with every link resolved: files must resolve to somewhere inside it.
     real_root: PathBuf,
+    /// The largest file read, in bytes.
+    cap: u64,
 }
 
 impl FolderFiles {
@@ -39,7 +40,15 @@ impl FolderFiles {
         Ok(FolderFiles {
             root: root.to_path_buf(),
             real_root,
+            cap: super::limits::file_cap(),
         })
+    }
+
+    /// The same folder read with another size cap (tests; the process's cap is
+    /// `--max-file-size`).
+    pub fn with_cap(mut self, bytes: u64) -> FolderFiles {
+        self.cap = bytes;
+        self
     }
 }
 
@@ -49,7 +58,10 @@ impl DatasetFiles for FolderFiles {
     }
 
     fn read(&self, name: &str) -> Result<Option<Vec<u8>>, String> {
-        read_inside(&self.real_root, name, MAX_FILE_BYTES)
+        read_inside(&self.real_root, name, self.cap).map_err(|e| match e.contains("the limit is") {
+            true => format!("{e} (raise it with --max-file-size)"),
+            false => e,
+        })
     }
 }
 

@@ -373,6 +373,27 @@ fn a_huge_file_is_refused_before_it_is_read() {
 }
 
 #[test]
+fn a_file_over_a_lowered_cap_is_refused_with_the_flag_that_raises_it() {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-cap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (name, text) in &MemFiles::default_dataset().0 {
+        std::fs::write(dir.join(name), text).expect("written");
+    }
+    let events = std::fs::metadata(dir.join(EVENTS_FILE))
+        .expect("events")
+        .len();
+    let files = FolderFiles::new(&dir).expect("a folder");
+    assert!(load(&files).is_ok(), "the default cap reads it");
+    let files = FolderFiles::new(&dir)
+        .expect("a folder")
+        .with_cap(events - 1);
+    let result = load(&files);
+    std::fs::remove_dir_all(&dir).ok();
+    let p = result.expect_err("refused").problems;
+    assert!(has(&p, EVENTS_FILE, "", "--max-file-size"), "{p:?}");
+}
+
+#[test]
 fn a_folder_that_does_not_exist_says_so() {
     let e = load_folder(Path::new("/nonexistent/truce-atlas")).expect_err("refused");
     assert!(e.report().contains("is not a folder"), "{}", e.report());
