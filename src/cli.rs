@@ -34,6 +34,11 @@ pub struct Cli {
     #[arg(long, value_name = "DIR", global = true)]
     pub data: Option<PathBuf>,
 
+    /// The largest dataset file read, e.g. 2GiB or 500MiB (default 1GiB; see data/FORMAT.md,
+    /// "Limits")
+    #[arg(long, value_name = "SIZE", global = true, value_parser = crate::load::limits::parse_size)]
+    pub max_file_size: Option<u64>,
+
     /// App: open at this instant
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
@@ -138,7 +143,8 @@ pub enum Command {
         sources: PathBuf,
     },
     /// Write the data out: status intervals or events as CSV, or the zones at an instant as
-    /// GeoJSON (for spreadsheets, QGIS, Datawrapper, geojson.io)
+    /// GeoJSON (for spreadsheets, QGIS, Datawrapper, geojson.io); or draw the map with a caption
+    /// as a PNG, or as an animated GIF or APNG over a range of time
     Export {
         #[arg(value_enum)]
         what: ExportWhat,
@@ -153,12 +159,14 @@ pub enum Command {
         /// not given (png: required)
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// png: the zone whose status and lead quote the caption gives (its id)
+        /// png, animation: the zone whose status and lead quote the caption gives (its id)
         #[arg(long, value_name = "ID")]
         zone: Option<String>,
-        /// png: the picture's size in logical pixels (default 1400x900)
+        /// png, animation: the picture's size in logical pixels (default 1400x900)
         #[arg(long, value_name = "WxH", value_parser = parse_size)]
         size: Option<(u32, u32)>,
+        #[command(flatten)]
+        animation: AnimationFlags,
     },
     /// Print the JSON Schema of a dataset file (the copies in data/schema/ are these)
     Schema {
@@ -179,6 +187,88 @@ pub enum ExportWhat {
     /// The map at an instant with a caption (dataset, instant, the zone's status and lead
     /// quote, the command that reopens the view): draws in a window, so it needs a display
     Png,
+    /// The map from --from to --to by --step, with the caption on every picture, as an
+    /// animated GIF or APNG: draws in a window, so it needs a display
+    Animation,
+}
+
+impl ExportWhat {
+    /// Whether the export is drawn in a window (and needs the app and a display).
+    pub fn draws(self) -> bool {
+        matches!(self, ExportWhat::Png | ExportWhat::Animation)
+    }
+}
+
+/// `export animation`'s own flags.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct AnimationFlags {
+    /// animation: the first instant pictured
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// animation: the last instant pictured (always pictured, even off the step)
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+    /// animation: the time between pictures: minutes, hours or days, e.g. 30m, 6h, 1d
+    /// (default 1d)
+    #[arg(long, value_name = "STEP")]
+    pub step: Option<String>,
+    /// animation: gif or apng (default: from the file name, .gif or .png)
+    #[arg(long, value_enum)]
+    pub format: Option<crate::animation::Format>,
+    /// animation: how long each picture is shown, in milliseconds (default 500)
+    #[arg(long, value_name = "MS")]
+    pub delay: Option<u16>,
+}
+
+impl AnimationFlags {
+    /// The first of these flags given, for "only with `export animation`".
+    fn first_given(&self) -> Option<&'static str> {
+        [
+            ("--from", self.from.is_some()),
+            ("--to", self.to.is_some()),
+            ("--step", self.step.is_some()),
+            ("--format", self.format.is_some()),
+            ("--delay", self.delay.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(flag, on)| on.then_some(flag))
+    }
+}
+
+/// An animation's plan from its flags: the range inside the dataset's span, the step, the
+/// format (given, or from the file name), the delay. Err: what is wrong, in words.
+pub fn animation_plan(
+    engine: &Engine,
+    flags: &AnimationFlags,
+    output: &Path,
+) -> Result<crate::animation::Plan, String> {
+    use crate::animation::{DEFAULT_DELAY_MS, Format, Plan, parse_step};
+    let (lo, hi) = engine.span();
+    let tz = engine.dataset().meta.timezone;
+    let inside = |flag: &str, text: Option<&str>| -> Result<DateTime<Utc>, String> {
+        let text = text.ok_or_else(|| format!("--{flag} TIME is required"))?;
+        let t = time_flag(engine, flag, text)?;
+        if t < lo || t > hi {
+            return Err(format!(
+                "--{flag} {text} is outside the dataset's time span, {} to {}",
+                lo.with_timezone(&tz).to_rfc3339(),
+                hi.with_timezone(&tz).to_rfc3339()
+            ));
+        }
+        Ok(t)
+    };
+    let from = inside("from", flags.from.as_deref())?;
+    let to = inside("to", flags.to.as_deref())?;
+    let step = parse_step(flags.step.as_deref().unwrap_or("1d")).map_err(|e| e.to_string())?;
+    let format = Format::choose(flags.format, output).map_err(|e| e.to_string())?;
+    Plan::new(
+        from,
+        to,
+        step,
+        format,
+        flags.delay.unwrap_or(DEFAULT_DELAY_MS),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// The dataset files that have a JSON Schema.
@@ -313,29 +403,59 @@ pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
     })
 }
 
-/// `export png`'s flags, checked against the dataset before any window opens: the view to
-/// draw, the file and the size.
-pub fn png_args(cli: &Cli) -> Result<(AppArgs, PathBuf), Failure> {
+/// A drawn export (`export png` or `export animation`): the view to draw, the file, the size,
+/// and for an animation its plan, all checked against the dataset before any window opens.
+pub struct DrawnExport {
+    pub args: AppArgs,
+    pub output: PathBuf,
+    pub animation: Option<crate::animation::Plan>,
+}
+
+/// `export png`'s and `export animation`'s flags, checked.
+pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
     let Some(Command::Export {
-        what: ExportWhat::Png,
+        what,
         at,
         known_on,
         output,
         zone,
         size,
+        animation,
     }) = &cli.command
     else {
-        return Err(usage("not an `export png` command line".into()));
+        return Err(usage("not an `export` command line".into()));
+    };
+    let name = match what {
+        ExportWhat::Png => "png",
+        ExportWhat::Animation => "animation",
+        _ => return Err(usage("not a drawn export".into())),
     };
     let output = output
         .clone()
-        .ok_or_else(|| usage("export png: -o FILE is required".into()))?;
+        .ok_or_else(|| usage(format!("export {name}: -o FILE is required")))?;
     let engine = open_dataset(cli.data.as_deref())?;
-    let instant = at
-        .as_deref()
-        .map(|t| time_flag(&engine, "at", t))
-        .transpose()
-        .map_err(usage)?;
+    let plan = match what {
+        ExportWhat::Animation if at.is_some() => {
+            return Err(usage(
+                "--at: an animation runs from --from to --to; --at is for `export png`".into(),
+            ));
+        }
+        ExportWhat::Animation => Some(animation_plan(&engine, animation, &output).map_err(usage)?),
+        _ => match animation.first_given() {
+            Some(flag) => {
+                return Err(usage(format!("{flag} is for `export animation`")));
+            }
+            None => None,
+        },
+    };
+    let instant = match &plan {
+        Some(plan) => plan.instants.first().copied(),
+        None => at
+            .as_deref()
+            .map(|t| time_flag(&engine, "at", t))
+            .transpose()
+            .map_err(usage)?,
+    };
     let known_on = known_on
         .as_deref()
         .map(|k| known_on_flag(&engine, k))
@@ -355,11 +475,15 @@ pub fn png_args(cli: &Cli) -> Result<(AppArgs, PathBuf), Failure> {
             high_contrast: false,
         },
         engine,
-        screenshot: Some(output.clone()),
+        screenshot: plan.is_none().then(|| output.clone()),
         size: Some(size.unwrap_or((1400, 900))),
         fresh: true,
     };
-    Ok((args, output))
+    Ok(DrawnExport {
+        args,
+        output,
+        animation: plan,
+    })
 }
 
 /// Runs a subcommand, writing its output to `out` and messages to `err`. Returns the exit code.
@@ -395,12 +519,16 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
             output,
             zone,
             size,
+            animation,
         } => {
-            if *what != ExportWhat::Png && (zone.is_some() || size.is_some()) {
+            if !what.draws() && (zone.is_some() || size.is_some()) {
                 return Err(usage(
-                    "--zone and --size are for `export png`; the data exports hold every zone"
+                    "--zone and --size are for `export png` and `export animation`; the data exports hold every zone"
                         .into(),
                 ));
+            }
+            if let (false, Some(flag)) = (*what == ExportWhat::Animation, animation.first_given()) {
+                return Err(usage(format!("{flag} is for `export animation`")));
             }
             let flags = ExportFlags {
                 at: at.as_deref(),
@@ -456,10 +584,10 @@ fn export(
         ExportWhat::Csv => crate::export::Kind::Intervals,
         ExportWhat::EventsCsv => crate::export::Kind::Events,
         ExportWhat::Geojson => crate::export::Kind::Snapshot,
-        // The binary draws it through the app (main.rs); here there is no window to draw in.
-        ExportWhat::Png => {
+        // The binary draws them through the app (main.rs); here there is no window to draw in.
+        ExportWhat::Png | ExportWhat::Animation => {
             return Err(usage(
-                "export png draws the map in a window: it needs the app (the `gui` feature) and a display".into(),
+                "export png and export animation draw the map in a window: they need the app (the `gui` feature) and a display".into(),
             ));
         }
     };

@@ -7,6 +7,7 @@
 //! from [`cli`]. See docs/ARCHITECTURE.md.
 #![deny(clippy::unwrap_used)]
 
+pub mod animation;
 pub mod axis;
 pub mod calendar;
 pub mod cli;

@@ -29,6 +29,21 @@ use crate::ui::sidebar::{known_on_picker, sidebar};
 use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, Contrast, Patterns};
 use crate::ui::timebar::{self, GoTo, TimeInput};
 
+/// `export animation`'s job: progress on the terminal, and Ctrl+C cancels it (the partial file
+/// is removed) instead of killing the process with the file half-written.
+fn terminal_job(
+    plan: crate::animation::Plan,
+    path: PathBuf,
+    first: Option<DateTime<Utc>>,
+) -> super::animate::Job {
+    let back = first.or_else(|| plan.instants.first().copied());
+    let job = super::animate::Job::start(plan, path, true, back.unwrap_or_default());
+    let flag = job.cancel_flag();
+    // Another handler already set (a second window in tests) keeps the default behaviour.
+    let _ = ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst));
+    job
+}
+
 /// The storage key of the saved view.
 pub const SAVE_KEY: &str = "truce-atlas-view";
 
@@ -58,6 +73,9 @@ pub struct StartOptions {
     pub background_open_from: Option<u64>,
     /// A caption block under the map (for `export png`).
     pub caption: bool,
+    /// `export animation`: the plan and the file; progress goes to the terminal and the
+    /// process ends with the export.
+    pub animation: Option<(crate::animation::Plan, PathBuf)>,
 }
 
 /// What only a window has, around the session.
@@ -167,6 +185,8 @@ pub struct AtlasApp {
     caption: bool,
     /// A picture of the window being taken for File > Export image.
     capture: Option<super::screenshot::Capture>,
+    /// An animation being exported (File > Export animation, `export animation`).
+    animation: Option<super::animate::Job>,
 }
 
 impl AtlasApp {
@@ -214,6 +234,13 @@ impl AtlasApp {
                 .unwrap_or(loading::BACKGROUND_FROM_BYTES),
             caption: start.caption,
             capture: None,
+            animation: start.animation.map(|(plan, path)| {
+                // Closed before the last picture, the run has failed.
+                start
+                    .exit_code
+                    .store(1, std::sync::atomic::Ordering::SeqCst);
+                terminal_job(plan, path, asked.instant)
+            }),
         }
     }
 
@@ -263,6 +290,7 @@ impl AtlasApp {
         let ctx = ui.ctx().clone();
         theme::use_contrast(&ctx, Contrast::from_high(self.session.high_contrast()));
         self.play(&ctx);
+        self.animate(&ctx);
         let settled = !self.view.map.fit_requested;
         if let Some(shot) = &mut self.screenshot
             && shot.begin(&ctx, settled)
@@ -291,6 +319,10 @@ impl AtlasApp {
         if let Some(dir) = dropped_dataset(&ctx) {
             intents.push(Intent::Session(Command::OpenDataset(Some(dir))));
         }
+        // While an animation is pictured nothing may change the view but the job itself.
+        if self.animation.is_some() {
+            intents.clear();
+        }
         let generation = self.session.generation();
         for intent in intents {
             self.handle(intent, &ctx);
@@ -305,8 +337,9 @@ impl AtlasApp {
         self.view.refresh(&self.session);
         match &mut self.screenshot {
             Some(shot) => shot.end(&ctx),
-            // Playing repaints every frame anyway: nothing to settle.
-            None if self.session.playback().playing => {}
+            // Playing or exporting an animation repaints every frame anyway: nothing to settle
+            // (and only the last pass's repaint requests count).
+            None if self.session.playback().playing || self.animation.is_some() => {}
             None => settle_in_passes(&ctx),
         }
     }
@@ -341,8 +374,17 @@ impl AtlasApp {
             map,
             ..
         } = &mut self.view;
+        // Above the menu, so that each picture of the animation leaves it out in one cut.
+        if let Some(job) = self.animation.as_mut().filter(|job| !job.terminal()) {
+            let strip = egui::Panel::top("animation-progress").show(ui, |ui| {
+                if super::animate::strip(ui, job) {
+                    job.cancel();
+                }
+            });
+            job.cut_top = strip.response.rect.bottom();
+        }
         egui::Panel::top("menu").show(ui, |ui| menu_bar(ui, session, out));
-        if self.caption || self.capture.is_some() {
+        if self.caption || self.capture.is_some() || self.animation.is_some() {
             egui::Panel::bottom("caption").show(ui, |ui| super::caption::show(ui, session));
         }
         egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, session));
@@ -450,6 +492,18 @@ impl AtlasApp {
                 self.capture = Some(super::screenshot::Capture::new(path.to_path_buf()));
                 return Ok(());
             }
+            Target::Animation => {
+                let fields = self
+                    .view
+                    .export_dialog
+                    .as_ref()
+                    .map(|d| d.animation.clone())
+                    .unwrap_or_default();
+                let flags = fields.flags()?;
+                let plan = crate::cli::animation_plan(self.session.engine(), &flags, path)?;
+                self.start_animation(plan, path.to_path_buf());
+                return Ok(());
+            }
         };
         let s = &self.session;
         let (at, known_on) = (s.instant(), s.known_on());
@@ -459,6 +513,67 @@ impl AtlasApp {
         self.session
             .tell(format!("Exported {what} to {}", path.display()));
         Ok(())
+    }
+
+    /// An animation being exported: the instant its next picture shows, set before anything is
+    /// drawn; once it is over, the view goes back to where the user was.
+    fn animate(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.animation else {
+            return;
+        };
+        if ctx.current_pass_index() > 0 {
+            return;
+        }
+        let outcome = match job.step(ctx) {
+            super::animate::Step::Show(at) => {
+                self.session.apply(Command::SetInstant(at));
+                return;
+            }
+            super::animate::Step::Wait => return,
+            super::animate::Step::Over(outcome) => outcome,
+        };
+        let (terminal, back) = (job.terminal(), job.return_to);
+        self.animation = None;
+        if terminal {
+            // As a screenshot run does: nothing is left to save, and the teardown of the GL
+            // context would cost more than the export's last picture.
+            std::process::exit(match outcome {
+                super::animate::Outcome::Written { .. } => 0,
+                super::animate::Outcome::Cancelled => 130,
+                super::animate::Outcome::Failed(_) => 1,
+            });
+        }
+        self.session.apply(Command::SetInstant(back));
+        self.session.tell(match outcome {
+            super::animate::Outcome::Written { path, pictures } => format!(
+                "Exported the animation ({pictures} pictures) to {}",
+                path.display()
+            ),
+            super::animate::Outcome::Cancelled => {
+                "The animation export was cancelled; no file was written.".into()
+            }
+            super::animate::Outcome::Failed(e) => format!("The animation was not exported: {e}"),
+        });
+    }
+
+    /// Starts exporting an animation (File > Export animation…): playback stops, and the view
+    /// comes back to this instant when it is over.
+    pub fn start_animation(&mut self, plan: crate::animation::Plan, path: PathBuf) {
+        self.session.apply(Command::Play(false));
+        let back = self.session.instant();
+        self.animation = Some(super::animate::Job::start(plan, path, false, back));
+    }
+
+    /// Whether an animation is being exported, and how far it has come.
+    pub fn animation_progress(&self) -> Option<crate::animation::Progress> {
+        self.animation.as_ref().map(super::animate::Job::progress)
+    }
+
+    /// Cancels the animation being exported, as its Cancel button does.
+    pub fn cancel_animation(&self) {
+        if let Some(job) = &self.animation {
+            job.cancel();
+        }
     }
 
     /// File > Export image: the picture asked for once the caption is drawn, written when it
@@ -592,6 +707,16 @@ impl AtlasApp {
             ViewAction::Pan(dx, dy) => view.map.pan_by(dx, dy),
             ViewAction::ToggleShortcuts => view.show_shortcuts = !view.show_shortcuts,
             ViewAction::CycleRegion(step) => cycle_region(ctx, step),
+            ViewAction::Export(Target::Animation) => {
+                // The range and step come first, so the app's own dialog, which asks for them.
+                let folder = self.working_folder();
+                let mut dialog = ExportDialog::new(Target::Animation, &folder);
+                dialog.animation = super::export_dialog::AnimationFields::starting(
+                    self.session.engine(),
+                    self.session.instant(),
+                );
+                self.view.export_dialog = Some(dialog);
+            }
             ViewAction::Export(target) => {
                 let folder = self.working_folder();
                 if self.native_dialogs && native_dialog::available() {

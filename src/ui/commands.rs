@@ -91,6 +91,7 @@ pub enum UiCommand {
     OpenDataset,
     OpenDefaultDataset,
     ExportImage,
+    ExportAnimation,
     ExportIntervals,
     ExportEvents,
     ExportSnapshot,
@@ -140,6 +141,7 @@ impl UiCommand {
             UiCommand::OpenDefaultDataset => Intent::Session(S::OpenDataset(None)),
             UiCommand::Quit => view(ViewAction::Quit),
             UiCommand::ExportImage => view(ViewAction::Export(Target::Image)),
+            UiCommand::ExportAnimation => view(ViewAction::Export(Target::Animation)),
             UiCommand::ExportIntervals => view(ViewAction::Export(Target::Data(Kind::Intervals))),
             UiCommand::ExportEvents => view(ViewAction::Export(Target::Data(Kind::Events))),
             UiCommand::ExportSnapshot => view(ViewAction::Export(Target::Data(Kind::Snapshot))),
@@ -185,6 +187,7 @@ impl UiCommand {
             UiCommand::OpenDefaultDataset => "Open the default dataset",
             UiCommand::Quit => "Quit",
             UiCommand::ExportImage => "Export image…",
+            UiCommand::ExportAnimation => "Export animation…",
             UiCommand::ExportIntervals => "Export status intervals (CSV)…",
             UiCommand::ExportEvents => "Export events (CSV)…",
             UiCommand::ExportSnapshot => "Export zones at this instant (GeoJSON)…",
@@ -221,6 +224,7 @@ impl UiCommand {
             UiCommand::OpenDataset
             | UiCommand::OpenDefaultDataset
             | UiCommand::ExportImage
+            | UiCommand::ExportAnimation
             | UiCommand::ExportIntervals
             | UiCommand::ExportEvents
             | UiCommand::ExportSnapshot
@@ -260,6 +264,9 @@ impl UiCommand {
             UiCommand::Quit => "Close Truce Atlas (the view is remembered)",
             UiCommand::ExportImage => {
                 "The window as a PNG with a caption under the map: the dataset, the instant, the selected zone's status with its lead quote, and the command that reopens the view"
+            }
+            UiCommand::ExportAnimation => {
+                "The window pictured at each step from one instant to another, with the caption on every picture, as an animated GIF or APNG"
             }
             UiCommand::ExportIntervals => {
                 "Every zone's status intervals as known on the chosen date, with their quotes, for a spreadsheet (columns in data/FORMAT.md)"
@@ -318,6 +325,7 @@ impl UiCommand {
             UiCommand::Quit => key(Modifiers::COMMAND, Key::Q),
             UiCommand::CopyViewCommand => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C),
             UiCommand::ExportImage => key(Modifiers::COMMAND, Key::E),
+            UiCommand::ExportAnimation => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::E),
             UiCommand::PreviousEvent => key(Modifiers::NONE, Key::ArrowLeft),
             UiCommand::NextEvent => key(Modifiers::NONE, Key::ArrowRight),
             UiCommand::HourBack => key(Modifiers::SHIFT, Key::ArrowLeft),

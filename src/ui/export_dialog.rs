@@ -1,6 +1,7 @@
 //! File > Export: where to write the file, when the system's save dialog is not there (a bare X
 //! server, CI, tests). A path field with the file name offered, and Save or Cancel; an error
-//! (a missing folder, no permission) stays in the dialog with the path, to correct.
+//! (a missing folder, no permission) stays in the dialog with the path, to correct. An animation
+//! asks here for its range, step, format and delay too.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +13,8 @@ use crate::export::Kind;
 pub enum Target {
     Data(Kind),
     Image,
+    /// The window pictured at each step of a range of time.
+    Animation,
 }
 
 impl Target {
@@ -19,6 +22,7 @@ impl Target {
         match self {
             Target::Data(kind) => kind.file_name(),
             Target::Image => "truce-atlas-view.png",
+            Target::Animation => "truce-atlas-animation.gif",
         }
     }
 }
@@ -30,6 +34,56 @@ pub struct ExportDialog {
     pub target: Target,
     pub path: String,
     pub error: Option<String>,
+    /// An animation's range, step, format and delay, as typed (the CLI's flags).
+    pub animation: AnimationFields,
+}
+
+/// What an animation's fields hold, as typed; read with the command line's rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnimationFields {
+    pub from: String,
+    pub to: String,
+    pub step: String,
+    pub format: crate::animation::Format,
+    pub delay_ms: String,
+}
+
+impl AnimationFields {
+    /// A week from `from` (or to the end of the span), a picture every six hours, as GIF.
+    pub fn starting(engine: &crate::engine::Engine, from: chrono::DateTime<chrono::Utc>) -> Self {
+        let tz = engine.dataset().meta.timezone;
+        let end = engine.span().1;
+        let to = from
+            .checked_add_signed(chrono::TimeDelta::days(7))
+            .map_or(end, |t| t.min(end));
+        let local = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+        };
+        AnimationFields {
+            from: local(from),
+            to: local(to),
+            step: "6h".into(),
+            format: crate::animation::Format::Gif,
+            delay_ms: crate::animation::DEFAULT_DELAY_MS.to_string(),
+        }
+    }
+
+    /// The command line's flags for these fields.
+    pub fn flags(&self) -> Result<crate::cli::AnimationFlags, String> {
+        let delay = self.delay_ms.trim().parse().map_err(|_| {
+            format!(
+                "the delay \"{}\" is not a whole number of milliseconds",
+                self.delay_ms.trim()
+            )
+        })?;
+        Ok(crate::cli::AnimationFlags {
+            from: Some(self.from.trim().to_string()),
+            to: Some(self.to.trim().to_string()),
+            step: Some(self.step.trim().to_string()),
+            format: Some(self.format),
+            delay: Some(delay),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +98,7 @@ impl ExportDialog {
             target,
             path: folder.join(target.file_name()).display().to_string(),
             error: None,
+            animation: AnimationFields::default(),
         }
     }
 }
@@ -55,6 +110,7 @@ pub fn title(target: Target) -> &'static str {
         Target::Data(Kind::Events) => "Export events (CSV)",
         Target::Data(Kind::Snapshot) => "Export zones at this instant (GeoJSON)",
         Target::Image => "Export image (PNG, with a caption)",
+        Target::Animation => "Export animation (GIF or APNG, with a caption)",
     }
 }
 
@@ -66,6 +122,10 @@ pub fn show(ctx: &egui::Context, dialog: &mut ExportDialog) -> Option<ExportActi
         .default_width(560.0)
         .open(&mut open)
         .show(ctx, |ui| {
+            if dialog.target == Target::Animation {
+                animation_fields(ui, &mut dialog.animation, &mut dialog.path);
+                ui.separator();
+            }
             ui.label("The file is written in full beside this path, then put in its place.");
             ui.horizontal(|ui| {
                 let label = ui.label(PATH_LABEL);
@@ -93,4 +153,50 @@ pub fn show(ctx: &egui::Context, dialog: &mut ExportDialog) -> Option<ExportActi
         action = Some(ExportAction::Cancel);
     }
     action
+}
+
+/// Labels of the animation's fields (tests find them by these).
+pub const FROM_LABEL: &str = "From";
+pub const TO_LABEL: &str = "To";
+pub const STEP_LABEL: &str = "Step";
+pub const DELAY_LABEL: &str = "Each picture shown for (ms)";
+
+/// The range, step, format and delay of an animation. Choosing a format renames the file's
+/// extension to match.
+fn animation_fields(ui: &mut egui::Ui, fields: &mut AnimationFields, path: &mut String) {
+    use crate::animation::Format;
+    egui::Grid::new("animation-fields")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (label, text, hint) in [
+                (FROM_LABEL, &mut fields.from, "2016-05-01 00:00"),
+                (TO_LABEL, &mut fields.to, "2016-05-08 00:00"),
+                (STEP_LABEL, &mut fields.step, "6h, 1d or 30m"),
+                (DELAY_LABEL, &mut fields.delay_ms, "500"),
+            ] {
+                let l = ui.label(label);
+                ui.add(
+                    egui::TextEdit::singleline(text)
+                        .hint_text(hint)
+                        .desired_width(200.0),
+                )
+                .labelled_by(l.id);
+                ui.end_row();
+            }
+            ui.label("Format");
+            ui.horizontal(|ui| {
+                for format in [Format::Gif, Format::Apng] {
+                    if ui
+                        .radio_value(&mut fields.format, format, format.name())
+                        .changed()
+                    {
+                        let renamed =
+                            std::path::Path::new(path.trim()).with_extension(format.extension());
+                        *path = renamed.display().to_string();
+                    }
+                }
+            });
+            ui.end_row();
+        });
+    ui.weak("Times in the dataset's time zone, or with an offset (2016-05-01T00:00:00+03:00). The last picture is always the end of the range.");
 }

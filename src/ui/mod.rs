@@ -1,6 +1,7 @@
 //! The desktop app: an eframe window that only reads the session and the engine and draws them.
 //! It knows nothing of the command line: `main` turns flags into a checked [`StartOptions`].
 
+pub mod animate;
 pub mod app;
 mod caption;
 pub mod commands;

@@ -582,3 +582,102 @@ fn export_png_needs_a_file_and_the_data_exports_refuse_its_flags() {
     let o = atlas(&["export", "geojson", "--size", "800x600"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn export_animation_checks_its_range_step_and_format_before_any_window_opens() {
+    let refused = |args: &[&str], words: &str| {
+        let o = atlas(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(words), "{args:?}: {}", stderr(&o));
+    };
+    let range = ["--from", "2016-05-01 00:00", "--to", "2016-05-08 00:00"];
+    let with = |extra: &[&'static str]| {
+        let mut args = vec!["export", "animation"];
+        args.extend(range);
+        args.extend_from_slice(extra);
+        args
+    };
+    refused(&with(&["--step", "6h"]), "-o FILE is required");
+    refused(
+        &[
+            "export",
+            "animation",
+            "--to",
+            "2016-05-08 00:00",
+            "-o",
+            "a.gif",
+        ],
+        "--from TIME is required",
+    );
+    refused(&with(&["--step", "6 weeks", "-o", "a.gif"]), "--step");
+    refused(&with(&["--step", "1m", "-o", "a.gif"]), "the limit is 1000");
+    refused(&with(&["-o", "a.mp4"]), "cannot tell the format");
+    refused(&with(&["--at", "2016-05-01 12:00", "-o", "a.gif"]), "--at");
+    refused(
+        &[
+            "export",
+            "animation",
+            "--from",
+            "2016-05-08 00:00",
+            "--to",
+            "2016-05-01 00:00",
+            "-o",
+            "a.gif",
+        ],
+        "before --from",
+    );
+    refused(
+        &[
+            "export",
+            "animation",
+            "--from",
+            "1999-01-01 00:00",
+            "--to",
+            "2016-05-01 00:00",
+            "-o",
+            "a.gif",
+        ],
+        "outside the dataset's time span",
+    );
+    // The animation's flags belong to it alone.
+    refused(
+        &["export", "png", "--step", "6h", "-o", "a.png"],
+        "--step is for `export animation`",
+    );
+    refused(
+        &["export", "csv", "--from", "2016-05-01 00:00"],
+        "--from is for `export animation`",
+    );
+}
+
+#[test]
+fn the_file_size_cap_is_a_flag_that_lowers_or_raises_it_and_says_so_when_hit() {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-cli-cap-{}", std::process::id()));
+    let spec = truce_atlas::synth::Spec {
+        zones: 20,
+        events: 6_000,
+        report_days: 50,
+        seed: 1,
+        affirmations_only: false,
+    };
+    truce_atlas::synth::write(spec, &dir).expect("writable temp dir");
+    // Over one MiB of events, well under the default cap.
+    let events = std::fs::metadata(dir.join("events.json"))
+        .expect("events")
+        .len();
+    assert!(events > 1 << 20, "{events} bytes");
+    let folder = dir.to_str().expect("utf-8");
+    let o = atlas(&["validate", "--data", folder, "--max-file-size", "1MiB"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the limit is 1048576 bytes"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("--max-file-size"), "{}", stderr(&o));
+    let o = atlas(&["validate", "--data", folder, "--max-file-size", "2GiB"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = atlas(&["validate", "--data", folder, "--max-file-size", "2TB"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -431,6 +431,102 @@ fn export_png_draws_the_view_at_the_size_asked_with_a_caption_under_it() {
 }
 
 #[test]
+#[ignore = "needs Xvfb and Mesa; .ci/run installs them and runs it"]
+fn export_animation_writes_every_picture_of_the_range_with_the_caption_and_changing_colours() {
+    let (_xvfb, display) = start_xvfb();
+    let dir = std::env::temp_dir().join(format!("truce-atlas-anim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let run = |format: &str, out: &std::path::Path| {
+        let o = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
+            .args(["export", "animation", "--from", "2016-05-01 00:00"])
+            .args([
+                "--to",
+                "2016-05-08 00:00",
+                "--step",
+                "1d",
+                "--zone",
+                "aleppo",
+            ])
+            .args(["--size", "1000x650", "--format", format, "-o"])
+            .arg(out)
+            .env("DISPLAY", &display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("HOME", &dir)
+            .env("XDG_DATA_HOME", &dir)
+            .output()
+            .expect("the binary runs");
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(o.status.success(), "{err}");
+        assert!(
+            err.contains("picture 8 of 8"),
+            "progress on the terminal: {err}"
+        );
+    };
+    // GIF: eight pictures (1 to 8 May by a day), each the window's size.
+    let gif_path = dir.join("may.gif");
+    run("gif", &gif_path);
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    let file = std::fs::File::open(&gif_path).expect("the GIF");
+    let mut decoder = options.read_info(file).expect("a GIF");
+    assert_eq!((decoder.width(), decoder.height()), (1000, 650));
+    let mut frames = Vec::new();
+    while let Some(frame) = decoder.read_next_frame().expect("a frame") {
+        let pixels: Vec<[u8; 4]> = frame
+            .buffer
+            .chunks_exact(4)
+            .map(|c| [c[0], c[1], c[2], c[3]])
+            .collect();
+        frames.push(pixels);
+    }
+    assert_eq!(frames.len(), 8);
+    // Aleppo goes from the regime of calm's breakdown to the 48-hour truce of 4-6 May: the
+    // zones' colours are not the same in every picture.
+    let in_effect = blended(theme::status_style(Status::InEffect).fill);
+    let counts: Vec<usize> = frames
+        .iter()
+        .map(|f| count_near(f, in_effect, 16))
+        .collect();
+    assert!(
+        counts.iter().any(|&c| c > 1_000),
+        "no zone in effect: {counts:?}"
+    );
+    assert!(
+        counts.iter().max() != counts.iter().min(),
+        "every picture has the same colours: {counts:?}"
+    );
+    // The caption is on every picture and says its instant: its rows (the bottom of the
+    // window) change from each picture to the next.
+    let caption = 1000 * (650 - 90);
+    for (i, pair) in frames.windows(2).enumerate() {
+        let differ = pair[0][caption..]
+            .iter()
+            .zip(&pair[1][caption..])
+            .filter(|(a, b)| a != b)
+            .count();
+        assert!(
+            differ > 100,
+            "pictures {i} and {} have the same caption",
+            i + 1
+        );
+    }
+    // APNG: the same number of pictures, in every colour.
+    let apng_path = dir.join("may.png");
+    run("apng", &apng_path);
+    let reader = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&apng_path).expect("the APNG"),
+    ))
+    .read_info()
+    .expect("a PNG");
+    assert_eq!(
+        reader.info().animation_control().map(|c| c.num_frames),
+        Some(8)
+    );
+    assert_eq!((reader.info().width, reader.info().height), (1000, 650));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 #[ignore = "needs Xvfb, Mesa and xdotool; .ci/run installs them and runs it"]
 fn ctrl_e_exports_the_window_as_a_picture_where_the_save_dialog_says() {
     let (_xvfb, display) = start_xvfb();

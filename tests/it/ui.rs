@@ -1301,3 +1301,72 @@ fn file_export_writes_the_intervals_where_the_user_says_and_keeps_the_dialog_on_
     );
     assert!(harness.query_by_label(field).is_none(), "the dialog closed");
 }
+
+/// Replaces the text of the field labelled `label` with `text`.
+fn retype(harness: &mut Harness<'static, AtlasApp>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label(label).type_text(text);
+    harness.run();
+}
+
+#[test]
+fn export_animation_asks_for_a_range_refuses_a_bad_step_and_cancels_without_leaving_a_file() {
+    use truce_atlas::ui::export_dialog::{
+        FROM_LABEL, PATH_LABEL, SAVE_BUTTON, STEP_LABEL, TO_LABEL,
+    };
+    let mut harness = harness_on_aleppo("2016-05-03 12:00");
+    let before = harness.state().instant();
+    harness.get_by_label("File").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::MenuItem, "Export animation…")
+        .click();
+    harness.run();
+    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-anim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("may.gif");
+    retype(&mut harness, PATH_LABEL, &out.display().to_string());
+    retype(&mut harness, FROM_LABEL, "2016-05-01 00:00");
+    retype(&mut harness, TO_LABEL, "2016-05-08 00:00");
+    // A step the command line would refuse is refused here too, and the dialog stays.
+    retype(&mut harness, STEP_LABEL, "six hours");
+    harness.get_by_label(SAVE_BUTTON).click();
+    harness.run();
+    harness.get_by_label_contains("--step");
+    assert!(harness.state().animation_progress().is_none());
+    retype(&mut harness, STEP_LABEL, "1d");
+    harness.get_by_label(SAVE_BUTTON).click();
+    // Steps, not `run`: the export asks for frame after frame.
+    harness.step();
+    harness.step();
+    let progress = harness.state().animation_progress().expect("exporting");
+    assert_eq!(progress.total, 8, "1 to 8 May by a day");
+    let first = parse_user_time("2016-05-01 00:00", chrono_tz::Asia::Damascus).expect("a time");
+    assert_eq!(
+        harness.state().instant(),
+        first,
+        "the first picture's instant is shown"
+    );
+    harness.get_by_label_contains("picture");
+    // With no renderer (kittest) no picture comes back: the export waits on the first one
+    // until it is cancelled; the view went to the range's first instant meanwhile.
+    harness
+        .get_by_role_and_label(Role::Button, "Cancel")
+        .click();
+    harness.step();
+    harness.step();
+    assert!(harness.state().animation_progress().is_none());
+    assert!(
+        harness
+            .state()
+            .notice()
+            .is_some_and(|n| n.contains("cancelled")),
+        "{:?}",
+        harness.state().notice()
+    );
+    assert_eq!(harness.state().instant(), before, "back where the user was");
+    let left: Vec<_> = std::fs::read_dir(&dir).expect("listed").collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
