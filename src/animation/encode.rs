@@ -237,15 +237,62 @@ fn write_gif(
         .map_err(gif_error)?;
     let mut written = 0;
     for picture in pictures.take(count) {
-        let mut rgba = picture.fitted(w, h, FILL).rgba;
-        // Each picture gets its own 256 colours (NeuQuant at a middling speed): the map's flat
-        // fills come out exact, anti-aliased text nearly so.
-        let mut frame = gif::Frame::from_rgba_speed(gw, gh, &mut rgba, 10);
-        frame.delay = (delay_ms / 10).max(1);
+        let (palette, indices) = quantize(&picture.fitted(w, h, FILL).rgba);
+        let frame = gif::Frame {
+            width: gw,
+            height: gh,
+            buffer: std::borrow::Cow::Owned(indices),
+            palette: Some(palette),
+            delay: (delay_ms / 10).max(1),
+            ..gif::Frame::default()
+        };
         encoder.write_frame(&frame).map_err(gif_error)?;
         written += 1;
     }
     Ok(written)
+}
+
+/// A picture's 256 colours and each pixel's index into them. A picture of at most 256 colours
+/// keeps them exactly. Otherwise the 256 most frequent colours are kept and every other colour
+/// takes the nearest of them: a window's picture is flat fills (exact, and the most frequent)
+/// and anti-aliased edges of text and lines (a few thousand rare shades), for which the nearest
+/// common colour is as good as a trained palette, at a fraction of NeuQuant's cost (which took
+/// most of a second a picture at 1400x900).
+fn quantize(rgba: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    use std::collections::HashMap;
+    let key = |p: &[u8]| u32::from_le_bytes([p[0], p[1], p[2], 0]);
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    for p in rgba.chunks_exact(4) {
+        *counts.entry(key(p)).or_insert(0) += 1;
+    }
+    let mut colours: Vec<(u32, u32)> = counts.into_iter().collect();
+    // Most frequent first; ties by colour, so that the same picture always gives the same file.
+    colours.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let kept: Vec<[u8; 3]> = colours
+        .iter()
+        .take(256)
+        .map(|&(c, _)| {
+            let [r, g, b, _] = c.to_le_bytes();
+            [r, g, b]
+        })
+        .collect();
+    let nearest = |c: u32| -> u8 {
+        let [r, g, b, _] = c.to_le_bytes();
+        let distance = |k: &[u8; 3]| {
+            let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2);
+            d(r, k[0]) + d(g, k[1]) + d(b, k[2])
+        };
+        let best = (0..kept.len())
+            .min_by_key(|&i| distance(&kept[i]))
+            .unwrap_or(0);
+        u8::try_from(best).unwrap_or(0)
+    };
+    let index: HashMap<u32, u8> = colours.iter().map(|&(c, _)| (c, nearest(c))).collect();
+    let indices = rgba
+        .chunks_exact(4)
+        .map(|p| index.get(&key(p)).copied().unwrap_or(0))
+        .collect();
+    (kept.concat(), indices)
 }
 
 fn write_apng(
@@ -309,6 +356,39 @@ mod tests {
         assert_eq!(&small.rgba[12..16], &BLUE, "the new row");
         let big = flat(4, 4, RED).fitted(2, 2, BLUE);
         assert_eq!(big.rgba, RED.repeat(4));
+    }
+
+    #[test]
+    fn over_256_colours_the_frequent_ones_stay_exact_and_the_rare_take_the_nearest() {
+        // A flat red field with 300 rare shades of grey sprinkled over it.
+        let mut rgba = RED.repeat(10_000);
+        for i in 0..300u32 {
+            let v = (i % 250) as u8;
+            let at = (i as usize) * 4 * 30;
+            rgba[at..at + 4].copy_from_slice(&[v, v, v.wrapping_add((i / 250) as u8), 255]);
+        }
+        let (palette, indices) = quantize(&rgba);
+        assert_eq!(palette.len(), 256 * 3);
+        let colour = |i: usize| {
+            let k = usize::from(indices[i]) * 3;
+            [palette[k], palette[k + 1], palette[k + 2]]
+        };
+        assert_eq!(colour(1), [RED[0], RED[1], RED[2]], "the field is exact");
+        let distance = |p: [u8; 3], q: [u8; 3]| -> i32 {
+            (0..3)
+                .map(|k| (i32::from(p[k]) - i32::from(q[k])).pow(2))
+                .sum()
+        };
+        for i in 0..300usize {
+            let at = i * 30 * 4;
+            let shade = [rgba[at], rgba[at + 1], rgba[at + 2]];
+            let best = palette
+                .chunks_exact(3)
+                .map(|q| distance(shade, [q[0], q[1], q[2]]))
+                .min()
+                .expect("a palette");
+            assert_eq!(distance(shade, colour(i * 30)), best, "shade {i}");
+        }
     }
 
     #[test]
