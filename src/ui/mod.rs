@@ -111,7 +111,7 @@ pub fn run_app(engine: Engine, start: StartOptions, size: Option<(u32, u32)>) ->
         Err(e) => {
             eprintln!("error: cannot open the window: {e}");
             eprintln!(
-                "(Truce Atlas needs a display with OpenGL 2+; the subcommands status, events, validate and verify work without one.)"
+                "(Truce Atlas needs a display with OpenGL 2+, and so do `export png` and `export animation`, which draw the view in a window: on a machine without one, run them under a virtual display, e.g. `xvfb-run truce-atlas export png ...`. The subcommands status, events, validate, verify and the CSV and GeoJSON exports work without one.)"
             );
             EXIT_NO_WINDOW
         }
