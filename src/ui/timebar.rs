@@ -77,28 +77,32 @@ fn command_button(
 pub fn controls(ui: &mut Ui, input: &TimeInput<'_>, go_to: &mut GoTo, out: &mut Vec<Intent>) {
     let session = input.session;
     let tz = session.engine().dataset().meta.timezone;
-    // Two groups: the stepping buttons, then the go-to field and the window choice. The second
-    // moves to a row of its own when it would not fit beside the first (its width is last
-    // frame's), so no row is wider than the window: that would also push the lanes below past
-    // the window's edge.
-    let rest_id = ui.scope_id().with("time-controls-rest");
+    // Two groups: the go-to field, the window choice and playback, then the stepping buttons
+    // around the instant's date. The stepping group comes last so that, when the two do not fit
+    // on one row, the date sits right above the slider it reads out (and the pointer dragging
+    // the handle is next to it). The second group moves to a row of its own when it would not
+    // fit beside the first (its width is last frame's), so no row is wider than the window:
+    // that would also push the lanes below past the window's edge.
+    let stepping_id = ui.scope_id().with("time-controls-stepping");
     ui.horizontal_wrapped(|ui| {
-        ui.horizontal(|ui| stepping(ui, input, out));
-        let rest_width = ui.data(|d| d.get_temp::<f32>(rest_id)).unwrap_or(480.0);
-        if ui.available_size_before_wrap().x < rest_width + 16.0 {
-            ui.end_row();
-        } else {
-            ui.separator();
-        }
-        let rest = ui.horizontal(|ui| {
+        ui.horizontal(|ui| {
             go_to_field(ui, (session.instant(), tz), go_to, out);
             ui.separator();
             window_choice(ui, session, out);
             ui.separator();
             play_controls(ui, input, out);
         });
-        let width = rest.response.rect.width();
-        ui.data_mut(|d| d.insert_temp(rest_id, width));
+        let stepping_width = ui
+            .data(|d| d.get_temp::<f32>(stepping_id))
+            .unwrap_or(720.0);
+        if ui.available_size_before_wrap().x < stepping_width + 16.0 {
+            ui.end_row();
+        } else {
+            ui.separator();
+        }
+        let row = ui.horizontal(|ui| stepping(ui, input, out));
+        let width = row.response.rect.width();
+        ui.data_mut(|d| d.insert_temp(stepping_id, width));
     });
     if let Some(e) = &go_to.error {
         ui.colored_label(ui.visuals().error_fg_color, e.as_str());
