@@ -1,5 +1,6 @@
 //! The truth layer at scale, on synthetic datasets (`truce_atlas::synth`): loading and indexing
-//! a folder, every zone's status at an instant, and switching to an earlier "as known on" date.
+//! a folder, every zone's status at an instant, switching to an earlier "as known on" date, and
+//! searching the events' text.
 //!
 //!     cargo bench --bench engine
 //!
@@ -81,6 +82,21 @@ fn benches(c: &mut Criterion) {
                 },
                 BatchSize::LargeInput,
             );
+        });
+        // Search: the index is built once per dataset; a query scans every event's folded
+        // text once per word. "Quote 42." is in every event whose number ends in 42 (a
+        // thousandth of them), each placed and highlighted; no event holds the second query's
+        // second word.
+        let ds = engine.dataset();
+        group.bench_function(BenchmarkId::new("search_index", &id), |b| {
+            b.iter(|| black_box(truce_atlas::search::Index::new(ds)));
+        });
+        let index = truce_atlas::search::Index::new(ds);
+        group.bench_function(BenchmarkId::new("search_hits_per_mille", &id), |b| {
+            b.iter(|| index.search(ds, black_box("Quote 42.")).len());
+        });
+        group.bench_function(BenchmarkId::new("search_no_hit", &id), |b| {
+            b.iter(|| index.search(ds, black_box("zone nowhere-at-all")).len());
         });
     }
     group.finish();

@@ -134,6 +134,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Find the events whose quotes, outlets, headlines, speakers, actor, note or zone names
+    /// hold every word of TEXT (case and accents ignored), in time order
+    Search {
+        /// The words to find, e.g. "Kuralenko Aleppo"
+        #[arg(value_name = "TEXT")]
+        text: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Check a dataset: a one-line summary, or every problem found
     Validate,
     /// Check that every quote is an exact excerpt of its source's archived text
@@ -296,6 +305,7 @@ impl Command {
         match self {
             Command::Status { .. } => "status",
             Command::Events { .. } => "events",
+            Command::Search { .. } => "search",
             Command::Validate => "validate",
             Command::Verify { .. } => "verify",
             Command::Export { .. } => "export",
@@ -510,6 +520,7 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
             notes,
             format,
         } => events(&engine, zone.as_deref(), *notes, *format, out),
+        Command::Search { text, format } => search(&engine, text, *format, out),
         Command::Validate => validate(&engine, out),
         Command::Verify { sources } => verify_quotes(&engine, sources, out),
         Command::Export {
@@ -644,6 +655,20 @@ fn events(
         Format::Json => json(out, &report::events_doc(engine, filter)),
         Format::Table => {
             write!(out, "{}", report::events_table(engine, filter)).map_err(write_failed)
+        }
+    }
+}
+
+fn search(engine: &Engine, text: &str, format: Format, out: &mut dyn Write) -> Result<(), Failure> {
+    let ds = engine.dataset();
+    if crate::search::words(text).is_empty() {
+        return Err(usage("search: give at least one word to find".into()));
+    }
+    let hits = crate::search::Index::new(ds).search(ds, text);
+    match format {
+        Format::Json => json(out, &crate::search::search_doc(ds, text, &hits)),
+        Format::Table => {
+            write!(out, "{}", crate::search::search_table(ds, &hits)).map_err(write_failed)
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod model;
 pub mod playback;
 pub mod present;
 pub mod report;
+pub mod search;
 pub mod session;
 pub mod synth;
 pub mod timefmt;

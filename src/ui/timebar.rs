@@ -92,9 +92,7 @@ pub fn controls(ui: &mut Ui, input: &TimeInput<'_>, go_to: &mut GoTo, out: &mut 
             ui.separator();
             play_controls(ui, input, out);
         });
-        let stepping_width = ui
-            .data(|d| d.get_temp::<f32>(stepping_id))
-            .unwrap_or(720.0);
+        let stepping_width = ui.data(|d| d.get_temp::<f32>(stepping_id)).unwrap_or(720.0);
         if ui.available_size_before_wrap().x < stepping_width + 16.0 {
             ui.end_row();
         } else {

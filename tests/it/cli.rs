@@ -681,3 +681,38 @@ fn the_file_size_cap_is_a_flag_that_lowers_or_raises_it_and_says_so_when_hit() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn search_finds_every_word_ignoring_case_and_accents_and_its_json_shape_is_stable() {
+    let o = atlas(&["search", "KURALENKO aléppo", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(doc["query"], "KURALENKO aléppo");
+    let results = doc["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    assert_eq!(doc["count"].as_u64(), Some(results.len() as u64));
+    for r in results {
+        for key in ["event", "time", "kind", "zones", "matches"] {
+            assert!(!r[key].is_null(), "{key} missing in {r}");
+        }
+        for m in r["matches"].as_array().expect("matches") {
+            let text: Vec<char> = m["text"].as_str().expect("text").chars().collect();
+            for range in m["ranges"].as_array().expect("ranges") {
+                let (a, b) = (range[0].as_u64().expect("a"), range[1].as_u64().expect("b"));
+                let word: String = text[a as usize..b as usize].iter().collect();
+                let word = word.to_lowercase();
+                assert!(
+                    word == "kuralenko" || word == "aleppo",
+                    "{word:?} highlighted"
+                );
+            }
+        }
+    }
+    let o = atlas(&["search", "Kuralenko"]);
+    assert!(stdout(&o).contains("[Kuralenko]"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("1 event found"), "{}", stdout(&o));
+    let o = atlas(&["search", "zzzz-nothing-like-it"]);
+    assert!(stdout(&o).contains("0 events found"), "{}", stdout(&o));
+    let o = atlas(&["search", "  "]);
+    assert_eq!(o.status.code(), Some(2));
+}
