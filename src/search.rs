@@ -221,6 +221,14 @@ pub fn context(
         .rev()
         .nth(before.saturating_sub(1))
         .map_or(0, |(i, _)| i);
+    // Start at a word, not inside one.
+    let start = match text[start..first]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+    {
+        Some((i, c)) if start > 0 => start + i + c.len_utf8(),
+        _ => start,
+    };
     let end = text[start..]
         .char_indices()
         .nth(width)
@@ -434,6 +442,7 @@ mod tests {
         let ranges = find_in(text, "seven");
         let (piece, moved) = context(text, &ranges, 20);
         assert!(piece.starts_with('…') && piece.ends_with('…'), "{piece}");
+        assert!(piece.starts_with("…six "), "cut at a word: {piece}");
         assert_eq!(&piece[moved[0].0..moved[0].1], "seven");
         let (whole, same) = context("short", &find_in("short", "short"), 20);
         assert_eq!((whole.as_str(), same), ("short", vec![(0, 5)]));

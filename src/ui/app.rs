@@ -90,6 +90,8 @@ struct View {
     zone_filter: String,
     open_dialog: Option<OpenDialog>,
     export_dialog: Option<ExportDialog>,
+    /// Edit > Find, while it is open.
+    search: Option<super::search_box::SearchBox>,
     show_shortcuts: bool,
     tiles: Option<HttpTiles>,
     patterns: Option<Patterns>,
@@ -113,6 +115,7 @@ impl View {
             zone_filter: String::new(),
             open_dialog: None,
             export_dialog: None,
+            search: None,
             show_shortcuts: false,
             tiles: None,
             patterns: None,
@@ -447,6 +450,16 @@ impl AtlasApp {
             }
         }
         self.export_dialog(ctx);
+        if let Some(search) = &mut self.view.search {
+            match super::search_box::show(ctx, search, &self.session) {
+                Some(super::search_box::SearchAction::Go { at, zone }) => {
+                    out.push(Intent::Session(Command::SetInstant(at)));
+                    out.push(Intent::Session(Command::Select(zone)));
+                }
+                Some(super::search_box::SearchAction::Close) => self.view.search = None,
+                None => {}
+            }
+        }
         dialogs::load_error(ctx, &self.session, out);
         if self.view.show_shortcuts {
             dialogs::shortcuts(ctx, &mut self.view.show_shortcuts);
@@ -696,8 +709,9 @@ impl AtlasApp {
             }
             ViewAction::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             ViewAction::Escape => {
-                let closed =
-                    view.open_dialog.take().is_some() | view.export_dialog.take().is_some();
+                let closed = view.open_dialog.take().is_some()
+                    | view.export_dialog.take().is_some()
+                    | view.search.take().is_some();
                 if !closed && !std::mem::take(&mut view.show_shortcuts) {
                     self.session.apply(Command::Select(None));
                 }
@@ -706,6 +720,9 @@ impl AtlasApp {
             ViewAction::Zoom(steps) => view.map.zoom_by(steps),
             ViewAction::Pan(dx, dy) => view.map.pan_by(dx, dy),
             ViewAction::ToggleShortcuts => view.show_shortcuts = !view.show_shortcuts,
+            ViewAction::ShowSearch => {
+                view.search.get_or_insert_with(Default::default).focus = true;
+            }
             ViewAction::CycleRegion(step) => cycle_region(ctx, step),
             ViewAction::Export(Target::Animation) => {
                 // The range and step come first, so the app's own dialog, which asks for them.

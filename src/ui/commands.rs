@@ -33,6 +33,8 @@ pub enum ViewAction {
     CycleRegion(i32),
     /// The command line that reopens this view, to the clipboard.
     CopyViewCommand,
+    /// Edit > Find: the search box, its field focused.
+    ShowSearch,
     /// Ask where, then write an export.
     Export(crate::ui::export_dialog::Target),
 }
@@ -97,6 +99,7 @@ pub enum UiCommand {
     ExportSnapshot,
     Quit,
     CopyViewCommand,
+    Find,
     PreviousEvent,
     NextEvent,
     HourBack,
@@ -146,6 +149,7 @@ impl UiCommand {
             UiCommand::ExportEvents => view(ViewAction::Export(Target::Data(Kind::Events))),
             UiCommand::ExportSnapshot => view(ViewAction::Export(Target::Data(Kind::Snapshot))),
             UiCommand::CopyViewCommand => view(ViewAction::CopyViewCommand),
+            UiCommand::Find => view(ViewAction::ShowSearch),
             UiCommand::PreviousEvent => step(Step::PreviousEvent),
             UiCommand::NextEvent => step(Step::NextEvent),
             UiCommand::HourBack => step(Step::HourBack),
@@ -192,6 +196,7 @@ impl UiCommand {
             UiCommand::ExportEvents => "Export events (CSV)…",
             UiCommand::ExportSnapshot => "Export zones at this instant (GeoJSON)…",
             UiCommand::CopyViewCommand => "Copy view as command line",
+            UiCommand::Find => "Find…",
             UiCommand::PreviousEvent => "Previous event",
             UiCommand::NextEvent => "Next event",
             UiCommand::HourBack => "Back one hour",
@@ -229,7 +234,7 @@ impl UiCommand {
             | UiCommand::ExportEvents
             | UiCommand::ExportSnapshot
             | UiCommand::Quit => Menu::File,
-            UiCommand::CopyViewCommand => Menu::Edit,
+            UiCommand::CopyViewCommand | UiCommand::Find => Menu::Edit,
             UiCommand::PreviousEvent
             | UiCommand::NextEvent
             | UiCommand::HourBack
@@ -274,6 +279,9 @@ impl UiCommand {
             UiCommand::ExportEvents => "Every event with its citations, for a spreadsheet",
             UiCommand::ExportSnapshot => {
                 "Every zone's outline with its status at this instant, for QGIS, Datawrapper or geojson.io"
+            }
+            UiCommand::Find => {
+                "Search the quotes, speakers, outlets, headlines, actors, notes and zone names; go to an event from its result"
             }
             UiCommand::CopyViewCommand => {
                 "Copy the truce-atlas command that reopens this view (dataset, instant, zone, as known on), to cite it or send it to a colleague"
@@ -324,6 +332,7 @@ impl UiCommand {
             UiCommand::OpenDataset => key(Modifiers::COMMAND, Key::O),
             UiCommand::Quit => key(Modifiers::COMMAND, Key::Q),
             UiCommand::CopyViewCommand => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C),
+            UiCommand::Find => key(Modifiers::COMMAND, Key::F),
             UiCommand::ExportImage => key(Modifiers::COMMAND, Key::E),
             UiCommand::ExportAnimation => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::E),
             UiCommand::PreviousEvent => key(Modifiers::NONE, Key::ArrowLeft),

@@ -15,6 +15,7 @@ mod native_dialog;
 pub mod open_dialog;
 mod screenshot;
 pub mod script;
+pub mod search_box;
 pub mod sidebar;
 pub mod theme;
 pub mod timebar;

@@ -1370,3 +1370,38 @@ fn export_animation_asks_for_a_range_refuses_a_bad_step_and_cancels_without_leav
     assert!(left.is_empty(), "left behind: {left:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn ctrl_f_finds_a_quote_by_a_word_in_it_and_enter_goes_to_its_event() {
+    use truce_atlas::ui::search_box::FIELD_LABEL;
+    let mut harness = harness_at(damascus_time("2016-03-01 12:00"));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    // The field has the keyboard at once: the word goes straight in.
+    harness
+        .get_by_label(FIELD_LABEL)
+        .type_text("kuralenko ALEPPO");
+    harness.run();
+    harness.get_by_label("1 event");
+    assert!(
+        harness
+            .query_all_by_label_contains("Aleppo · 1 May 2016 00:00 · talks")
+            .next()
+            .is_some(),
+        "the result names its zone, time and kind"
+    );
+    harness.key_press(Key::Enter);
+    harness.run();
+    let ds = harness.state().engine().dataset();
+    let event = ds
+        .event_index("russia-talks-on-aleppo")
+        .expect("the event of Kuralenko's quote");
+    let event_time = ds.events[event].moment.utc();
+    let aleppo = ds.zone_index("aleppo");
+    assert_eq!(harness.state().instant(), event_time);
+    assert_eq!(harness.state().selected(), aleppo);
+    // Escape closes the box.
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label(FIELD_LABEL).is_none());
+}
