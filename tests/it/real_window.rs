@@ -274,18 +274,27 @@ fn a_size_on_the_command_line_wins_over_the_window_saved_by_the_last_run() {
     let (_xvfb, display) = start_xvfb();
     let data = saved_state_dir("size", (900, 600));
     let _app = Killed(spawn_app(&display, &data, &["--size", "1300x800"]));
-    let geometry = run_tool(
-        "xdotool",
-        &[
-            "search",
-            "--sync",
-            "--name",
-            "^Truce Atlas",
-            "getwindowgeometry",
-        ],
-        &display,
-    )
-    .expect("xdotool finds the window (apt-get install xdotool)");
+    // The window may open at the saved size for a moment before the size asked for is applied
+    // (eframe restores it; the app then resizes): the size that counts is the one it settles on.
+    let mut geometry = String::new();
+    for _ in 0..40 {
+        geometry = run_tool(
+            "xdotool",
+            &[
+                "search",
+                "--sync",
+                "--name",
+                "^Truce Atlas",
+                "getwindowgeometry",
+            ],
+            &display,
+        )
+        .expect("xdotool finds the window (apt-get install xdotool)");
+        if geometry.contains("Geometry: 1300x800") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
     std::fs::remove_dir_all(&data).ok();
     assert!(geometry.contains("Geometry: 1300x800"), "{geometry}");
 }
@@ -496,8 +505,8 @@ fn export_animation_writes_every_picture_of_the_range_with_the_caption_and_chang
         "every picture has the same colours: {counts:?}"
     );
     // The caption is on every picture and says its instant: its rows (the bottom of the
-    // window) change from each picture to the next.
-    let caption = 1000 * (650 - 90);
+    // window, the instant's line among them) change from each picture to the next.
+    let caption = 1000 * (650 - 130);
     for (i, pair) in frames.windows(2).enumerate() {
         let differ = pair[0][caption..]
             .iter()
@@ -505,8 +514,8 @@ fn export_animation_writes_every_picture_of_the_range_with_the_caption_and_chang
             .filter(|(a, b)| a != b)
             .count();
         assert!(
-            differ > 100,
-            "pictures {i} and {} have the same caption",
+            differ > 300,
+            "pictures {i} and {} have the same caption ({differ} pixels differ)",
             i + 1
         );
     }
