@@ -199,6 +199,54 @@ impl Plan {
     }
 }
 
+/// What a user asked for, as typed (the command line's flags, or the app's dialog fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Default `1d`.
+    pub step: Option<String>,
+    /// Default: from the file name.
+    pub format: Option<Format>,
+    /// Default [`DEFAULT_DELAY_MS`].
+    pub delay_ms: Option<u16>,
+}
+
+impl Request {
+    /// The plan: both ends read in the dataset's time zone (or with their offset) and inside its
+    /// span, the step, the format (given, or from the file name), the delay. Err: what is
+    /// wrong, in words naming the flag.
+    pub fn plan(&self, engine: &crate::engine::Engine, output: &Path) -> Result<Plan, String> {
+        let (lo, hi) = engine.span();
+        let tz = engine.dataset().meta.timezone;
+        let inside = |flag: &str, text: Option<&str>| -> Result<DateTime<Utc>, String> {
+            let text = text.ok_or_else(|| format!("--{flag} TIME is required"))?;
+            let t =
+                crate::timefmt::parse_user_time(text, tz).map_err(|e| format!("--{flag}: {e}"))?;
+            if t < lo || t > hi {
+                return Err(format!(
+                    "--{flag} {text} is outside the dataset's time span, {} to {}",
+                    lo.with_timezone(&tz).to_rfc3339(),
+                    hi.with_timezone(&tz).to_rfc3339()
+                ));
+            }
+            Ok(t)
+        };
+        let from = inside("from", self.from.as_deref())?;
+        let to = inside("to", self.to.as_deref())?;
+        let step = parse_step(self.step.as_deref().unwrap_or("1d")).map_err(|e| e.to_string())?;
+        let format = Format::choose(self.format, output).map_err(|e| e.to_string())?;
+        Plan::new(
+            from,
+            to,
+            step,
+            format,
+            self.delay_ms.unwrap_or(DEFAULT_DELAY_MS),
+        )
+        .map_err(|e| e.to_string())
+    }
+}
+
 /// How far an export has come, for a progress bar or a terminal line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {

@@ -244,40 +244,20 @@ impl AnimationFlags {
     }
 }
 
-/// An animation's plan from its flags: the range inside the dataset's span, the step, the
-/// format (given, or from the file name), the delay. Err: what is wrong, in words.
+/// An animation's plan from its flags (see [`crate::animation::Request::plan`]).
 pub fn animation_plan(
     engine: &Engine,
     flags: &AnimationFlags,
     output: &Path,
 ) -> Result<crate::animation::Plan, String> {
-    use crate::animation::{DEFAULT_DELAY_MS, Format, Plan, parse_step};
-    let (lo, hi) = engine.span();
-    let tz = engine.dataset().meta.timezone;
-    let inside = |flag: &str, text: Option<&str>| -> Result<DateTime<Utc>, String> {
-        let text = text.ok_or_else(|| format!("--{flag} TIME is required"))?;
-        let t = time_flag(engine, flag, text)?;
-        if t < lo || t > hi {
-            return Err(format!(
-                "--{flag} {text} is outside the dataset's time span, {} to {}",
-                lo.with_timezone(&tz).to_rfc3339(),
-                hi.with_timezone(&tz).to_rfc3339()
-            ));
-        }
-        Ok(t)
-    };
-    let from = inside("from", flags.from.as_deref())?;
-    let to = inside("to", flags.to.as_deref())?;
-    let step = parse_step(flags.step.as_deref().unwrap_or("1d")).map_err(|e| e.to_string())?;
-    let format = Format::choose(flags.format, output).map_err(|e| e.to_string())?;
-    Plan::new(
-        from,
-        to,
-        step,
-        format,
-        flags.delay.unwrap_or(DEFAULT_DELAY_MS),
-    )
-    .map_err(|e| e.to_string())
+    crate::animation::Request {
+        from: flags.from.clone(),
+        to: flags.to.clone(),
+        step: flags.step.clone(),
+        format: flags.format,
+        delay_ms: flags.delay,
+    }
+    .plan(engine, output)
 }
 
 /// The dataset files that have a JSON Schema.

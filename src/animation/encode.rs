@@ -345,6 +345,28 @@ mod tests {
     }
 
     const RED: [u8; 4] = [0xc0, 0x1c, 0x28, 255];
+
+    /// A fresh folder of this test's own.
+    fn folder(tag: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("truce-anim-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a folder");
+        dir
+    }
+
+    /// Checks that nothing is left in `dir`, and removes it.
+    fn assert_left_empty(dir: &std::path::Path) {
+        let left: Vec<_> = std::fs::read_dir(dir).expect("listed").collect();
+        assert!(left.is_empty(), "left behind: {left:?}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn may_first() -> chrono::DateTime<chrono::Utc> {
+        use chrono::TimeZone;
+        chrono::Utc
+            .with_ymd_and_hms(2016, 5, 1, 0, 0, 0)
+            .single()
+            .expect("a date")
+    }
     const BLUE: [u8; 4] = [0x00, 0x72, 0xb2, 255];
 
     #[test]
@@ -430,45 +452,32 @@ mod tests {
 
     #[test]
     fn a_cancelled_animation_is_an_error_and_leaves_no_file() {
-        let dir = std::env::temp_dir().join(format!("truce-anim-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a folder");
+        let dir = folder("cut");
         let path = dir.join("cut.gif");
         let result = crate::export::to_file(&path, |out| {
             write(Format::Gif, 500, 3, vec![flat(4, 4, RED)].into_iter(), out)
         });
         assert!(result.is_err());
-        let left: Vec<_> = std::fs::read_dir(&dir).expect("listed").collect();
-        assert!(left.is_empty(), "left behind: {left:?}");
-        let _ = std::fs::remove_dir_all(&dir);
+        assert_left_empty(&dir);
     }
 
     #[test]
     fn cancelled_even_after_the_last_picture_the_encoder_leaves_no_file() {
-        use chrono::{TimeDelta, TimeZone, Utc};
-        let dir = std::env::temp_dir().join(format!("truce-anim-c-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a folder");
-        let from = Utc
-            .with_ymd_and_hms(2016, 5, 1, 0, 0, 0)
-            .single()
-            .expect("a date");
+        use chrono::TimeDelta;
+        let dir = folder("cancel");
+        let from = may_first();
         let plan = Plan::new(from, from, TimeDelta::hours(1), Format::Gif, 100).expect("a plan");
         let mut encoder = Encoder::start(dir.join("one.gif"), &plan);
         let _ = encoder.send(flat(3, 3, RED)).expect("sent");
         encoder.cancel();
-        let left: Vec<_> = std::fs::read_dir(&dir).expect("listed").collect();
-        assert!(left.is_empty(), "left behind: {left:?}");
-        let _ = std::fs::remove_dir_all(&dir);
+        assert_left_empty(&dir);
     }
 
     #[test]
     fn the_threaded_encoder_writes_the_file_once_every_picture_is_in() {
-        use chrono::{TimeDelta, TimeZone, Utc};
-        let dir = std::env::temp_dir().join(format!("truce-anim-t-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a folder");
-        let from = Utc
-            .with_ymd_and_hms(2016, 5, 1, 0, 0, 0)
-            .single()
-            .expect("a date");
+        use chrono::TimeDelta;
+        let dir = folder("threaded");
+        let from = may_first();
         let plan = Plan::new(
             from,
             from + TimeDelta::days(1),

@@ -512,8 +512,7 @@ impl AtlasApp {
                     .as_ref()
                     .map(|d| d.animation.clone())
                     .unwrap_or_default();
-                let flags = fields.flags()?;
-                let plan = crate::cli::animation_plan(self.session.engine(), &flags, path)?;
+                let plan = fields.request()?.plan(self.session.engine(), path)?;
                 self.start_animation(plan, path.to_path_buf());
                 return Ok(());
             }

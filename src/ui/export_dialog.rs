@@ -68,20 +68,20 @@ impl AnimationFields {
         }
     }
 
-    /// The command line's flags for these fields.
-    pub fn flags(&self) -> Result<crate::cli::AnimationFlags, String> {
+    /// What the fields ask for, read as the command line's flags are.
+    pub fn request(&self) -> Result<crate::animation::Request, String> {
         let delay = self.delay_ms.trim().parse().map_err(|_| {
             format!(
                 "the delay \"{}\" is not a whole number of milliseconds",
                 self.delay_ms.trim()
             )
         })?;
-        Ok(crate::cli::AnimationFlags {
+        Ok(crate::animation::Request {
             from: Some(self.from.trim().to_string()),
             to: Some(self.to.trim().to_string()),
             step: Some(self.step.trim().to_string()),
             format: Some(self.format),
-            delay: Some(delay),
+            delay_ms: Some(delay),
         })
     }
 }
