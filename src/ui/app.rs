@@ -572,6 +572,9 @@ impl AtlasApp {
     /// comes back to this instant when it is over.
     pub fn start_animation(&mut self, plan: crate::animation::Plan, path: PathBuf) {
         self.session.apply(Command::Play(false));
+        // Every window over the map would be in every picture.
+        self.view.search = None;
+        self.view.show_shortcuts = false;
         let back = self.session.instant();
         self.animation = Some(super::animate::Job::start(plan, path, false, back));
     }
@@ -579,13 +582,6 @@ impl AtlasApp {
     /// Whether an animation is being exported, and how far it has come.
     pub fn animation_progress(&self) -> Option<crate::animation::Progress> {
         self.animation.as_ref().map(super::animate::Job::progress)
-    }
-
-    /// Cancels the animation being exported, as its Cancel button does.
-    pub fn cancel_animation(&self) {
-        if let Some(job) = &self.animation {
-            job.cancel();
-        }
     }
 
     /// File > Export image: the picture asked for once the caption is drawn, written when it
