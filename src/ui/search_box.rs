@@ -43,8 +43,9 @@ impl SearchBox {
     /// The events matching the query, searched again only when the query or dataset changed.
     fn refresh(&mut self, session: &Session) {
         let generation = session.generation();
-        let key = (self.query.clone(), generation);
-        if self.hits_for.as_ref() == Some(&key) {
+        // Called every frame the box is open: compared in place, copied only when it changed.
+        let current = |(q, g): &(String, u64)| *g == generation && *q == self.query;
+        if self.hits_for.as_ref().is_some_and(current) {
             return;
         }
         let ds = session.engine().dataset();
@@ -58,7 +59,7 @@ impl SearchBox {
                 self.hits = index.search(ds, &self.query);
             }
         }
-        self.hits_for = Some(key);
+        self.hits_for = Some((self.query.clone(), generation));
     }
 }
 
