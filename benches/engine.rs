@@ -1,6 +1,6 @@
 //! The truth layer at scale, on synthetic datasets (`truce_atlas::synth`): loading and indexing
-//! a folder, every zone's status at an instant, switching to an earlier "as known on" date, and
-//! searching the events' text.
+//! a folder, every zone's status at an instant, switching to an earlier "as known on" date,
+//! rebuilding the timelines for a filter of sources, and searching the events' text.
 //!
 //!     cargo bench --bench engine
 //!
@@ -82,6 +82,17 @@ fn benches(c: &mut Criterion) {
                 },
                 BatchSize::LargeInput,
             );
+        });
+        // "According to": every other source, a filter that keeps half of the citations and
+        // drops the events cited only by the others; every zone's timeline is rebuilt.
+        let every_other: std::collections::BTreeSet<usize> =
+            (0..engine.dataset().sources.len()).step_by(2).collect();
+        let filter = truce_atlas::filter::Filter {
+            sources: Some(every_other),
+            ..Default::default()
+        };
+        group.bench_function(BenchmarkId::new("filter_rebuild", &id), |b| {
+            b.iter(|| black_box(engine.filtered(&filter)));
         });
         // Search: the index is built once per dataset; a query scans every event's folded
         // text once per word. "Quote 42." is in every event whose number ends in 42 (a

@@ -66,6 +66,66 @@ pub struct Cli {
     /// App: use the high-contrast look (also in the View menu, and remembered)
     #[arg(long)]
     pub high_contrast: bool,
+
+    #[command(flatten)]
+    pub who: WhoFlags,
+}
+
+/// "According to whom": every status recomputed from these sources, sides and actors alone
+/// (see data/FORMAT.md, "Filters").
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct WhoFlags {
+    /// Only these sources' citations count (their ids, comma-separated)
+    #[arg(long, value_name = "ID,ID")]
+    pub sources: Option<String>,
+    /// Only events on these sides count (ids declared in dataset.json, comma-separated)
+    #[arg(long, value_name = "ID,ID")]
+    pub sides: Option<String>,
+    /// Only events by this actor count, as the events write it (repeat for more actors)
+    #[arg(long = "actor", value_name = "NAME")]
+    pub actors: Vec<String>,
+}
+
+impl WhoFlags {
+    /// The first of these flags given, if any.
+    pub fn first_given(&self) -> Option<&'static str> {
+        if self.sources.is_some() {
+            Some("--sources")
+        } else if self.sides.is_some() {
+            Some("--sides")
+        } else if !self.actors.is_empty() {
+            Some("--actor")
+        } else {
+            None
+        }
+    }
+
+    /// The engine these flags ask for: `engine` itself with none given, else `engine` heard
+    /// only through them; an id the dataset lacks is a usage error listing the ids it has.
+    pub fn apply(&self, engine: Engine) -> Result<Engine, String> {
+        Ok(match self.filter(engine.dataset())? {
+            Some(filter) => engine.filtered(&filter),
+            None => engine,
+        })
+    }
+
+    /// The filter these flags give, `None` with none of them given.
+    pub fn filter(
+        &self,
+        ds: &crate::model::Dataset,
+    ) -> Result<Option<crate::filter::Filter>, String> {
+        if self.first_given().is_none() {
+            return Ok(None);
+        }
+        crate::filter::Filter::from_ids(
+            ds,
+            self.sources.as_deref(),
+            self.sides.as_deref(),
+            &self.actors,
+        )
+        .map(Some)
+        .map_err(|e| e.to_string())
+    }
 }
 
 impl Cli {
@@ -80,6 +140,9 @@ impl Cli {
             ("--size", self.size.is_some()),
             ("--fresh", self.fresh),
             ("--high-contrast", self.high_contrast),
+            ("--sources", self.who.sources.is_some()),
+            ("--sides", self.who.sides.is_some()),
+            ("--actor", !self.who.actors.is_empty()),
         ];
         given
             .into_iter()
@@ -120,6 +183,8 @@ pub enum Command {
         /// Use only what had been reported by this time (a date alone: the end of that day)
         #[arg(long, value_name = "TIME")]
         known_on: Option<String>,
+        #[command(flatten)]
+        who: WhoFlags,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -176,6 +241,8 @@ pub enum Command {
         size: Option<(u32, u32)>,
         #[command(flatten)]
         animation: AnimationFlags,
+        #[command(flatten)]
+        who: WhoFlags,
     },
     /// Print the JSON Schema of a dataset file (the copies in data/schema/ are these)
     Schema {
@@ -359,6 +426,7 @@ pub struct AppArgs {
 /// Loads the dataset and checks the app's flags, as the subcommands check theirs.
 pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
     let engine = open_dataset(cli.data.as_deref())?;
+    let filter = cli.who.filter(engine.dataset()).map_err(usage)?;
     let time = |flag: &str, text: &Option<String>| {
         text.as_deref()
             .map(|t| time_flag(&engine, flag, t))
@@ -385,6 +453,7 @@ pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
             known_on,
             data_dir: cli.data.clone(),
             high_contrast: cli.high_contrast,
+            filter,
         },
         engine,
         screenshot: cli.screenshot.clone(),
@@ -411,6 +480,7 @@ pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
         zone,
         size,
         animation,
+        who,
     }) = &cli.command
     else {
         return Err(usage("not an `export` command line".into()));
@@ -463,6 +533,7 @@ pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
             known_on,
             data_dir: cli.data.clone(),
             high_contrast: false,
+            filter: who.filter(engine.dataset()).map_err(usage)?,
         },
         engine,
         screenshot: plan.is_none().then(|| output.clone()),
@@ -493,8 +564,12 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
         Command::Status {
             at,
             known_on,
+            who,
             format,
-        } => status(&engine, at, known_on.as_deref(), *format, out),
+        } => {
+            let engine = who.apply(engine).map_err(usage)?;
+            status(&engine, at, known_on.as_deref(), *format, out)
+        }
         Command::Events {
             zone,
             notes,
@@ -511,7 +586,9 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
             zone,
             size,
             animation,
+            who,
         } => {
+            let engine = who.apply(engine).map_err(usage)?;
             if !what.draws() && (zone.is_some() || size.is_some()) {
                 return Err(usage(
                     "--zone and --size are for `export png` and `export animation`; the data exports hold every zone"

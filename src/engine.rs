@@ -9,10 +9,11 @@
 //! "As known on K" uses only events first reported by K. Reports arrive on few distinct days, so
 //! the engine keeps one timeline per distinct report instant and picks one by binary search too.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
+use crate::filter::Filter;
 use crate::load::{DatasetError, EVENTS_FILE, max_time};
 use crate::model::{Dataset, EventKind, Moment, Precision, Status};
 
@@ -107,6 +108,8 @@ pub struct ZoneScan<'a> {
     known_on: Option<DateTime<Utc>>,
     /// Ends past the last writable time stop there instead of failing (for lazy layers).
     saturate: bool,
+    /// Whose word counts: citations from other sources are not cited.
+    keep: Option<&'a Keep>,
     runs: Vec<Run>,
     /// The last breakdown, exclusion or talks: what the zone falls back to with nothing in force.
     /// Consecutive events of the same status accumulate, so that every party reporting talks is
@@ -185,6 +188,7 @@ impl<'a> ZoneScan<'a> {
             ds,
             known_on: None,
             saturate: false,
+            keep: None,
             runs: Vec::new(),
             last_state: None,
             produced_ends: Vec::new(),
@@ -201,6 +205,12 @@ impl<'a> ZoneScan<'a> {
     /// published by then are cited (the event itself must be known by then).
     pub fn known_on(mut self, known_on: Option<DateTime<Utc>>) -> Self {
         self.known_on = known_on;
+        self
+    }
+
+    /// A scan that hears only the filter's sources (the events given must be the filter's).
+    fn keeping(mut self, keep: Option<&'a Keep>) -> Self {
+        self.keep = keep;
         self
     }
 
@@ -371,7 +381,9 @@ impl<'a> ZoneScan<'a> {
         let ds = self.ds;
         for (citation, c) in ds.events[event].citations.iter().enumerate() {
             let published = ds.sources[c.source].published.utc();
-            if self.known_on.is_some_and(|k| published > k) {
+            if self.known_on.is_some_and(|k| published > k)
+                || self.keep.is_some_and(|keep| !keep.sources[c.source])
+            {
                 continue;
             }
             out.push(CiteRef { event, citation });
@@ -504,6 +516,51 @@ impl<'a> ZoneScan<'a> {
     }
 }
 
+/// A [`Filter`] resolved against one dataset: which sources count, and for each event when the
+/// chosen sources first reported it (`None`: the filter leaves it out).
+#[derive(Debug)]
+struct Keep {
+    filter: Filter,
+    sources: Vec<bool>,
+    reported: Vec<Option<DateTime<Utc>>>,
+}
+
+impl Keep {
+    fn new(ds: &Dataset, filter: Filter) -> Keep {
+        let sources: Vec<bool> = (0..ds.sources.len())
+            .map(|s| filter.keeps_source(s))
+            .collect();
+        let reported = ds
+            .events
+            .iter()
+            .map(|ev| {
+                if !filter.keeps_party(ev) {
+                    return None;
+                }
+                ev.citations
+                    .iter()
+                    .filter(|c| sources[c.source])
+                    .map(|c| ds.sources[c.source].published.utc())
+                    .min()
+            })
+            .collect();
+        Keep {
+            filter,
+            sources,
+            reported,
+        }
+    }
+}
+
+/// Whether event `e` counts, and had been reported by `known_on`: the one place the filter and
+/// "as known on" meet.
+fn counts(ds: &Dataset, keep: Option<&Keep>, e: usize, known_on: Option<DateTime<Utc>>) -> bool {
+    match keep {
+        None => ds.events[e].known_by(known_on),
+        Some(keep) => keep.reported[e].is_some_and(|r| known_on.is_none_or(|k| r <= k)),
+    }
+}
+
 /// The timelines of all zones for one earlier state of knowledge, each built the first time it
 /// is asked for: most report days are never looked at, and a day looked at is rarely needed for
 /// every zone at once.
@@ -512,10 +569,40 @@ struct Layer {
     zones: Vec<OnceLock<Vec<Interval>>>,
 }
 
+/// The dataset shared with an engine, and its time axis: enough to build a filtered engine on
+/// any thread (see [`Engine::filtered`]).
+#[derive(Debug, Clone)]
+pub struct Refilter {
+    dataset: Arc<Dataset>,
+    extent: (DateTime<Utc>, DateTime<Utc>),
+    span: (DateTime<Utc>, DateTime<Utc>),
+}
+
+impl Refilter {
+    /// The engine heard through `filter`. The span stays the dataset's, so that the time axis
+    /// does not move when a filter changes.
+    pub fn run(&self, filter: &Filter) -> Engine {
+        let keep = Arc::new(Keep::new(&self.dataset, filter.clone()));
+        // A filtered engine's ends saturate, so there is no overflow to report.
+        let (mut engine, _) = Engine::build(Arc::clone(&self.dataset), Some(keep));
+        engine.extent = self.extent;
+        engine.span = self.span;
+        engine
+    }
+
+    /// How many events the filter is chosen from: what a rebuild costs, roughly.
+    pub fn events(&self) -> usize {
+        self.dataset.events.len()
+    }
+}
+
 /// A loaded dataset with its indexes. Built once; every query after that is a lookup.
 #[derive(Debug, Clone)]
 pub struct Engine {
-    dataset: Dataset,
+    /// Shared with the engines filtered from this one.
+    dataset: Arc<Dataset>,
+    /// Whose word counts; `None` for everyone's.
+    keep: Option<Arc<Keep>>,
     /// Distinct report instants, ascending; `layers[j]` knows the events reported by `cutoffs[j]`.
     cutoffs: Vec<DateTime<Utc>>,
     /// Everything known: every zone's timeline, built (and checked) at load.
@@ -541,40 +628,90 @@ impl Engine {
     /// Indexes a loaded dataset. Fails, naming the event, where an end produced by chained
     /// extensions falls past the last writable time (9999-12-31T23:59:59Z).
     pub fn new(dataset: Dataset) -> Result<Self, DatasetError> {
+        let (engine, overflow) = Self::build(Arc::new(dataset), None);
+        match overflow {
+            None => Ok(engine),
+            Some(TimeOverflow(e)) => Err(DatasetError::single(
+                "dataset",
+                EVENTS_FILE,
+                &format!("event \"{}\"", engine.dataset.events[e].id),
+                "the end it gives, counted through the extensions before it, falls after 9999-12-31T23:59:59Z, the last time that can be written",
+            )),
+        }
+    }
+
+    /// The same dataset heard only through `filter`: every timeline rebuilt from the events and
+    /// citations it keeps, as if the dataset held nothing else (see [`crate::filter`]). Costs
+    /// what [`Engine::new`] costs, less the loading; the dataset itself is shared. For another
+    /// thread, [`Engine::refilter`].
+    pub fn filtered(&self, filter: &Filter) -> Engine {
+        self.refilter().run(filter)
+    }
+
+    /// What building a filtered engine needs, to take to a worker thread.
+    pub fn refilter(&self) -> Refilter {
+        Refilter {
+            dataset: Arc::clone(&self.dataset),
+            extent: self.extent,
+            span: self.span,
+        }
+    }
+
+    /// Whether the source's citations count here (every source's, without a filter).
+    pub fn hears(&self, source: usize) -> bool {
+        self.keep.as_deref().is_none_or(|k| k.sources[source])
+    }
+
+    /// Whose word counts here; everyone's unless this engine came from [`Engine::filtered`].
+    pub fn filter(&self) -> Option<&Filter> {
+        self.keep.as_deref().map(|k| &k.filter)
+    }
+
+    /// Everything known is built now, so that an end past year 9999 is an error at load (a
+    /// filtered engine's ends saturate instead); the earlier states of knowledge are built when
+    /// first asked for.
+    /// Returns the first end past year 9999 too, for [`Engine::new`] to refuse (its zone's
+    /// timeline is then the saturated one).
+    fn build(dataset: Arc<Dataset>, keep: Option<Arc<Keep>>) -> (Self, Option<TimeOverflow>) {
+        let k = keep.as_deref();
         let zone_count = dataset.zones.len();
         let mut zone_events = vec![Vec::new(); zone_count];
+        let mut all_events = Vec::with_capacity(dataset.events.len());
         for (i, ev) in dataset.events.iter().enumerate() {
+            if !counts(&dataset, k, i, None) {
+                continue;
+            }
+            all_events.push(i);
             for &z in &ev.zones {
                 zone_events[z].push(i);
             }
         }
+        let time = |&i: &usize| dataset.events[i].moment.utc();
         let zone_event_times: Vec<Vec<DateTime<Utc>>> = zone_events
             .iter()
-            .map(|evs| {
-                evs.iter()
-                    .map(|&i| dataset.events[i].moment.utc())
-                    .collect()
+            .map(|evs| evs.iter().map(time).collect())
+            .collect();
+        let event_times = all_events.iter().map(time).collect();
+        let mut cutoffs: Vec<DateTime<Utc>> = all_events
+            .iter()
+            .filter_map(|&i| match k {
+                None => Some(dataset.events[i].reported),
+                Some(keep) => keep.reported[i],
             })
             .collect();
-        let event_times = dataset.events.iter().map(|e| e.moment.utc()).collect();
-        let all_events = (0..dataset.events.len()).collect();
-
-        let mut cutoffs: Vec<DateTime<Utc>> = dataset.events.iter().map(|e| e.reported).collect();
         cutoffs.sort();
         cutoffs.dedup();
-        // Everything known is built now, so that an end past year 9999 is an error at load;
-        // the earlier states of knowledge are built when first asked for.
-        let full: Result<Vec<Vec<Interval>>, TimeOverflow> = (0..zone_count)
-            .map(|z| build_timeline(&dataset, &zone_events[z], None))
+        let mut overflow = None;
+        let full: Vec<Vec<Interval>> = zone_events
+            .iter()
+            .map(|events| match (k, overflow) {
+                (None, None) => build_timeline(&dataset, events, None).unwrap_or_else(|e| {
+                    overflow = Some(e);
+                    build_timeline_saturating(&dataset, events, None, None)
+                }),
+                _ => build_timeline_saturating(&dataset, events, None, k),
+            })
             .collect();
-        let full = full.map_err(|TimeOverflow(e)| {
-            DatasetError::single(
-                "dataset",
-                EVENTS_FILE,
-                &format!("event \"{}\"", dataset.events[e].id),
-                "the end it gives, counted through the extensions before it, falls after 9999-12-31T23:59:59Z, the last time that can be written",
-            )
-        })?;
         let layers = cutoffs.iter().map(|_| OnceLock::new()).collect();
         let nothing_known = vec![Interval {
             start: None,
@@ -583,9 +720,10 @@ impl Engine {
         }];
         let extent = compute_extent(&dataset);
         let span = pad(extent);
-        let horizon = compute_horizon(&dataset);
-        Ok(Engine {
+        let horizon = compute_horizon(&dataset, k);
+        let engine = Engine {
             dataset,
+            keep,
             cutoffs,
             full,
             layers,
@@ -597,7 +735,8 @@ impl Engine {
             extent,
             horizon,
             span,
-        })
+        };
+        (engine, overflow)
     }
 
     pub fn dataset(&self) -> &Dataset {
@@ -625,7 +764,12 @@ impl Engine {
             // A subset of the events can push an end further than all of them did (an
             // extension counted from an end that a later `until` would have reset): then the
             // end stops at the last writable time instead of failing a lookup.
-            build_timeline_saturating(&self.dataset, &self.zone_events[zone], cutoff)
+            build_timeline_saturating(
+                &self.dataset,
+                &self.zone_events[zone],
+                cutoff,
+                self.keep.as_deref(),
+            )
         })
     }
 
@@ -658,9 +802,12 @@ impl Engine {
         at: DateTime<Utc>,
         known_on: Option<DateTime<Utc>>,
     ) -> Resolution {
-        let mut scan = ZoneScan::new(&self.dataset).known_on(known_on);
+        let keep = self.keep.as_deref();
+        let mut scan = ZoneScan::new(&self.dataset)
+            .known_on(known_on)
+            .keeping(keep);
         for (i, ev) in self.dataset.events.iter().enumerate() {
-            let known = ev.known_by(known_on);
+            let known = counts(&self.dataset, keep, i, known_on);
             // The engine was built, so no event overflows.
             if ev.concerns(zone) && known && ev.moment.utc() <= at && scan.apply(i).is_err() {
                 break;
@@ -674,9 +821,10 @@ impl Engine {
         &self.zone_events[zone]
     }
 
-    /// Whether the event had been reported by `known_on`.
+    /// Whether the event counts (under the filter, if any) and had been reported by
+    /// `known_on`.
     pub fn known(&self, event: usize, known_on: Option<DateTime<Utc>>) -> bool {
-        self.dataset.events[event].known_by(known_on)
+        counts(&self.dataset, self.keep.as_deref(), event, known_on)
     }
 
     /// The events (of a zone, or all) in time order, with their times.
@@ -832,12 +980,19 @@ fn compute_extent(ds: &Dataset) -> (DateTime<Utc>, DateTime<Utc>) {
     }
 }
 
-/// `reports_until`, or the end of the local day of the latest publication.
-fn compute_horizon(ds: &Dataset) -> Option<DateTime<Utc>> {
+/// `reports_until`, or the end of the local day of the latest publication (of the sources the
+/// filter keeps: the others say nothing here).
+fn compute_horizon(ds: &Dataset, keep: Option<&Keep>) -> Option<DateTime<Utc>> {
     if let Some(t) = ds.meta.reports_until {
         return Some(t.with_timezone(&Utc));
     }
-    let latest = ds.sources.iter().map(|s| s.published.utc()).max()?;
+    let latest = ds
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| keep.is_none_or(|k| k.sources[*i]))
+        .map(|(_, s)| s.published.utc())
+        .max()?;
     crate::timefmt::end_of_local_day(latest, ds.meta.timezone)
 }
 
@@ -861,8 +1016,9 @@ fn build_timeline_saturating(
     ds: &Dataset,
     zone_events: &[usize],
     known_on: Option<DateTime<Utc>>,
+    keep: Option<&Keep>,
 ) -> Vec<Interval> {
-    match build_timeline_with(ds, zone_events, known_on, true) {
+    match build_timeline_with(ds, zone_events, known_on, true, keep) {
         Ok(intervals) => intervals,
         // Saturating arithmetic does not overflow; were it to, nothing is known rather than
         // a lookup failing.
@@ -879,7 +1035,7 @@ fn build_timeline(
     zone_events: &[usize],
     known_on: Option<DateTime<Utc>>,
 ) -> Result<Vec<Interval>, TimeOverflow> {
-    build_timeline_with(ds, zone_events, known_on, false)
+    build_timeline_with(ds, zone_events, known_on, false, None)
 }
 
 fn build_timeline_with(
@@ -887,11 +1043,12 @@ fn build_timeline_with(
     zone_events: &[usize],
     known_on: Option<DateTime<Utc>>,
     saturate: bool,
+    keep: Option<&Keep>,
 ) -> Result<Vec<Interval>, TimeOverflow> {
     let events: Vec<usize> = zone_events
         .iter()
         .copied()
-        .filter(|&e| ds.events[e].known_by(known_on))
+        .filter(|&e| counts(ds, keep, e, known_on))
         .collect();
 
     // Breakpoints: event times, and every end any run ever had (an extension moves an end, but
@@ -909,7 +1066,10 @@ fn build_timeline_with(
     // Keep the coarsest precision of what happens at one instant.
     breakpoints.dedup_by_key(|(t, _)| *t);
 
-    let mut scan = ZoneScan::new(ds).known_on(known_on).saturating(saturate);
+    let mut scan = ZoneScan::new(ds)
+        .known_on(known_on)
+        .saturating(saturate)
+        .keeping(keep);
     let mut next = 0;
     let mut intervals = vec![Interval {
         start: None,

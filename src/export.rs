@@ -22,7 +22,7 @@ pub enum ExportError {
 }
 
 /// The columns of the status-interval CSV, in order.
-pub const INTERVAL_COLUMNS: [&str; 16] = [
+pub const INTERVAL_COLUMNS: [&str; 17] = [
     "zone_id",
     "zone",
     "status",
@@ -39,10 +39,11 @@ pub const INTERVAL_COLUMNS: [&str; 16] = [
     "lapsed",
     "citations",
     "disputed_by",
+    "according_to",
 ];
 
 /// The columns of the event CSV, in order.
-pub const EVENT_COLUMNS: [&str; 11] = [
+pub const EVENT_COLUMNS: [&str; 13] = [
     "id",
     "moment",
     "precision",
@@ -54,6 +55,8 @@ pub const EVENT_COLUMNS: [&str; 11] = [
     "until",
     "until_precision",
     "citations",
+    "side",
+    "according_to",
 ];
 
 fn local(ds: &Dataset, t: DateTime<Utc>) -> String {
@@ -121,7 +124,17 @@ fn interval_row(
         r.lapsed.to_string(),
         cited(ds, &r.citations),
         cited(ds, &r.disputed_by),
+        according_to(engine),
     ]
+}
+
+/// "According to: …" while the engine hears only some sources; empty otherwise. Written on
+/// every row, so that a filtered export cannot be cut from its filter.
+fn according_to(engine: &Engine) -> String {
+    engine
+        .filter()
+        .and_then(|f| f.according_to(engine.dataset()))
+        .unwrap_or_default()
 }
 
 /// Every zone's status intervals, as known on `known_on` (everything, if `None`): one row per
@@ -143,17 +156,23 @@ pub fn intervals_csv(
     Ok(())
 }
 
-/// Every event in time order, with its citations.
+/// Every event in time order, with its citations; under a filter, the events and citations it
+/// keeps.
 pub fn events_csv(engine: &Engine, out: impl Write) -> Result<(), ExportError> {
     let ds = engine.dataset();
     let mut w = csv::Writer::from_writer(out);
     w.write_record(EVENT_COLUMNS)?;
+    let according_to = according_to(engine);
     // The dataset keeps its events in time order.
     for (e, ev) in ds.events.iter().enumerate() {
+        if !engine.known(e, None) {
+            continue;
+        }
         let (at, precision) = moment(Some(&ev.moment), ds);
         let (until, until_precision) = moment(ev.until.as_ref(), ds);
         let zones: Vec<&str> = ev.zones.iter().map(|&z| ds.zones[z].id.as_str()).collect();
         let cites: Vec<CiteRef> = (0..ev.citations.len())
+            .filter(|&c| engine.hears(ev.citations[c].source))
             .map(|citation| CiteRef { event: e, citation })
             .collect();
         w.write_record([
@@ -170,6 +189,10 @@ pub fn events_csv(engine: &Engine, out: impl Write) -> Result<(), ExportError> {
             until,
             until_precision,
             cited(ds, &cites),
+            ev.side
+                .map(|s| ds.meta.sides[s].id.clone())
+                .unwrap_or_default(),
+            according_to.clone(),
         ])?;
     }
     w.flush()?;
@@ -185,6 +208,7 @@ pub fn geojson_snapshot(
 ) -> geojson::FeatureCollection {
     let ds = engine.dataset();
     let after = engine.after_reports(at, known_on);
+    let according_to = engine.filter().and_then(|f| f.according_to(ds));
     let features = (0..ds.zones.len())
         .map(|z| {
             let zone = &ds.zones[z];
@@ -219,6 +243,7 @@ pub fn geojson_snapshot(
             put("lead_outlet", lead.map(|(_, s)| s.outlet.clone()).into());
             put("lead_source", lead.map(|(_, s)| s.id.clone()).into());
             put("approximate_outline", zone.approximate.into());
+            put("according_to", according_to.clone().into());
             geojson::Feature {
                 geometry: Some(geojson::Geometry::from(&zone.geometry)),
                 properties: Some(p),

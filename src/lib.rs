@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod cli;
 pub mod engine;
 pub mod export;
+pub mod filter;
 pub mod geometry;
 pub mod load;
 pub mod model;

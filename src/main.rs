@@ -71,6 +71,7 @@ fn open_window(
         // A window of its own: the system's folder picker where there is one.
         native_dialogs: args.screenshot.is_none() && animation.is_none(),
         background_open_from: None,
+        background_filter_from: None,
         screenshot: args.screenshot,
         exit_code: Default::default(),
         caption,

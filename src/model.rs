@@ -166,6 +166,17 @@ pub struct Meta {
     /// latest publication. Past it a status is "as last reported".
     pub reports_until: Option<DateTime<FixedOffset>>,
     pub attribution: String,
+    /// The groups that events' actors belong to ("Russian officials"), for filters.
+    pub sides: Vec<Side>,
+}
+
+/// A group of actors declared in `dataset.json` (e.g. "Russian officials"): events name theirs
+/// in `side`, so that a reader can ask what one side says. `actor` stays free text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Side {
+    pub id: String,
+    pub name: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone)]
@@ -227,6 +238,8 @@ pub struct Event {
     pub kind: EventKind,
     pub zones: Vec<usize>,
     pub actor: String,
+    /// The actor's group, an index into `meta.sides`.
+    pub side: Option<usize>,
     pub instrument: Option<usize>,
     pub until: Option<Moment>,
     /// Whole hours, so that "24 hours" stays exactly 24 hours.

@@ -288,10 +288,11 @@ pub fn event(
         by: format!("By {}", ev.actor),
         lead: ev
             .citations
-            .first()
+            .iter()
+            .find(|c| engine.hears(c.source))
             .map(|c| (c.quote.clone(), ds.sources[c.source].outlet.clone())),
         note: ev.note.clone(),
-        known: ev.known_by(known_on),
+        known: engine.known(event, known_on),
     }
 }
 
@@ -361,6 +362,9 @@ pub fn view_command(
         words.push("--known-on".into());
         words.push(shell_word(&k.with_timezone(&tz).to_rfc3339()));
     }
+    if let Some(filter) = engine.filter() {
+        words.extend(filter.args(ds).iter().map(|w| shell_word(w)));
+    }
     words.join(" ")
 }
 
@@ -388,6 +392,9 @@ pub fn caption(
     let mut instant = crate::timefmt::instant_words(at, tz);
     if known_on.is_some() {
         instant.push_str(&format!(" · as known on: {}", known_on_label(known_on, tz)));
+    }
+    if let Some(according_to) = engine.filter().and_then(|f| f.according_to(ds)) {
+        instant.push_str(&format!(" · {according_to}"));
     }
     let status = zone.map(|z| (z, engine.status(z, at, known_on)));
     let zone_line = status.map(|(z, r)| {
@@ -454,6 +461,31 @@ mod tests {
 
     fn engine() -> Engine {
         crate::default_engine().expect("valid")
+    }
+
+    #[test]
+    fn a_filtered_view_gives_its_filter_back_as_flags_and_says_so_in_the_caption() {
+        let whole = engine();
+        let ds = whole.dataset();
+        let filter = crate::filter::Filter::from_ids(
+            ds,
+            Some("rferl-2016-05-01"),
+            None,
+            &["John Kerry, US Secretary of State".into()],
+        )
+        .expect("known ids");
+        let engine = whole.filtered(&filter);
+        let at = "2016-05-01T09:00:00Z".parse().expect("time");
+        let command = view_command(&engine, None, at, None, None);
+        assert_eq!(
+            command,
+            "truce-atlas --at 2016-05-01T12:00:00+03:00 --sources rferl-2016-05-01 --actor 'John Kerry, US Secretary of State'"
+        );
+        let words = caption(&engine, None, at, None, None).instant;
+        assert!(
+            words.ends_with(" · According to: Radio Free Europe/Radio Liberty (based on Reuters, AP, AFP, Interfax); actors: John Kerry, US Secretary of State"),
+            "{words}"
+        );
     }
 
     #[test]

@@ -15,7 +15,40 @@ pub struct StatusDoc {
     pub known_on: Option<String>,
     /// The last instant the reports (known on `known_on`) speak for.
     pub reports_until: Option<String>,
+    /// Whose word counts, when a filter is on (`status --sources/--sides/--actor`); omitted
+    /// when every source counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<FilterDoc>,
     pub zones: Vec<ZoneDoc>,
+}
+
+/// The filter behind a document: ids as the flags take them, and the sentence the app shows.
+#[derive(Serialize)]
+pub struct FilterDoc {
+    /// Source ids, `null` for every source.
+    pub sources: Option<Vec<String>>,
+    /// Side ids, `null` for every side.
+    pub sides: Option<Vec<String>>,
+    /// Actors, `null` for every actor.
+    pub actors: Option<Vec<String>>,
+    /// "According to: RFE/RL, Middle East Eye".
+    pub according_to: String,
+}
+
+/// The engine's filter, for a document; `None` without one.
+pub fn filter_doc(engine: &Engine) -> Option<FilterDoc> {
+    let ds = engine.dataset();
+    let filter = engine.filter()?;
+    let according_to = filter.according_to(ds)?;
+    let ids = |set: &Option<std::collections::BTreeSet<usize>>, id: &dyn Fn(usize) -> String| {
+        set.as_ref().map(|s| s.iter().map(|&i| id(i)).collect())
+    };
+    Some(FilterDoc {
+        sources: ids(&filter.sources, &|i| ds.sources[i].id.clone()),
+        sides: ids(&filter.sides, &|i| ds.meta.sides[i].id.clone()),
+        actors: filter.actors.as_ref().map(|a| a.iter().cloned().collect()),
+        according_to,
+    })
 }
 
 #[derive(Serialize)]
@@ -140,6 +173,7 @@ pub fn status_doc(
         at: rfc3339_local(at, tz),
         known_on: known_on.map(|k| rfc3339_local(k, tz)),
         reports_until: engine.horizon(known_on).map(|h| rfc3339_local(h, tz)),
+        filter: filter_doc(engine),
         zones,
     }
 }
@@ -211,6 +245,11 @@ pub fn status_table(engine: &Engine, at: DateTime<Utc>, known_on: Option<DateTim
         out.push_str(&format!(", as known on {}", instant_label(k, tz)));
     }
     out.push_str(&format!("\nDataset: {}\n", ds.meta.name));
+    if let Some(according_to) = engine.filter().and_then(|f| f.according_to(ds)) {
+        out.push_str(&format!(
+            "{according_to}. Every status below is recomputed from those reports alone.\n"
+        ));
+    }
     if let (true, Some(h)) = (engine.after_reports(at, known_on), engine.horizon(known_on)) {
         out.push_str(&format!(
             "After the last report: the reports speak up to {}; every status below is as last reported.\n",
@@ -372,3 +411,4 @@ mod tests {
         assert_eq!(clip(&"x".repeat(1_000_000), 3), "xx…");
     }
 }
+

@@ -11,6 +11,7 @@ use strum::VariantArray;
 
 use crate::calendar;
 use crate::engine::Engine;
+use crate::filter::Filter;
 use crate::load::DatasetError;
 
 /// What stretch of time the slider and the lanes show.
@@ -133,6 +134,10 @@ pub enum Command {
     ToggleSelect(usize),
     SetWindow(Window),
     SetKnownOn(Option<DateTime<Utc>>),
+    /// Hear only these sources, sides and actors (`None`: everyone). Rebuilds the timelines
+    /// here; [`Command::AdoptFiltered`] takes an engine filtered on another thread.
+    SetFilter(Option<Filter>),
+    AdoptFiltered(Filtered),
     /// Open a dataset folder, or (with `None`) the embedded default. On failure the problems
     /// are kept to show and the current dataset stays.
     OpenDataset(Option<PathBuf>),
@@ -190,6 +195,8 @@ pub struct Start {
     pub data_dir: Option<PathBuf>,
     /// `--high-contrast`: the high-contrast look, whatever the last run used.
     pub high_contrast: bool,
+    /// `--sources`, `--sides`, `--actor`: whose word counts.
+    pub filter: Option<Filter>,
 }
 
 /// The part of the session remembered between runs. Every field has a default, so a state
@@ -206,8 +213,32 @@ pub struct Remembered {
     pub playback: crate::playback::Playback,
 }
 
+/// An engine filtered on any thread, for [`Command::AdoptFiltered`]; it applies only to the
+/// dataset it was made from (`generation`).
+#[derive(Clone)]
+pub struct Filtered {
+    pub generation: u64,
+    pub engine: std::sync::Arc<Engine>,
+}
+
+impl PartialEq for Filtered {
+    fn eq(&self, other: &Filtered) -> bool {
+        std::sync::Arc::ptr_eq(&self.engine, &other.engine)
+    }
+}
+
+impl std::fmt::Debug for Filtered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Filtered({:?})", self.engine.filter())
+    }
+}
+
 pub struct Session {
+    /// The engine every view reads: the dataset's, or heard through a filter.
     engine: Engine,
+    /// While a filter is on: the dataset's own engine, so that turning the filter off or
+    /// changing it starts from it without reloading.
+    unfiltered: Option<Engine>,
     data_dir: Option<PathBuf>,
     instant: DateTime<Utc>,
     known_on: Option<DateTime<Utc>>,
@@ -223,6 +254,9 @@ pub struct Session {
     since_hop: std::time::Duration,
     /// Counts the datasets opened, so views built from one know when to rebuild.
     generation: u64,
+    /// Counts every change of what the engine says (a dataset opened, a filter changed), so
+    /// that statuses derived from it know when to be read again.
+    revision: u64,
 }
 
 impl Session {
@@ -231,6 +265,7 @@ impl Session {
         let range = Range::update(None, Window::All, engine.span(), instant);
         let mut session = Session {
             engine,
+            unfiltered: None,
             data_dir: start.data_dir,
             instant,
             known_on: start.known_on,
@@ -244,7 +279,11 @@ impl Session {
             playback: crate::playback::Playback::default(),
             since_hop: std::time::Duration::ZERO,
             generation: 0,
+            revision: 0,
         };
+        if start.filter.is_some() {
+            session.apply(Command::SetFilter(start.filter));
+        }
         if let Some(t) = start.instant {
             session.apply(Command::SetInstant(t));
         }
@@ -296,6 +335,17 @@ impl Session {
     pub fn generation(&self) -> u64 {
         self.generation
     }
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+    /// Whose word counts, while a filter is on.
+    pub fn filter(&self) -> Option<&Filter> {
+        self.engine.filter()
+    }
+    /// The dataset's own engine, whatever the filter: what a filter is built from.
+    pub fn unfiltered(&self) -> &Engine {
+        self.unfiltered.as_ref().unwrap_or(&self.engine)
+    }
 
     /// Carries out one command.
     pub fn apply(&mut self, command: Command) {
@@ -318,6 +368,19 @@ impl Session {
                 self.range = Range::update(None, window, self.engine.span(), self.instant);
             }
             Command::SetKnownOn(k) => self.known_on = k,
+            Command::SetFilter(filter) => {
+                let filtered = filter
+                    .filter(|f| !f.is_all())
+                    .map(|f| self.unfiltered().filtered(&f));
+                self.use_filtered(filtered);
+            }
+            Command::AdoptFiltered(f) => {
+                if f.generation == self.generation {
+                    let engine = std::sync::Arc::try_unwrap(f.engine)
+                        .unwrap_or_else(|shared| (*shared).clone());
+                    self.use_filtered(Some(engine));
+                }
+            }
             Command::OpenDataset(dir) => self.adopt(Opened::read(dir)),
             Command::Adopt(opened) => self.adopt(opened),
             Command::DismissLoadError => self.load_error = None,
@@ -333,6 +396,18 @@ impl Session {
             }
             Command::Tick(real) => self.tick(real),
         }
+    }
+
+    /// Reads from `filtered` (an engine made from this dataset), or from the dataset's own
+    /// engine with `None`.
+    fn use_filtered(&mut self, filtered: Option<Engine>) {
+        if let Some(base) = self.unfiltered.take() {
+            self.engine = base;
+        }
+        if let Some(engine) = filtered {
+            self.unfiltered = Some(std::mem::replace(&mut self.engine, engine));
+        }
+        self.revision += 1;
     }
 
     /// Says something in the status bar (a saved state that could not be read...).
@@ -415,7 +490,10 @@ impl Session {
                 let selected = self
                     .selected
                     .map(|z| self.engine.dataset().zones[z].id.clone());
+                let had_filter = self.filter().is_some();
                 self.engine = engine;
+                self.unfiltered = None;
+                self.revision += 1;
                 self.selected = selected.and_then(|id| self.engine.dataset().zone_index(&id));
                 let (lo, hi) = self.engine.span();
                 if self.instant < lo || self.instant > hi {
@@ -425,7 +503,15 @@ impl Session {
                 self.data_dir = dir;
                 self.load_error = None;
                 self.generation += 1;
-                self.notice = Some(format!("Opened “{}”.", self.engine.dataset().meta.name));
+                let off = if had_filter {
+                    " The filter of sources is off: it named the last dataset's sources."
+                } else {
+                    ""
+                };
+                self.notice = Some(format!(
+                    "Opened “{}”.{off}",
+                    self.engine.dataset().meta.name
+                ));
             }
             Err(e) => self.load_error = Some(e),
         }

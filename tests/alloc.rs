@@ -440,6 +440,7 @@ fn synthetic(zones: usize, events: usize, days: usize) -> truce_atlas::model::Da
                 },
                 zones: vec![i % zones],
                 actor: "Actor".into(),
+                side: None,
                 instrument: Some(0),
                 until: None,
                 duration_hours: None,
@@ -461,6 +462,7 @@ fn synthetic(zones: usize, events: usize, days: usize) -> truce_atlas::model::Da
             default_instant: None,
             reports_until: None,
             attribution: String::new(),
+            sides: Vec::new(),
         },
         zones: (0..zones)
             .map(|z| Zone {

@@ -45,6 +45,7 @@ fn dataset(sources_published_at_hours: &[i64]) -> Dataset {
             default_instant: None,
             reports_until: None,
             attribution: String::new(),
+            sides: Vec::new(),
         },
         zones: vec![zone("a"), zone("b")],
         places: Vec::new(),
@@ -135,6 +136,7 @@ fn with_events(mut ds: Dataset, evs: Vec<Ev>) -> Engine {
             kind: e.kind,
             zones: e.zones,
             actor: "someone".into(),
+            side: None,
             instrument: e.instrument,
             until: e.until.map(|u| Moment {
                 time: fixed(h(u)),
@@ -826,4 +828,246 @@ fn events_between_is_inclusive_at_both_ends_and_report_instants_are_distinct() {
         "an inverted range is empty"
     );
     assert_eq!(e.report_instants(), &[h(0), h(48)]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// "According to whom": a filtered engine against a dataset that holds only what it keeps.
+
+/// An event cited by several sources, and maybe on a side.
+#[derive(Debug, Clone)]
+struct Cited {
+    ev: Ev,
+    more_sources: Vec<usize>,
+    side: Option<usize>,
+    actor: usize,
+}
+
+fn arb_cited() -> impl Strategy<Value = Cited> {
+    (
+        arb_event(),
+        prop::collection::vec(0usize..3, 0..3),
+        prop::option::of(0usize..2),
+        0usize..2,
+    )
+        .prop_map(|(ev, more_sources, side, actor)| Cited {
+            ev,
+            more_sources,
+            side,
+            actor,
+        })
+}
+
+/// Every event with each of its citations; `reported` from the sources behind it.
+fn cited_dataset(published: &[i64], evs: &[Cited]) -> Dataset {
+    let mut ds = dataset(published);
+    ds.meta.sides = (0..2)
+        .map(|i| crate::model::Side {
+            id: format!("side{i}"),
+            name: format!("Side {i}"),
+            description: String::new(),
+        })
+        .collect();
+    ds.events = evs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut sources = vec![c.ev.source];
+            sources.extend(&c.more_sources);
+            let citations: Vec<Citation> = sources
+                .iter()
+                .enumerate()
+                .map(|(j, &source)| Citation {
+                    source,
+                    quote: format!("quote {i}.{j}"),
+                    speaker: None,
+                })
+                .collect();
+            let reported = sources
+                .iter()
+                .map(|&s| ds.sources[s].published.utc())
+                .min()
+                .expect("one source at least");
+            Event {
+                id: format!("e{i}"),
+                moment: Moment {
+                    time: fixed(h(c.ev.at)),
+                    precision: c.ev.precision,
+                },
+                as_reported: None,
+                kind: c.ev.kind,
+                zones: c.ev.zones.clone(),
+                actor: format!("actor {}", c.actor),
+                side: c.side,
+                instrument: c.ev.instrument,
+                until: c.ev.until.map(|u| Moment {
+                    time: fixed(h(u)),
+                    precision: c.ev.precision,
+                }),
+                duration_hours: c.ev.duration,
+                citations,
+                note: None,
+                reported,
+            }
+        })
+        .collect();
+    ds.events.sort_by_key(|e| e.moment.utc());
+    ds
+}
+
+/// What the dataset would be had its author kept only what the filter keeps: written from the
+/// rule in the filter's documentation, not from the engine's code.
+fn only_what_is_kept(ds: &Dataset, filter: &Filter) -> Dataset {
+    let mut kept = ds.clone();
+    kept.events = ds
+        .events
+        .iter()
+        .filter(|ev| {
+            let side = filter
+                .sides
+                .as_ref()
+                .is_none_or(|s| ev.side.is_some_and(|side| s.contains(&side)));
+            let actor = filter.actors.as_ref().is_none_or(|a| a.contains(&ev.actor));
+            side && actor
+        })
+        .filter_map(|ev| {
+            let mut ev = ev.clone();
+            ev.citations.retain(|c| {
+                filter
+                    .sources
+                    .as_ref()
+                    .is_none_or(|s| s.contains(&c.source))
+            });
+            ev.reported = ev
+                .citations
+                .iter()
+                .map(|c| ds.sources[c.source].published.utc())
+                .min()?;
+            Some(ev)
+        })
+        .collect();
+    kept
+}
+
+/// A citation named by its event's id and its quote.
+type Named = (String, String);
+
+/// A resolution with its citations named by event id and quote, so that two datasets whose
+/// event indices differ can be compared.
+#[derive(Debug, PartialEq)]
+struct NamedResolution {
+    status: Status,
+    contested: bool,
+    instrument: Option<usize>,
+    since_until: String,
+    citations: Vec<Named>,
+    disputed_by: Vec<Named>,
+    lapsed: bool,
+}
+
+fn named(engine: &Engine, r: &Resolution) -> NamedResolution {
+    let ds = engine.dataset();
+    let name = |c: &CiteRef| {
+        (
+            ds.events[c.event].id.clone(),
+            ds.events[c.event].citations[c.citation].quote.clone(),
+        )
+    };
+    NamedResolution {
+        status: r.status,
+        contested: r.contested,
+        instrument: r.instrument,
+        since_until: format!("{:?} {:?}", r.since, r.until),
+        citations: r.citations.iter().map(name).collect(),
+        disputed_by: r.disputed_by.iter().map(name).collect(),
+        lapsed: r.lapsed,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_status_from_a_subset_of_sources_is_the_status_of_a_dataset_of_only_their_citations(
+        events in prop::collection::vec(arb_cited(), 0..20),
+        published in prop::collection::vec(-20i64..150, 3),
+        sources in prop::option::of(prop::collection::btree_set(0usize..3, 0..=3)),
+        sides in prop::option::of(prop::collection::btree_set(0usize..2, 0..=2)),
+        actors in prop::option::of(prop::collection::btree_set(0usize..2, 0..=2)),
+        probes in prop::collection::vec((-10i64..200, 0i64..4, prop::option::of(-30i64..200)), 1..30),
+    ) {
+        let ds = cited_dataset(&published, &events);
+        let filter = Filter {
+            sources,
+            sides,
+            actors: actors.map(|a| a.iter().map(|i| format!("actor {i}")).collect()),
+        };
+        let Ok(whole) = Engine::new(ds.clone()) else {
+            return Ok(());
+        };
+        let filtered = whole.filtered(&filter);
+        let Ok(subset) = Engine::new(only_what_is_kept(&ds, &filter)) else {
+            return Ok(());
+        };
+        prop_assert_eq!(filtered.report_instants(), subset.report_instants());
+        for (hour, quarter, known) in probes {
+            let at = h(hour) + Duration::minutes(15 * quarter);
+            let known_on = known.map(h);
+            for zone in 0..2 {
+                let a = named(&filtered, filtered.status(zone, at, known_on));
+                let b = named(&subset, subset.status(zone, at, known_on));
+                prop_assert_eq!(a, b, "zone {} at {} known on {:?}", zone, at, known_on);
+            }
+            let next = |e: &Engine| e.next_event(None, at, known_on).map(|i| e.dataset().events[i].id.clone());
+            prop_assert_eq!(next(&filtered), next(&subset));
+        }
+    }
+}
+
+#[test]
+fn a_filter_that_keeps_every_source_changes_nothing() {
+    let ds = cited_dataset(
+        &[0, 10, 20],
+        &[Cited {
+            ev: ev(TruceStart, 1, 0, 0).hours(24),
+            more_sources: vec![1],
+            side: Some(0),
+            actor: 0,
+        }],
+    );
+    let whole = Engine::new(ds).expect("valid");
+    let all = Filter {
+        sources: Some((0..3).collect()),
+        ..Filter::default()
+    };
+    let filtered = whole.filtered(&all);
+    for hour in [0, 2, 30] {
+        assert_eq!(
+            filtered.status(0, h(hour), None),
+            whole.status(0, h(hour), None)
+        );
+    }
+    assert_eq!(filtered.filter(), Some(&all));
+    assert_eq!(whole.filter(), None);
+}
+
+#[test]
+fn a_truce_only_one_source_reports_is_unknown_without_that_source() {
+    let ds = cited_dataset(
+        &[0, 10, 20],
+        &[Cited {
+            ev: ev(TruceStart, 1, 0, 0).source(2),
+            more_sources: Vec::new(),
+            side: None,
+            actor: 0,
+        }],
+    );
+    let whole = Engine::new(ds).expect("valid");
+    assert_eq!(status(&whole, 0, h(5)), Status::InEffect);
+    let without = whole.filtered(&Filter {
+        sources: Some([0, 1].into()),
+        ..Filter::default()
+    });
+    assert_eq!(status(&without, 0, h(5)), Status::Unknown);
+    assert!(!without.known(0, None), "the event no longer counts");
+    assert!(without.next_event(None, h(0), None).is_none());
 }

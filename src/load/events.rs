@@ -16,7 +16,7 @@ use super::report::{Collector, Scope};
 use super::times::{max_time, parse_time};
 use super::{EVENTS_FILE, KnownIds, Record, check_id, parse_record, top, within_count};
 use crate::model::{
-    Citation, Event, EventKind, Instrument, Moment, Precision, Source, VariantArray, Zone,
+    Citation, Event, EventKind, Instrument, Moment, Precision, Side, Source, VariantArray, Zone,
 };
 
 #[derive(Deserialize)]
@@ -86,6 +86,9 @@ pub(super) struct RawEvent {
     zones: Vec<String>,
     /// Who announced, claimed or reported it.
     actor: String,
+    /// The id of the actor's group, one of the `sides` declared in dataset.json.
+    #[serde(default)]
+    side: Option<String>,
     /// The instrument's id (needed by most kinds).
     #[serde(default)]
     instrument: Option<String>,
@@ -115,6 +118,8 @@ struct Refs<'a> {
     sources: HashMap<&'a str, usize>,
     instruments: HashMap<&'a str, usize>,
     source_times: Vec<DateTime<Utc>>,
+    /// `None` when dataset.json could not be read: then `side` goes unchecked.
+    sides: Option<HashMap<&'a str, usize>>,
     known: &'a KnownIds,
 }
 
@@ -127,6 +132,7 @@ pub fn read(
     tz: Option<Tz>,
     zones: &[Zone],
     sources: &[Source],
+    sides: Option<&[Side]>,
     known: &KnownIds,
     c: &mut Collector,
 ) -> (Vec<Instrument>, Vec<Event>) {
@@ -149,6 +155,7 @@ pub fn read(
         sources: index(sources, |s| &s.id),
         instruments: index(&instruments, |i| &i.id),
         source_times: sources.iter().map(|s| s.published.utc()).collect(),
+        sides: sides.map(|sides| index(sides, |s| &s.id)),
         known,
     };
     let mut seen = HashSet::new();
@@ -212,6 +219,7 @@ fn event(
     }
     let zones = zone_refs(&raw.zones, refs, s);
     let instrument = instrument_ref(raw.instrument.as_deref(), kind, refs, s);
+    let side = side_ref(raw.side.as_deref(), refs, s);
     let until = raw
         .until
         .as_deref()
@@ -238,6 +246,7 @@ fn event(
         kind,
         zones,
         actor: raw.actor,
+        side,
         instrument,
         until: until.map(|time| Moment { time, precision }),
         duration_hours,
@@ -306,6 +315,31 @@ fn zone_refs(ids: &[String], refs: &Refs<'_>, s: &mut Scope<'_>) -> Vec<usize> {
         }
     }
     out
+}
+
+/// The event's side, which dataset.json must declare.
+fn side_ref(id: Option<&str>, refs: &Refs<'_>, s: &mut Scope<'_>) -> Option<usize> {
+    let id = id?;
+    let Some(sides) = &refs.sides else {
+        s.fail();
+        return None;
+    };
+    let found = sides.get(id).copied();
+    if found.is_none() {
+        let declared: Vec<&str> = {
+            let mut ids: Vec<&str> = sides.keys().copied().collect();
+            ids.sort_unstable();
+            ids.truncate(10);
+            ids
+        };
+        let hint = if declared.is_empty() {
+            "dataset.json declares no `sides`".to_owned()
+        } else {
+            format!("dataset.json declares: {}", declared.join(", "))
+        };
+        s.add(format!("`side`: unknown side \"{id}\" ({hint})"));
+    }
+    found
 }
 
 fn instrument_ref(

@@ -64,6 +64,7 @@ pub const MAX_ZONES: usize = 100_000;
 pub const MAX_PLACES: usize = 100_000;
 pub const MAX_SOURCES: usize = 1_000_000;
 pub const MAX_INSTRUMENTS: usize = 100_000;
+pub const MAX_SIDES: usize = 10_000;
 pub const MAX_EVENTS: usize = 2_000_000;
 pub const MAX_CITATIONS_PER_EVENT: usize = 1_000;
 

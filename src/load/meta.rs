@@ -4,11 +4,11 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::json::Text;
-use super::limits::{MAX_LONG_TEXT_CHARS, MAX_NAME_CHARS};
+use super::limits::{MAX_ID_CHARS, MAX_LONG_TEXT_CHARS, MAX_NAME_CHARS, MAX_SIDES};
 use super::report::{Collector, Scope};
 use super::times::parse_time;
 use super::{DATASET_FILE, top};
-use crate::model::Meta;
+use crate::model::{Meta, Side};
 
 /// Unknown members are errors, because a misspelt member ("timzone") would otherwise be
 /// silently ignored and change what the dataset says; `$schema` is allowed for editors.
@@ -45,6 +45,23 @@ pub(super) struct RawMeta {
     /// `truce-atlas/1`; anything else is refused.
     #[serde(default)]
     format: Option<String>,
+    /// The groups events' actors belong to, for "what does this side say" filters; events
+    /// name theirs in `side`.
+    #[serde(default)]
+    sides: Vec<RawSide>,
+}
+
+/// A group of actors, e.g. `{"id": "russia", "name": "Russian officials"}`.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Side")]
+pub(super) struct RawSide {
+    /// Unique among the sides; events refer to it in `side`.
+    id: String,
+    /// Shown in the filter, e.g. `Russian officials`.
+    name: String,
+    #[serde(default)]
+    description: String,
 }
 
 /// `None` when the file cannot give a dataset its time zone.
@@ -67,7 +84,9 @@ pub fn read(text: &Text<'_>, c: &mut Collector) -> Option<Meta> {
         .reports_until
         .as_deref()
         .and_then(|t| parse_time(t, timezone, "reports_until", &mut s));
+    let sides = read_sides(raw.sides, &mut s);
     Some(Meta {
+        sides,
         name: raw.name,
         description: raw.description,
         timezone: timezone?,
@@ -75,6 +94,43 @@ pub fn read(text: &Text<'_>, c: &mut Collector) -> Option<Meta> {
         reports_until,
         attribution: raw.attribution,
     })
+}
+
+/// The declared sides, each checked (any problem refuses the dataset, naming the side).
+fn read_sides(raws: Vec<RawSide>, s: &mut Scope<'_>) -> Vec<Side> {
+    if raws.len() > MAX_SIDES {
+        s.add(format!(
+            "`sides`: {} sides, more than the {MAX_SIDES} this version reads",
+            raws.len()
+        ));
+        return Vec::new();
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut sides = Vec::with_capacity(raws.len());
+    for (i, raw) in raws.into_iter().enumerate() {
+        let at = format!("sides[{i}]");
+        if raw.id.trim().is_empty() {
+            s.add_at(&at, "`id` is empty");
+        } else if !seen.insert(raw.id.clone()) {
+            s.add_at(&at, format!("`id` \"{}\" is declared twice", raw.id));
+        }
+        if raw.name.trim().is_empty() {
+            s.add_at(&at, "`name` is empty: say whose side it is");
+        }
+        s.limit(&format!("{at}.id"), &raw.id, MAX_ID_CHARS);
+        s.limit(&format!("{at}.name"), &raw.name, MAX_NAME_CHARS);
+        s.limit(
+            &format!("{at}.description"),
+            &raw.description,
+            MAX_LONG_TEXT_CHARS,
+        );
+        sides.push(Side {
+            id: raw.id,
+            name: raw.name,
+            description: raw.description,
+        });
+    }
+    sides
 }
 
 fn check_format(format: Option<&str>, s: &mut Scope<'_>) {

@@ -146,8 +146,10 @@ pub fn load(files: &dyn DatasetFiles) -> Result<Dataset, DatasetError> {
         zones: zone_ids,
         sources: source_ids,
     };
-    let read_events =
-        |text: &Text<'_>, c: &mut Collector| events::read(text, tz, &zones, &sources, &known, c);
+    let sides = meta.as_ref().map(|m| m.sides.as_slice());
+    let read_events = |text: &Text<'_>, c: &mut Collector| {
+        events::read(text, tz, &zones, &sources, sides, &known, c)
+    };
     let (instruments, events) =
         with_text(files, EVENTS_FILE, true, &mut c, read_events).unwrap_or_default();
     c.finish();

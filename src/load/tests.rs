@@ -813,3 +813,55 @@ fn a_source_url_that_is_not_http_or_https_is_refused_with_its_place() {
     let files = MemFiles::default_dataset().edit(SOURCES_FILE, archive, &with_url);
     assert!(load(&files).is_ok(), "an https link is fine");
 }
+
+#[test]
+fn an_event_on_a_side_dataset_json_does_not_declare_names_the_event_and_the_sides_it_has() {
+    let p = problems(MemFiles::default_dataset().edit(
+        EVENTS_FILE,
+        "\"side\": \"press\"",
+        "\"side\": \"pres\"",
+    ));
+    assert!(
+        has(
+            &p,
+            EVENTS_FILE,
+            "\"aleppo-coh-breakdown\"",
+            "unknown side \"pres\" (dataset.json declares: opposition, press,"
+        ),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_side_declared_twice_or_without_a_name_is_refused() {
+    let p = problems(MemFiles::default_dataset().edit(
+        DATASET_FILE,
+        "{\"id\": \"us\", \"name\": \"US officials\"}",
+        "{\"id\": \"russia\", \"name\": \" \"}",
+    ));
+    assert!(
+        has(
+            &p,
+            DATASET_FILE,
+            "sides[2]",
+            "`id` \"russia\" is declared twice"
+        ),
+        "{p:?}"
+    );
+    assert!(
+        has(&p, DATASET_FILE, "sides[2]", "`name` is empty"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn the_default_dataset_puts_its_events_on_the_sides_it_declares() {
+    let ds = load_embedded().expect("valid");
+    let side = |event: &str| {
+        let e = &ds.events[ds.event_index(event).expect("event")];
+        e.side.map(|s| ds.meta.sides[s].id.as_str())
+    };
+    assert_eq!(side("russia-talks-on-aleppo"), Some("russia"));
+    assert_eq!(side("aleppo-renewed-cessation"), Some("us"));
+    assert_eq!(side("factions-call-coh-dead"), Some("opposition"));
+}

@@ -25,7 +25,7 @@ use crate::ui::map::{MapInput, MapLayers, MapState, map_view};
 use crate::ui::native_dialog;
 use crate::ui::open_dialog::{self, DialogAction, OpenDialog};
 use crate::ui::screenshot::Screenshot;
-use crate::ui::sidebar::{known_on_picker, sidebar};
+use crate::ui::sidebar::{known_on_picker, sidebar, who_picker};
 use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, Contrast, Patterns};
 use crate::ui::timebar::{self, GoTo, TimeInput};
 
@@ -71,6 +71,9 @@ pub struct StartOptions {
     pub native_dialogs: bool,
     /// Datasets of at least this many bytes open on a worker thread (`None`: the usual size).
     pub background_open_from: Option<u64>,
+    /// Datasets of at least this many events are filtered on a worker thread (`None`: the
+    /// usual count).
+    pub background_filter_from: Option<usize>,
     /// A caption block under the map (for `export png`).
     pub caption: bool,
     /// `export animation`: the plan and the file; progress goes to the terminal and the
@@ -98,6 +101,8 @@ struct View {
     /// Every zone's status in words, for the instant and knowledge shown.
     summaries: Vec<ZoneSummary>,
     summaries_for: Option<(DateTime<Utc>, Option<DateTime<Utc>>, u64)>,
+    /// "According to: …" while a filter is on, read again when the filter changes.
+    according_to: Option<String>,
 }
 
 impl View {
@@ -121,6 +126,7 @@ impl View {
             patterns: None,
             summaries: Vec::new(),
             summaries_for: None,
+            according_to: None,
         }
     }
 
@@ -133,10 +139,18 @@ impl View {
             self.map.request_fit();
             self.summaries_for = None;
         }
-        let key = (session.instant(), session.known_on(), session.generation());
+        let key = (session.instant(), session.known_on(), session.revision());
         if self.summaries_for != Some(key) {
             self.summaries =
                 present::zone_summaries(session.engine(), session.instant(), session.known_on());
+            if self
+                .summaries_for
+                .is_none_or(|(_, _, revision)| revision != key.2)
+            {
+                self.according_to = session
+                    .filter()
+                    .and_then(|f| f.according_to(session.engine().dataset()));
+            }
             self.summaries_for = Some(key);
         }
         if !session.online_tiles() {
@@ -185,6 +199,9 @@ pub struct AtlasApp {
     /// A big dataset being opened on a worker thread.
     loading: Option<Loading>,
     background_from: u64,
+    /// A filter being applied on a worker thread (big datasets), and from how many events.
+    filtering: Option<loading::Filtering>,
+    background_filter_from: usize,
     caption: bool,
     /// A picture of the window being taken for File > Export image.
     capture: Option<super::screenshot::Capture>,
@@ -235,6 +252,10 @@ impl AtlasApp {
             background_from: start
                 .background_open_from
                 .unwrap_or(loading::BACKGROUND_FROM_BYTES),
+            filtering: None,
+            background_filter_from: start
+                .background_filter_from
+                .unwrap_or(loading::BACKGROUND_FILTER_FROM_EVENTS),
             caption: start.caption,
             capture: None,
             animation: start.animation.map(|(plan, path)| {
@@ -332,6 +353,7 @@ impl AtlasApp {
         }
         // After the intents: a dataset that started opening this frame already says so.
         self.poll_loading(&ctx);
+        self.poll_filtering(&ctx);
         // Another dataset: the window (and the task bar) says which.
         if self.session.generation() != generation {
             let title = super::window_title(self.session.engine());
@@ -367,6 +389,10 @@ impl AtlasApp {
     fn panels(&mut self, ui: &mut Ui, out: &mut Vec<Intent>) {
         let tk = theme::tokens(ui.ctx());
         let session = &self.session;
+        let pending = self
+            .filtering
+            .as_ref()
+            .map(|f| (&f.filter, f.elapsed().as_secs_f32()));
         let View {
             patterns,
             zone_filter,
@@ -375,6 +401,7 @@ impl AtlasApp {
             tiles,
             layers,
             map,
+            according_to,
             ..
         } = &mut self.view;
         // Above the menu, so that each picture of the animation leaves it out in one cut.
@@ -414,6 +441,7 @@ impl AtlasApp {
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
                         known_on_picker(ui, session, out);
+                        who_picker(ui, session, pending, out);
                         ui.separator();
                         sidebar(ui, session, zone_filter, out);
                     });
@@ -430,6 +458,7 @@ impl AtlasApp {
                     patterns,
                     tiles: tiles.as_mut(),
                     tiles_note,
+                    according_to: according_to.as_deref(),
                 };
                 map_view(ui, layers, map, input)
             })
@@ -656,9 +685,44 @@ impl AtlasApp {
         self.loading = None;
     }
 
+    /// A filter being applied on a worker thread: taken when it is ready, if it is still the
+    /// one asked for last.
+    fn poll_filtering(&mut self, ctx: &egui::Context) {
+        let Some(filtering) = &self.filtering else {
+            return;
+        };
+        match filtering.poll() {
+            Some(Ok(filtered)) => {
+                self.filtering = None;
+                self.session.apply(Command::AdoptFiltered(filtered));
+            }
+            Some(Err(message)) => {
+                self.filtering = None;
+                self.session.tell(message);
+            }
+            // The spinner and the seconds move; the worker wakes the window when done.
+            None => ctx.request_repaint_after(std::time::Duration::from_millis(100)),
+        }
+    }
+
     /// Carries out one intent.
     fn handle(&mut self, intent: Intent, ctx: &egui::Context) {
         match intent {
+            Intent::Session(Command::SetFilter(Some(filter)))
+                if !filter.is_all()
+                    && self.session.unfiltered().dataset().events.len()
+                        >= self.background_filter_from =>
+            {
+                // A newer choice replaces one still being built; the old worker's result is
+                // dropped with its channel.
+                let refilter = self.session.unfiltered().refilter();
+                let generation = self.session.generation();
+                self.filtering = Some(loading::Filtering::start(refilter, generation, filter, ctx));
+            }
+            Intent::Session(command @ Command::SetFilter(_)) => {
+                self.filtering = None;
+                self.session.apply(command);
+            }
             Intent::Session(Command::OpenDataset(Some(dir)))
                 if loading::in_background(Some(&dir), self.background_from) =>
             {

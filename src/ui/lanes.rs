@@ -406,7 +406,7 @@ fn markers(
             WidgetInfo::labeled(egui::Role::Button, true, name)
         });
         let event = &engine.dataset().events[e];
-        let known = event.known_by(session.known_on());
+        let known = engine.known(e, session.known_on());
         paint_marker(ui.painter(), at, event.kind, known, r.hovered());
         let r = r.on_hover_ui(|ui| marker_tooltip(ui, &view()));
         if r.clicked() {

@@ -74,3 +74,54 @@ impl Loading {
         self.started.elapsed()
     }
 }
+
+/// Datasets with at least this many events are filtered on a worker thread: 100,000 events
+/// take about half a second to re-index (docs/PERFORMANCE.md), the Syria dataset's 32 a blink.
+pub const BACKGROUND_FILTER_FROM_EVENTS: usize = 20_000;
+
+/// A filtered engine being built on a worker thread, while the window keeps showing (and
+/// answering with) the one before.
+pub struct Filtering {
+    pub filter: crate::filter::Filter,
+    started: Instant,
+    done: Receiver<crate::session::Filtered>,
+}
+
+impl Filtering {
+    pub fn start(
+        refilter: crate::engine::Refilter,
+        generation: u64,
+        filter: crate::filter::Filter,
+        ctx: &egui::Context,
+    ) -> Filtering {
+        let (tx, done) = channel();
+        let ctx = ctx.clone();
+        let for_thread = filter.clone();
+        std::thread::spawn(move || {
+            let engine = std::sync::Arc::new(refilter.run(&for_thread));
+            let _ = tx.send(crate::session::Filtered { generation, engine });
+            ctx.request_repaint();
+        });
+        Filtering {
+            filter,
+            started: Instant::now(),
+            done,
+        }
+    }
+
+    /// The filtered engine once it is ready; an error if the worker stopped without one.
+    pub fn poll(&self) -> Option<Result<crate::session::Filtered, String>> {
+        match self.done.try_recv() {
+            Ok(filtered) => Some(Ok(filtered)),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err(
+                "Recomputing the statuses for the new choice of sources stopped before it finished."
+                    .to_owned(),
+            )),
+        }
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}

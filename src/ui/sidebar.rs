@@ -11,7 +11,7 @@ use crate::report::clip;
 use crate::session::{Command, Session};
 use crate::ui::commands::{Intent, Region};
 use crate::ui::script::visual;
-use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD};
+use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD, FILTER_WORD};
 
 /// Zone names in the list are clipped so that the status word always shows.
 const LIST_NAME_CHARS: usize = 32;
@@ -69,6 +69,126 @@ pub fn known_on_picker(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
                 "As known on: show the status using only the reports published by a date",
             );
     });
+}
+
+/// "According to": whose word counts. Ticking a source or a side off recomputes every status
+/// from the others' reports alone; the choice is said in words at the top of the panel and on
+/// the map while it is on.
+/// `pending` is a choice still being applied on a worker thread, with the seconds it has taken:
+/// the ticks show it, and a spinner says the statuses are not yet its.
+pub fn who_picker(
+    ui: &mut Ui,
+    session: &Session,
+    pending: Option<(&crate::filter::Filter, f32)>,
+    out: &mut Vec<Intent>,
+) {
+    let ds = session.engine().dataset();
+    if let Some((_, seconds)) = pending {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!(
+                "Recomputing every status for the new choice… {seconds:.1} s"
+            ));
+        });
+    }
+    let filter = pending
+        .map(|(f, _)| f)
+        .or(session.filter())
+        .cloned()
+        .unwrap_or_default();
+    match filter.according_to(ds) {
+        Some(words) => {
+            let tk = theme::tokens(ui.ctx());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(format!("{FILTER_WORD} {words}"))
+                        .strong()
+                        .color(tk.colors.brand),
+                );
+                if ui
+                    .button("Hear every source")
+                    .on_hover_text("Turn the filter off: every status from all the reports")
+                    .clicked()
+                {
+                    out.push(Intent::Session(Command::SetFilter(None)));
+                }
+            });
+        }
+        None => {
+            ui.weak("According to: every source. Untick sources or sides below to hear only the others.");
+        }
+    }
+    let heard = ds.sources.len()
+        - (0..ds.sources.len())
+            .filter(|&s| !filter.keeps_source(s))
+            .count();
+    egui::CollapsingHeader::new(format!("Sources ({heard} of {})", ds.sources.len()))
+        .id_salt("who-sources")
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("who-sources-list")
+                .max_height(220.0)
+                .show(ui, |ui| {
+                    let tz = ds.meta.timezone;
+                    for (i, source) in ds.sources.iter().enumerate() {
+                        let mut on = filter.keeps_source(i);
+                        let day =
+                            crate::timefmt::local(source.published.utc(), tz).format("%-d %b %Y");
+                        let text = format!("{}, {day}", clip(&source.outlet, LIST_NAME_CHARS));
+                        if ui
+                            .checkbox(&mut on, text)
+                            .on_hover_text(&source.headline)
+                            .changed()
+                        {
+                            let sources = toggled(filter.sources.as_ref(), ds.sources.len(), i, on);
+                            let next = crate::filter::Filter {
+                                sources,
+                                ..filter.clone()
+                            };
+                            out.push(Intent::Session(Command::SetFilter(Some(next))));
+                        }
+                    }
+                });
+        });
+    if ds.meta.sides.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new("Sides")
+        .id_salt("who-sides")
+        .show(ui, |ui| {
+            for (i, side) in ds.meta.sides.iter().enumerate() {
+                let mut on = filter.sides.as_ref().is_none_or(|s| s.contains(&i));
+                let mut checkbox = ui.checkbox(&mut on, &side.name);
+                if !side.description.is_empty() {
+                    checkbox = checkbox.on_hover_text(&side.description);
+                }
+                if checkbox.changed() {
+                    let sides = toggled(filter.sides.as_ref(), ds.meta.sides.len(), i, on);
+                    let next = crate::filter::Filter {
+                        sides,
+                        ..filter.clone()
+                    };
+                    out.push(Intent::Session(Command::SetFilter(Some(next))));
+                }
+            }
+            ui.weak("Events on no side count only while every side is ticked.");
+        });
+}
+
+/// A set of `n` indices with `i` put in or taken out; every index in is no filter at all.
+fn toggled(
+    current: Option<&std::collections::BTreeSet<usize>>,
+    n: usize,
+    i: usize,
+    on: bool,
+) -> Option<std::collections::BTreeSet<usize>> {
+    let mut set = current.cloned().unwrap_or_else(|| (0..n).collect());
+    if on {
+        set.insert(i);
+    } else {
+        set.remove(&i);
+    }
+    (set.len() < n).then_some(set)
 }
 
 /// The side panel below the "as known on" choice. `filter` is the zone list's filter text.

@@ -75,6 +75,8 @@ pub const CONTESTED_GLYPH: &str = "⚠";
 
 /// The mark for a status past the last report: only as last reported.
 pub const AFTER_REPORTS_GLYPH: &str = "⏱";
+/// Opens the "According to: …" notice wherever a filter of sources is on: words, not a sign.
+pub const FILTER_WORD: &str = "Filter on.";
 
 /// Colours, in one place. The basemap is light and quiet so the zones carry the colour.
 #[derive(Debug, Clone, Copy)]

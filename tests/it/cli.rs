@@ -229,7 +229,7 @@ fn a_damaged_dataset_exits_1_naming_the_file_and_the_place() {
                 t.replacen("2016-05-04T00:01:00+03:00", "2016-05-04T24:01:00+03:00", 1)
                     .into_bytes()
             }),
-            "\"aleppo-renewed-cessation\" (line 712): `time`",
+            "\"aleppo-renewed-cessation\" (line 739): `time`",
         ),
         (
             "unknown-id",
@@ -716,3 +716,97 @@ fn search_finds_every_word_ignoring_case_and_accents_and_its_json_shape_is_stabl
     let o = atlas(&["search", "  "]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn status_from_chosen_sources_recomputes_aleppo_and_says_whose_word_it_is() {
+    let at = "2016-05-05T12:00:00+03:00";
+    let status_of = |o: &Output, zone: &str| -> Value {
+        let doc: Value = serde_json::from_str(&stdout(o)).expect("valid JSON");
+        let zones = doc["zones"].as_array().expect("zones").clone();
+        zones
+            .into_iter()
+            .find(|z| z["id"] == zone)
+            .expect("the zone")
+    };
+    let everyone = atlas(&["status", "--at", at, "--format", "json"]);
+    assert_eq!(status_of(&everyone, "aleppo")["status"], "in_effect");
+    let doc: Value = serde_json::from_str(&stdout(&everyone)).expect("JSON");
+    assert!(doc.get("filter").is_none(), "no filter, no member");
+
+    // Only Middle East Eye reports the 48-hour truce: without it, it is not in effect.
+    let sources =
+        "panarmenian-2016-05-01,rferl-2016-05-01,asharq-2016-05-02,syrianobserver-2016-05";
+    let o = atlas(&[
+        "status",
+        "--at",
+        at,
+        "--sources",
+        sources,
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let aleppo = status_of(&o, "aleppo");
+    assert_ne!(aleppo["status"], "in_effect", "{aleppo}");
+    for c in aleppo["citations"].as_array().expect("citations") {
+        assert_ne!(c["source"], "mee-2016-05-04");
+    }
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(
+        keys(&doc["filter"]),
+        ["according_to", "actors", "sides", "sources"]
+    );
+    assert_eq!(doc["filter"]["sides"], Value::Null);
+    assert_eq!(doc["filter"]["sources"].as_array().map(Vec::len), Some(4));
+    assert!(
+        doc["filter"]["according_to"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("According to: PanARMENIAN.Net")),
+        "{}",
+        doc["filter"]
+    );
+    // The table says it in a line.
+    let o = atlas(&["status", "--at", at, "--sides", "us"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("According to: sides: US officials."),
+        "{}",
+        stdout(&o)
+    );
+    // The exports carry it on every row.
+    let o = atlas(&["export", "csv", "--sides", "opposition"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let column = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == "according_to")
+        .expect("an according_to column");
+    for row in reader.records() {
+        assert_eq!(
+            &row.expect("row")[column],
+            "According to: sides: Opposition factions"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_source_or_side_is_a_usage_error_listing_the_ids() {
+    let o = atlas(&["status", "--at", "2016-05-01 12:00", "--sources", "reuters"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "--sources: no source \"reuters\" in this dataset; it has: panarmenian-2016-05-01"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = atlas(&["export", "geojson", "--sides", "un"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no side \"un\""), "{}", stderr(&o));
+    // The app checks its flags before any window opens.
+    let o = atlas(&["--sides", "un", "--screenshot", "/nonexistent/x.png"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+

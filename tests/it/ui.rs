@@ -1405,3 +1405,98 @@ fn ctrl_f_finds_a_quote_by_a_word_in_it_and_enter_goes_to_its_event() {
     harness.run();
     assert!(harness.query_by_label(FIELD_LABEL).is_none());
 }
+
+#[test]
+fn turning_off_the_one_source_behind_aleppos_48_hour_truce_changes_its_status_and_says_so() {
+    // On 5 May only Middle East Eye reports the 48-hour Aleppo truce.
+    let mut harness = harness_on_aleppo("2016-05-05 12:00");
+    harness.get_by_label_contains("Aleppo  —  ✔ In effect");
+    assert!(harness.query_by_label_contains("Filter on.").is_none());
+    harness.get_by_label("Sources (5 of 5)").click();
+    harness.run();
+    harness
+        .get_by_label("Middle East Eye (with AFP), 4 May 2016")
+        .click();
+    harness.run();
+    let session = harness.state().session();
+    let ds = session.engine().dataset();
+    let mee = ds.sources.iter().position(|s| s.id == "mee-2016-05-04");
+    let kept = session.filter().and_then(|f| f.sources.clone());
+    assert!(kept.is_some_and(|k| k.len() == 4 && mee.is_some_and(|m| !k.contains(&m))));
+    assert!(
+        harness
+            .query_by_label_contains("Aleppo  —  ✔ In effect")
+            .is_none(),
+        "without Middle East Eye nothing reports a truce in Aleppo on 5 May"
+    );
+    // Said on the map and in the side panel, naming the outlets still heard.
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Filter on. According to: PanARMENIAN.Net")
+            .count(),
+        2,
+        "map and side panel"
+    );
+    harness.get_by_label("Sources (4 of 5)");
+    // One click hears every source again.
+    harness.get_by_label("Hear every source").click();
+    harness.run();
+    harness.get_by_label_contains("Aleppo  —  ✔ In effect");
+    assert!(harness.query_by_label_contains("Filter on.").is_none());
+}
+
+#[test]
+fn a_big_datasets_filter_is_built_on_a_worker_thread_while_the_window_says_so() {
+    // 40,000 events over a thousand zones: a tenth of a second to rebuild, while a frame
+    // draws only the few lanes in view, so the window draws frames meanwhile.
+    let dir = synthetic("filter", 1_000, 40_000, 200, 7);
+    let big = truce_atlas::open(Some(&dir)).expect("valid");
+    std::fs::remove_dir_all(&dir).ok();
+    let sources = big.dataset().sources.len();
+    let options = StartOptions {
+        background_filter_from: Some(40_000),
+        ..StartOptions::default()
+    };
+    let mut harness = harness_with(AtlasApp::new(big, options, None));
+    harness
+        .get_by_label(&format!("Sources ({sources} of {sources})"))
+        .click();
+    harness.run();
+    harness
+        .query_all_by_label_contains("Outlet 0,")
+        .next()
+        .expect("the first source's tick")
+        .click();
+
+    // The frame that takes the click hands the work over; the window keeps drawing frames, and
+    // says so, until the filtered engine is taken.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut frames_said = 0;
+    loop {
+        harness.step();
+        if harness
+            .query_by_label_contains("Recomputing every status for the new choice")
+            .is_some()
+        {
+            frames_said += 1;
+        }
+        if harness.state().session().filter().is_some() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never applied");
+    }
+    assert!(frames_said > 0, "the window said it was working");
+    harness.run();
+    assert!(harness.query_by_label_contains("Recomputing").is_none());
+    let left = sources - 1;
+    harness.get_by_label(&format!("Sources ({left} of {sources})"));
+    // On the map and in the side panel, the outlets cut to a few.
+    let notices: Vec<String> = harness
+        .query_all_by_label_contains("Filter on. According to: Outlet ")
+        .filter_map(|n| n.accesskit_node().label().or(n.accesskit_node().value()))
+        .collect();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    // Seven outlets share the reports; the first source's outlet still has others.
+    let more = "Outlet 5, Outlet 6 and 1 more outlet";
+    assert!(notices.iter().all(|n| n.ends_with(&more)), "{notices:?}");
+}

@@ -388,6 +388,8 @@ pub struct MapInput<'a> {
     pub patterns: &'a Patterns,
     pub tiles: Option<&'a mut HttpTiles>,
     pub tiles_note: Option<&'a str>,
+    /// "According to: …" while a filter is on.
+    pub according_to: Option<&'a str>,
 }
 
 /// What happened on the map this frame.
@@ -453,6 +455,7 @@ pub fn map_view(
         patterns,
         mut tiles,
         tiles_note,
+        according_to,
     } = input;
     // Online tiles replace the vector land and sea only once they have actually arrived: offline,
     // or while loading, the built-in basemap stays.
@@ -511,6 +514,7 @@ pub fn map_view(
             .with_plugin(overlay::Legend {
                 patterns,
                 frame: &frame,
+                according_to,
             })
             .with_plugin(overlay::Footer {
                 attribution: &attribution,

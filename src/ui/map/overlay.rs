@@ -6,12 +6,15 @@ use walkers::{MapMemory, Projector};
 
 use super::Frame;
 use crate::model::{Status, VariantArray};
-use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, Patterns};
+use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, FILTER_WORD, Patterns};
 
 /// The key to the colours and patterns. It claims its room first, so no label covers it.
 pub(super) struct Legend<'a> {
     pub patterns: &'a Patterns,
     pub frame: &'a Frame,
+    /// "According to: …" while a filter of sources is on: said on the map itself, so that no
+    /// one reads (or screenshots) a filtered map as the whole story.
+    pub according_to: Option<&'a str>,
 }
 
 impl walkers::Plugin for Legend<'_> {
@@ -24,7 +27,41 @@ impl walkers::Plugin for Legend<'_> {
         let response = ui.interact(rect, ui.scope_id().with("legend"), Sense::hover());
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, legend_words()));
         self.frame.occupied.borrow_mut().push(rect);
+        if let Some(words) = self.according_to {
+            let below = filter_notice(&painter, rect, words);
+            let response = ui.interact(below, ui.scope_id().with("according-to"), Sense::hover());
+            response.widget_info(|| {
+                let label = format!("{FILTER_WORD} {words}");
+                egui::WidgetInfo::labeled(egui::Role::Label, true, label)
+            });
+            self.frame.occupied.borrow_mut().push(below);
+        }
     }
+}
+
+/// The filter's words in a box under the legend, as wide as it, wrapped.
+fn filter_notice(painter: &egui::Painter, legend: Rect, words: &str) -> Rect {
+    let tk = theme::tokens(painter.ctx());
+    let width = legend.width() - 16.0;
+    let galley = painter.layout(
+        format!("{FILTER_WORD} {words}"),
+        FontId::proportional(tk.text.legend_row),
+        tk.colors.map_text,
+        width,
+    );
+    let rect = Rect::from_min_size(
+        legend.left_bottom() + vec2(0.0, 6.0),
+        vec2(legend.width(), galley.size().y + 12.0),
+    );
+    painter.rect(
+        rect,
+        6.0,
+        tk.colors.legend_background,
+        Stroke::new(2.0, tk.colors.brand),
+        egui::StrokeKind::Inside,
+    );
+    painter.galley(rect.left_top() + vec2(8.0, 6.0), galley, tk.colors.map_text);
+    rect
 }
 
 /// "Legend: In effect, solid fill; Negotiating, dots; …; contested, fine hatching; …".
