@@ -188,6 +188,29 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// The zones whose status, contested flag or instrument changed between two instants (or
+    /// between what was known on two dates), with the events between
+    Diff {
+        /// The first instant
+        #[arg(long, value_name = "TIME")]
+        from: String,
+        /// The second instant
+        #[arg(long, value_name = "TIME")]
+        to: String,
+        /// Both views use only what had been reported by this time
+        #[arg(long, value_name = "TIME", conflicts_with_all = ["known_on_from", "known_on_to"])]
+        known_on: Option<String>,
+        /// The first view uses only what had been reported by this time
+        #[arg(long, value_name = "TIME")]
+        known_on_from: Option<String>,
+        /// The second view uses only what had been reported by this time
+        #[arg(long, value_name = "TIME")]
+        known_on_to: Option<String>,
+        #[command(flatten)]
+        who: WhoFlags,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// The chronology of events, with their citations
     Events {
         /// Only the events concerning this zone id
@@ -351,6 +374,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Status { .. } => "status",
+            Command::Diff { .. } => "diff",
             Command::Events { .. } => "events",
             Command::Search { .. } => "search",
             Command::Validate => "validate",
@@ -569,6 +593,37 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
         } => {
             let engine = who.apply(engine).map_err(usage)?;
             status(&engine, at, known_on.as_deref(), *format, out)
+        }
+        Command::Diff {
+            from,
+            to,
+            known_on,
+            known_on_from,
+            known_on_to,
+            who,
+            format,
+        } => {
+            let engine = who.apply(engine).map_err(usage)?;
+            let flag = |name: &str, text: &Option<String>| {
+                text.as_deref()
+                    .map(|k| known_on_flag(&engine, k).map_err(|e| e.replacen("--known-on", name, 1)))
+                    .transpose()
+                    .map_err(usage)
+            };
+            let both = flag("--known-on", known_on)?;
+            let from = crate::compare::View {
+                at: time_flag(&engine, "from", from).map_err(usage)?,
+                known_on: flag("--known-on-from", known_on_from)?.or(both),
+            };
+            let to = crate::compare::View {
+                at: time_flag(&engine, "to", to).map_err(usage)?,
+                known_on: flag("--known-on-to", known_on_to)?.or(both),
+            };
+            match format {
+                Format::Json => json(out, &report::diff_doc(&engine, from, to)),
+                Format::Table => write!(out, "{}", report::diff_table(&engine, from, to))
+                    .map_err(write_failed),
+            }
         }
         Command::Events {
             zone,

@@ -896,6 +896,12 @@ impl Engine {
         &self.cutoffs
     }
 
+    /// The zone's events at or before `at`, in time order. O(log n).
+    pub fn events_up_to(&self, zone: usize, at: DateTime<Utc>) -> &[usize] {
+        let end = self.zone_event_times[zone].partition_point(|t| *t <= at);
+        &self.zone_events[zone][..end]
+    }
+
     /// Up to `n` of the zone's events at or before `at` and `n` after it, in time order.
     pub fn events_around(&self, zone: usize, at: DateTime<Utc>, n: usize) -> &[usize] {
         let times = &self.zone_event_times[zone];

@@ -11,6 +11,7 @@ pub mod animation;
 pub mod axis;
 pub mod calendar;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod export;
 pub mod filter;

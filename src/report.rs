@@ -412,3 +412,150 @@ mod tests {
     }
 }
 
+/// `diff --format json`: the two views and every zone that changed between them.
+#[derive(Serialize)]
+pub struct DiffDoc {
+    pub from: ViewDoc,
+    pub to: ViewDoc,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<FilterDoc>,
+    pub changes: Vec<ChangeDoc>,
+}
+
+#[derive(Serialize)]
+pub struct ViewDoc {
+    pub at: String,
+    pub known_on: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ChangeDoc {
+    pub id: String,
+    pub name: String,
+    /// What changed: any of `status`, `contested`, `instrument`.
+    pub changed: Vec<&'static str>,
+    pub from: StateDoc,
+    pub to: StateDoc,
+    /// The zone's events one view counts and the other does not, in time order.
+    pub events: Vec<EventRefDoc>,
+}
+
+#[derive(Serialize)]
+pub struct StateDoc {
+    pub status: &'static str,
+    pub contested: bool,
+    pub instrument: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct EventRefDoc {
+    pub id: String,
+    pub time: String,
+    pub kind: &'static str,
+    pub actor: String,
+}
+
+fn state_doc(ds: &Dataset, r: &crate::engine::Resolution) -> StateDoc {
+    StateDoc {
+        status: r.status.as_str(),
+        contested: r.contested,
+        instrument: r.instrument.map(|i| ds.instruments[i].id.clone()),
+    }
+}
+
+pub fn diff_doc(engine: &Engine, from: crate::compare::View, to: crate::compare::View) -> DiffDoc {
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
+    let view = |v: crate::compare::View| ViewDoc {
+        at: rfc3339_local(v.at, tz),
+        known_on: v.known_on.map(|k| rfc3339_local(k, tz)),
+    };
+    let changes = crate::compare::diff(engine, from, to)
+        .into_iter()
+        .map(|c| ChangeDoc {
+            id: ds.zones[c.zone].id.clone(),
+            name: ds.zones[c.zone].name.clone(),
+            changed: c.changed.names(),
+            from: state_doc(ds, c.from),
+            to: state_doc(ds, c.to),
+            events: c
+                .events
+                .iter()
+                .map(|&e| {
+                    let ev = &ds.events[e];
+                    EventRefDoc {
+                        id: ev.id.clone(),
+                        time: rfc3339_local(ev.moment.utc(), tz),
+                        kind: ev.kind.as_str(),
+                        actor: ev.actor.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    DiffDoc {
+        from: view(from),
+        to: view(to),
+        filter: filter_doc(engine),
+        changes,
+    }
+}
+
+/// "Sun 1 May 2016, 12:00 Damascus (UTC+3), as known on …".
+fn view_label(v: crate::compare::View, tz: chrono_tz::Tz) -> String {
+    let mut text = instant_label(v.at, tz);
+    if let Some(k) = v.known_on {
+        text.push_str(&format!(", as known on {}", instant_label(k, tz)));
+    }
+    text
+}
+
+fn state_words(ds: &Dataset, r: &crate::engine::Resolution) -> String {
+    let mut words = r.status.label().to_owned();
+    if r.contested {
+        words.push_str(" (contested)");
+    }
+    if let Some(i) = r.instrument {
+        words.push_str(&format!(", {}", ds.instruments[i].name));
+    }
+    words
+}
+
+/// `diff`'s table: one paragraph per zone that changed, with the events between.
+pub fn diff_table(engine: &Engine, from: crate::compare::View, to: crate::compare::View) -> String {
+    let ds = engine.dataset();
+    let tz = ds.meta.timezone;
+    let mut out = format!(
+        "From {}\n  to {}\nDataset: {}\n",
+        view_label(from, tz),
+        view_label(to, tz),
+        ds.meta.name
+    );
+    if let Some(according_to) = engine.filter().and_then(|f| f.according_to(ds)) {
+        out.push_str(&format!("{according_to}.\n"));
+    }
+    let changes = crate::compare::diff(engine, from, to);
+    if changes.is_empty() {
+        out.push_str("\nNo zone's status, contested flag or instrument changed.\n");
+        return out;
+    }
+    for c in changes {
+        out.push_str(&format!(
+            "\n{}: {} -> {} (changed: {})\n",
+            ds.zones[c.zone].name,
+            state_words(ds, c.from),
+            state_words(ds, c.to),
+            c.changed.names().join(", ")
+        ));
+        for &e in &c.events {
+            let ev = &ds.events[e];
+            out.push_str(&format!(
+                "  {} · {} · {}\n",
+                moment_short(&ev.moment, tz),
+                ev.kind.label(),
+                ev.actor
+            ));
+        }
+    }
+    out
+}

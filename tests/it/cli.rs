@@ -810,3 +810,92 @@ fn an_unknown_source_or_side_is_a_usage_error_listing_the_ids() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
+#[test]
+fn diff_lists_the_zones_that_changed_with_the_events_between_and_its_json_shape_is_stable() {
+    let o = atlas(&[
+        "diff",
+        "--from",
+        "2016-05-01 12:00",
+        "--to",
+        "2016-05-05 12:00",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(keys(&doc), ["changes", "from", "to"]);
+    assert_eq!(keys(&doc["from"]), ["at", "known_on"]);
+    assert_eq!(doc["to"]["at"], "2016-05-05T12:00:00+03:00");
+    let changes = doc["changes"].as_array().expect("changes");
+    let aleppo = changes
+        .iter()
+        .find(|c| c["id"] == "aleppo")
+        .expect("Aleppo changed");
+    assert_eq!(
+        keys(aleppo),
+        ["changed", "events", "from", "id", "name", "to"]
+    );
+    assert_eq!(keys(&aleppo["from"]), ["contested", "instrument", "status"]);
+    assert_eq!(aleppo["from"]["status"], "negotiating");
+    assert_eq!(aleppo["to"]["status"], "in_effect");
+    assert!(
+        aleppo["changed"]
+            .as_array()
+            .expect("list")
+            .contains(&Value::from("status"))
+    );
+    let events = aleppo["events"].as_array().expect("events");
+    assert_eq!(keys(&events[0]), ["actor", "id", "kind", "time"]);
+    assert!(events.iter().any(|e| e["id"] == "aleppo-48-hour-truce"));
+
+    // What was known on 1 May against everything: the same instant, other knowledge.
+    let o = atlas(&[
+        "diff",
+        "--from",
+        "2016-05-02 12:00",
+        "--to",
+        "2016-05-02 12:00",
+        "--known-on-from",
+        "2016-05-01",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(
+        table.contains(", as known on Sun 1 May 2016, 23:59"),
+        "{table}"
+    );
+    assert!(table.contains(" -> "), "{table}");
+    // Nothing changes between a view and itself.
+    let o = atlas(&[
+        "diff",
+        "--from",
+        "2016-05-02 12:00",
+        "--to",
+        "2016-05-02 12:00",
+    ]);
+    assert!(stdout(&o).contains("No zone's status, contested flag or instrument changed."));
+    // --known-on goes with both views or neither of the pair.
+    let o = atlas(&[
+        "diff",
+        "--from",
+        "2016-05-01",
+        "--to",
+        "2016-05-02",
+        "--known-on",
+        "2016-05-01",
+        "--known-on-to",
+        "2016-05-02",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = atlas(&[
+        "diff",
+        "--from",
+        "2016-05-01",
+        "--to",
+        "2016-05-02",
+        "--known-on-to",
+        "May",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--known-on-to:"), "{}", stderr(&o));
+}
