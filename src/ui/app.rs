@@ -95,6 +95,8 @@ struct View {
     export_dialog: Option<ExportDialog>,
     /// Edit > Find, while it is open.
     search: Option<super::search_box::SearchBox>,
+    /// Edit > Compare two views, while it is open.
+    compare: Option<super::compare_box::CompareBox>,
     show_shortcuts: bool,
     tiles: Option<HttpTiles>,
     patterns: Option<Patterns>,
@@ -121,6 +123,7 @@ impl View {
             open_dialog: None,
             export_dialog: None,
             search: None,
+            compare: None,
             show_shortcuts: false,
             tiles: None,
             patterns: None,
@@ -402,8 +405,14 @@ impl AtlasApp {
             layers,
             map,
             according_to,
+            compare,
             ..
         } = &mut self.view;
+        // The zones a comparison found changed, outlined on the map while it is open.
+        let outlined: Vec<usize> = compare
+            .as_ref()
+            .map(|c| c.changed_zones().collect())
+            .unwrap_or_default();
         // Above the menu, so that each picture of the animation leaves it out in one cut.
         if let Some(job) = self.animation.as_mut().filter(|job| !job.terminal()) {
             let strip = egui::Panel::top("animation-progress").show(ui, |ui| {
@@ -459,6 +468,7 @@ impl AtlasApp {
                     tiles: tiles.as_mut(),
                     tiles_note,
                     according_to: according_to.as_deref(),
+                    outlined: &outlined,
                 };
                 map_view(ui, layers, map, input)
             })
@@ -486,6 +496,16 @@ impl AtlasApp {
                     out.push(Intent::Session(Command::Select(zone)));
                 }
                 Some(super::search_box::SearchAction::Close) => self.view.search = None,
+                None => {}
+            }
+        }
+        if let Some(compare) = &mut self.view.compare {
+            match super::compare_box::show(ctx, compare, &self.session) {
+                Some(super::compare_box::CompareAction::Go { at, zone }) => {
+                    out.push(Intent::Session(Command::SetInstant(at)));
+                    out.push(Intent::Session(Command::Select(Some(zone))));
+                }
+                Some(super::compare_box::CompareAction::Close) => self.view.compare = None,
                 None => {}
             }
         }
@@ -603,6 +623,7 @@ impl AtlasApp {
         self.session.apply(Command::Play(false));
         // Every window over the map would be in every picture.
         self.view.search = None;
+        self.view.compare = None;
         self.view.show_shortcuts = false;
         let back = self.session.instant();
         self.animation = Some(super::animate::Job::start(plan, path, false, back));
@@ -770,7 +791,8 @@ impl AtlasApp {
             ViewAction::Escape => {
                 let closed = view.open_dialog.take().is_some()
                     | view.export_dialog.take().is_some()
-                    | view.search.take().is_some();
+                    | view.search.take().is_some()
+                    | view.compare.take().is_some();
                 if !closed && !std::mem::take(&mut view.show_shortcuts) {
                     self.session.apply(Command::Select(None));
                 }
@@ -781,6 +803,11 @@ impl AtlasApp {
             ViewAction::ToggleShortcuts => view.show_shortcuts = !view.show_shortcuts,
             ViewAction::ShowSearch => {
                 view.search.get_or_insert_with(Default::default).focus = true;
+            }
+            ViewAction::ShowCompare => {
+                let session = &self.session;
+                view.compare
+                    .get_or_insert_with(|| super::compare_box::CompareBox::new(session));
             }
             ViewAction::CycleRegion(step) => cycle_region(ctx, step),
             ViewAction::Export(Target::Animation) => {

@@ -35,6 +35,8 @@ pub enum ViewAction {
     CopyViewCommand,
     /// Edit > Find: the search box, its field focused.
     ShowSearch,
+    /// Edit > Compare two views: the comparison window.
+    ShowCompare,
     /// Ask where, then write an export.
     Export(crate::ui::export_dialog::Target),
 }
@@ -100,6 +102,7 @@ pub enum UiCommand {
     Quit,
     CopyViewCommand,
     Find,
+    Compare,
     PreviousEvent,
     NextEvent,
     HourBack,
@@ -150,6 +153,7 @@ impl UiCommand {
             UiCommand::ExportSnapshot => view(ViewAction::Export(Target::Data(Kind::Snapshot))),
             UiCommand::CopyViewCommand => view(ViewAction::CopyViewCommand),
             UiCommand::Find => view(ViewAction::ShowSearch),
+            UiCommand::Compare => view(ViewAction::ShowCompare),
             UiCommand::PreviousEvent => step(Step::PreviousEvent),
             UiCommand::NextEvent => step(Step::NextEvent),
             UiCommand::HourBack => step(Step::HourBack),
@@ -197,6 +201,7 @@ impl UiCommand {
             UiCommand::ExportSnapshot => "Export zones at this instant (GeoJSON)…",
             UiCommand::CopyViewCommand => "Copy view as command line",
             UiCommand::Find => "Find…",
+            UiCommand::Compare => "Compare two views…",
             UiCommand::PreviousEvent => "Previous event",
             UiCommand::NextEvent => "Next event",
             UiCommand::HourBack => "Back one hour",
@@ -234,7 +239,7 @@ impl UiCommand {
             | UiCommand::ExportEvents
             | UiCommand::ExportSnapshot
             | UiCommand::Quit => Menu::File,
-            UiCommand::CopyViewCommand | UiCommand::Find => Menu::Edit,
+            UiCommand::CopyViewCommand | UiCommand::Find | UiCommand::Compare => Menu::Edit,
             UiCommand::PreviousEvent
             | UiCommand::NextEvent
             | UiCommand::HourBack
@@ -279,6 +284,9 @@ impl UiCommand {
             UiCommand::ExportEvents => "Every event with its citations, for a spreadsheet",
             UiCommand::ExportSnapshot => {
                 "Every zone's outline with its status at this instant, for QGIS, Datawrapper or geojson.io"
+            }
+            UiCommand::Compare => {
+                "The zones whose status changed between two instants, or between what was known on two dates, with the events between; the map outlines them"
             }
             UiCommand::Find => {
                 "Search the quotes, speakers, outlets, headlines, actors, notes and zone names; go to an event from its result"
@@ -333,6 +341,7 @@ impl UiCommand {
             UiCommand::Quit => key(Modifiers::COMMAND, Key::Q),
             UiCommand::CopyViewCommand => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C),
             UiCommand::Find => key(Modifiers::COMMAND, Key::F),
+            UiCommand::Compare => key(Modifiers::COMMAND, Key::D),
             UiCommand::ExportImage => key(Modifiers::COMMAND, Key::E),
             UiCommand::ExportAnimation => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::E),
             UiCommand::PreviousEvent => key(Modifiers::NONE, Key::ArrowLeft),

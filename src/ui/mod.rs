@@ -5,6 +5,7 @@ pub mod animate;
 pub mod app;
 mod caption;
 pub mod commands;
+pub mod compare_box;
 mod dialogs;
 pub mod export_dialog;
 pub mod fonts;

@@ -1500,3 +1500,47 @@ fn a_big_datasets_filter_is_built_on_a_worker_thread_while_the_window_says_so() 
     let more = "Outlet 5, Outlet 6 and 1 more outlet";
     assert!(notices.iter().all(|n| n.ends_with(&more)), "{notices:?}");
 }
+
+#[test]
+fn ctrl_d_compares_two_instants_lists_aleppo_with_its_48_hour_truce_and_goes_to_it() {
+    use truce_atlas::ui::compare_box::{FROM_LABEL, TO_LABEL};
+    let mut harness = harness_at(damascus_time("2016-05-01 12:00"));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    // It opens on the instant shown against a day earlier.
+    let from = harness.get_by_label(FROM_LABEL).accesskit_node().value();
+    assert_eq!(from.as_deref(), Some("2016-04-30 12:00"));
+    retype(&mut harness, TO_LABEL, "2016-05-05 12:00");
+    retype(&mut harness, FROM_LABEL, "2016-05-01 12:00");
+    harness.get_by_label_contains("zones changed (outlined on the map)");
+    assert!(harness.query_all_by_label_contains("Changed: status").next().is_some());
+    let truce = "Truce takes effect · Syrian government";
+    harness
+        .query_all_by_label_contains(truce)
+        .next()
+        .expect("the 48-hour truce is among the events between")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .query_all_by_label_contains(truce)
+        .next()
+        .expect("still listed")
+        .click();
+    harness.run();
+    let ds = harness.state().engine().dataset();
+    let event = ds.event_index("aleppo-48-hour-truce").expect("event");
+    assert_eq!(harness.state().instant(), ds.events[event].moment.utc());
+    assert_eq!(harness.state().selected(), ds.zone_index("aleppo"));
+    // A time that does not read says so instead of a list.
+    retype(&mut harness, TO_LABEL, "fifth of May");
+    let said: Vec<String> = harness
+        .query_all_by_label_contains("To: ")
+        .filter_map(|n| n.accesskit_node().label().or(n.accesskit_node().value()))
+        .filter(|l| l.starts_with("To: \"fifth of May\" is not a time"))
+        .collect();
+    assert_eq!(said.len(), 1, "the window names the field that does not read: {said:?}");
+    assert!(harness.query_by_label_contains("changed (outlined").is_none());
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label(FROM_LABEL).is_none());
+}

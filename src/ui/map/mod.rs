@@ -390,6 +390,8 @@ pub struct MapInput<'a> {
     pub tiles_note: Option<&'a str>,
     /// "According to: …" while a filter is on.
     pub according_to: Option<&'a str>,
+    /// Zones to outline (the ones a comparison found changed).
+    pub outlined: &'a [usize],
 }
 
 /// What happened on the map this frame.
@@ -456,6 +458,7 @@ pub fn map_view(
         mut tiles,
         tiles_note,
         according_to,
+        outlined,
     } = input;
     // Online tiles replace the vector land and sea only once they have actually arrived: offline,
     // or while loading, the built-in basemap stays.
@@ -508,6 +511,7 @@ pub fn map_view(
                 zones,
                 dataset,
                 selected,
+                outlined,
                 patterns,
                 frame: &frame,
             })

@@ -17,6 +17,8 @@ pub(super) struct Plugin<'a> {
     /// For the zones' words, read out to a screen reader.
     pub dataset: &'a crate::model::Dataset,
     pub selected: Option<usize>,
+    /// Outlined apart: the zones a comparison found changed.
+    pub outlined: &'a [usize],
     pub patterns: &'a Patterns,
     pub frame: &'a Frame,
 }
@@ -38,6 +40,14 @@ impl walkers::Plugin for Plugin<'_> {
         let shown = shown(this.zones, this.shapes, &t, view);
         this.fills(&painter, &t, &shown);
         this.outlines(&painter, &t, &shown);
+        for &z in this
+            .outlined
+            .iter()
+            .filter(|&&z| z < this.shapes.shapes.len())
+        {
+            let width = tk.sizes.selected_outline_width + 1.0;
+            outline(&painter, this.shapes, &t, z, tk.colors.brand, width);
+        }
         if let Some(z) = this.selected.filter(|&z| z < this.shapes.shapes.len()) {
             let (color, width) = (tk.colors.selected, tk.sizes.selected_outline_width);
             outline(&painter, this.shapes, &t, z, color, width);
