@@ -221,6 +221,7 @@ impl AtlasApp {
             known_on: asked.known_on,
             data_dir: asked.data_dir,
             high_contrast: asked.high_contrast,
+            filter: asked.filter.clone(),
             ..session::Start::default()
         };
         let mut session = Session::new(engine, first);

@@ -1544,3 +1544,33 @@ fn ctrl_d_compares_two_instants_lists_aleppo_with_its_48_hour_truce_and_goes_to_
     harness.run();
     assert!(harness.query_by_label(FROM_LABEL).is_none());
 }
+
+#[test]
+fn the_apps_source_flags_open_it_with_the_filter_on_and_copy_view_gives_them_back() {
+    let engine = engine();
+    let filter = truce_atlas::filter::Filter::from_ids(
+        engine.dataset(),
+        Some("rferl-2016-05-01"),
+        Some("russia"),
+        &[],
+    )
+    .expect("known ids");
+    let options = StartOptions {
+        session: Start {
+            filter: Some(filter.clone()),
+            ..Start::default()
+        },
+        ..StartOptions::default()
+    };
+    let mut harness = harness_with(AtlasApp::new(engine, options, None));
+    assert_eq!(harness.state().session().filter(), Some(&filter));
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Filter on. According to: Radio Free Europe")
+            .count(),
+        2
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::C);
+    harness.run();
+    harness.get_by_label_contains("--sources rferl-2016-05-01 --sides russia");
+}
