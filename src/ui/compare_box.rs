@@ -133,7 +133,7 @@ pub fn show(ctx: &egui::Context, b: &mut CompareBox, session: &Session) -> Optio
     let mut open = true;
     egui::Window::new("Compare two views")
         .collapsible(false)
-        .default_width(560.0)
+        .default_width(460.0)
         .open(&mut open)
         .show(ctx, |ui| {
             egui::Grid::new("compare-views")
@@ -206,13 +206,18 @@ fn rows(ui: &mut Ui, b: &CompareBox, session: &Session) -> Option<CompareAction>
         .auto_shrink([false, true])
         .show(ui, |ui| {
             for row in &b.rows {
-                ui.label(RichText::new(&ds.zones[row.zone].name).strong());
                 ui.horizontal(|ui| {
+                    ui.label(RichText::new(&ds.zones[row.zone].name).strong());
+                    ui.weak(format!("Changed: {}", row.changed.names().join(", ")));
+                });
+                ui.horizontal(|ui| {
+                    ui.weak("From view");
                     state(ui, ds, row.from);
-                    ui.label("became");
+                });
+                ui.horizontal(|ui| {
+                    ui.weak("To view");
                     state(ui, ds, row.to);
                 });
-                ui.weak(format!("Changed: {}", row.changed.names().join(", ")));
                 for &e in &row.events {
                     let ev = &ds.events[e];
                     let text = format!(

@@ -1513,7 +1513,12 @@ fn ctrl_d_compares_two_instants_lists_aleppo_with_its_48_hour_truce_and_goes_to_
     retype(&mut harness, TO_LABEL, "2016-05-05 12:00");
     retype(&mut harness, FROM_LABEL, "2016-05-01 12:00");
     harness.get_by_label_contains("zones changed (outlined on the map)");
-    assert!(harness.query_all_by_label_contains("Changed: status").next().is_some());
+    assert!(
+        harness
+            .query_all_by_label_contains("Changed: status")
+            .next()
+            .is_some()
+    );
     let truce = "Truce takes effect · Syrian government";
     harness
         .query_all_by_label_contains(truce)
@@ -1538,8 +1543,16 @@ fn ctrl_d_compares_two_instants_lists_aleppo_with_its_48_hour_truce_and_goes_to_
         .filter_map(|n| n.accesskit_node().label().or(n.accesskit_node().value()))
         .filter(|l| l.starts_with("To: \"fifth of May\" is not a time"))
         .collect();
-    assert_eq!(said.len(), 1, "the window names the field that does not read: {said:?}");
-    assert!(harness.query_by_label_contains("changed (outlined").is_none());
+    assert_eq!(
+        said.len(),
+        1,
+        "the window names the field that does not read: {said:?}"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("changed (outlined")
+            .is_none()
+    );
     harness.key_press(Key::Escape);
     harness.run();
     assert!(harness.query_by_label(FROM_LABEL).is_none());
