@@ -13,6 +13,7 @@ use crate::calendar;
 use crate::engine::Engine;
 use crate::filter::Filter;
 use crate::load::DatasetError;
+use crate::model::EventKind;
 
 /// What stretch of time the slider and the lanes show.
 #[derive(
@@ -54,6 +55,48 @@ impl Window {
     /// Every window, in menu order.
     pub fn all() -> &'static [Window] {
         Self::VARIANTS
+    }
+}
+
+/// Which event kinds the lanes and the event list show. A display choice only: every status
+/// still counts every kind of event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Kinds(u16);
+
+impl Default for Kinds {
+    fn default() -> Self {
+        Kinds::ALL
+    }
+}
+
+impl Kinds {
+    pub const ALL: Kinds = Kinds((1 << EventKind::VARIANTS.len()) - 1);
+
+    fn bit(kind: EventKind) -> u16 {
+        let i = EventKind::VARIANTS
+            .iter()
+            .position(|&k| k == kind)
+            .unwrap_or_default();
+        1 << i
+    }
+
+    pub fn shows(self, kind: EventKind) -> bool {
+        self.0 & Self::bit(kind) != 0
+    }
+
+    /// These kinds with `kind` shown or hidden.
+    pub fn with(self, kind: EventKind, shown: bool) -> Kinds {
+        if shown {
+            Kinds(self.0 | Self::bit(kind))
+        } else {
+            Kinds(self.0 & !Self::bit(kind))
+        }
+    }
+
+    /// How many kinds are shown (of [`EventKind::VARIANTS`]).
+    pub fn count(self) -> usize {
+        (self.0 & Self::ALL.0).count_ones() as usize
     }
 }
 
@@ -134,6 +177,8 @@ pub enum Command {
     ToggleSelect(usize),
     SetWindow(Window),
     SetKnownOn(Option<DateTime<Utc>>),
+    /// Show or hide a kind of event on the lanes and in the event list.
+    ShowKind(EventKind, bool),
     /// Hear only these sources, sides and actors (`None`: everyone). Rebuilds the timelines
     /// here; [`Command::AdoptFiltered`] takes an engine filtered on another thread.
     SetFilter(Option<Filter>),
@@ -211,6 +256,7 @@ pub struct Remembered {
     pub online_tiles: bool,
     pub high_contrast: bool,
     pub playback: crate::playback::Playback,
+    pub kinds: Kinds,
 }
 
 /// An engine filtered on any thread, for [`Command::AdoptFiltered`]; it applies only to the
@@ -250,6 +296,7 @@ pub struct Session {
     online_tiles: bool,
     high_contrast: bool,
     playback: crate::playback::Playback,
+    kinds: Kinds,
     /// With reduced motion: real time played since the instant last jumped.
     since_hop: std::time::Duration,
     /// Counts the datasets opened, so views built from one know when to rebuild.
@@ -277,6 +324,7 @@ impl Session {
             online_tiles: false,
             high_contrast: start.high_contrast,
             playback: crate::playback::Playback::default(),
+            kinds: Kinds::ALL,
             since_hop: std::time::Duration::ZERO,
             generation: 0,
             revision: 0,
@@ -327,6 +375,10 @@ impl Session {
     pub fn playback(&self) -> crate::playback::Playback {
         self.playback
     }
+    /// The event kinds the lanes and the event list show.
+    pub fn kinds(&self) -> Kinds {
+        self.kinds
+    }
     /// While playing with reduced motion: the real time until the instant jumps again.
     pub fn until_next_hop(&self) -> Option<std::time::Duration> {
         (self.playback.playing && self.playback.reduce_motion)
@@ -368,6 +420,7 @@ impl Session {
                 self.range = Range::update(None, window, self.engine.span(), self.instant);
             }
             Command::SetKnownOn(k) => self.known_on = k,
+            Command::ShowKind(kind, shown) => self.kinds = self.kinds.with(kind, shown),
             Command::SetFilter(filter) => {
                 let filtered = filter
                     .filter(|f| !f.is_all())
@@ -528,6 +581,7 @@ impl Session {
             online_tiles: self.online_tiles,
             high_contrast: self.high_contrast,
             playback: self.playback,
+            kinds: self.kinds,
         }
     }
 
@@ -547,6 +601,7 @@ impl Session {
         // A contrast asked for on the command line outlasts the saved one.
         self.high_contrast |= saved.high_contrast;
         self.apply(Command::SetPlayback(saved.playback));
+        self.kinds = saved.kinds;
     }
 }
 
@@ -807,5 +862,44 @@ mod tests {
         two_steps.apply(Command::Adopt(broken));
         assert!(two_steps.load_error().is_some());
         assert_eq!(two_steps.generation(), 1);
+    }
+
+    #[test]
+    fn hidden_kinds_are_remembered_and_a_state_saved_before_them_shows_every_kind() {
+        let mut s = session();
+        assert_eq!(s.kinds(), Kinds::ALL);
+        s.apply(Command::ShowKind(EventKind::Statement, false));
+        s.apply(Command::ShowKind(EventKind::Talks, false));
+        s.apply(Command::ShowKind(EventKind::Talks, true));
+        assert!(!s.kinds().shows(EventKind::Statement));
+        assert!(s.kinds().shows(EventKind::Talks));
+        assert_eq!(s.kinds().count(), EventKind::VARIANTS.len() - 1);
+        let text = serde_json::to_string(&s.remembered()).expect("serialises");
+        let mut next = session();
+        next.restore(&serde_json::from_str(&text).expect("reads back"));
+        assert_eq!(next.kinds(), s.kinds());
+        let older: Remembered = serde_json::from_str(r#"{"window": "All"}"#).expect("reads");
+        assert_eq!(older.kinds, Kinds::ALL);
+    }
+
+    #[test]
+    fn a_filter_is_set_and_turned_off_without_reloading_and_a_new_dataset_drops_it() {
+        let mut s = session();
+        let revision = s.revision();
+        let filter = Filter {
+            sources: Some([0].into()),
+            ..Filter::default()
+        };
+        s.apply(Command::SetFilter(Some(filter.clone())));
+        assert_eq!(s.filter(), Some(&filter));
+        assert!(s.revision() > revision);
+        assert!(s.unfiltered().filter().is_none());
+        // A filter that keeps everything is no filter.
+        s.apply(Command::SetFilter(Some(Filter::default())));
+        assert_eq!(s.filter(), None);
+        s.apply(Command::SetFilter(Some(filter)));
+        s.apply(Command::OpenDataset(None));
+        assert_eq!(s.filter(), None);
+        assert!(s.notice().is_some_and(|n| n.contains("The filter of sources is off")));
     }
 }

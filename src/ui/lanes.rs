@@ -10,7 +10,7 @@ use crate::calendar::round_to_hour;
 use crate::engine::Engine;
 use crate::model::EventKind;
 use crate::present;
-use crate::session::{Command, Range, Session};
+use crate::session::{Command, Kinds, Range, Session};
 use crate::ui::commands::Intent;
 use crate::ui::script::visual;
 use crate::ui::theme;
@@ -71,6 +71,8 @@ pub(super) fn lanes(
 pub struct Rows {
     pub count: usize,
     pub selected: Option<usize>,
+    /// The event kinds shown on the lanes: the keyboard cursor steps over the others.
+    pub kinds: Kinds,
 }
 
 impl Rows {
@@ -79,6 +81,7 @@ impl Rows {
         Rows {
             count,
             selected: session.selected().filter(|&z| z < count),
+            kinds: session.kinds(),
         }
     }
 
@@ -122,12 +125,18 @@ pub enum Move {
     Down,
 }
 
-/// A zone's events in the range shown, in time order, with their times.
-fn events_in(engine: &Engine, zone: usize, range: Range) -> Vec<(usize, DateTime<Utc>)> {
+/// A zone's events of the kinds shown in the range shown, in time order, with their times.
+fn events_in(
+    engine: &Engine,
+    zone: usize,
+    range: Range,
+    kinds: Kinds,
+) -> Vec<(usize, DateTime<Utc>)> {
     let events = &engine.dataset().events;
     engine
         .zone_events(zone)
         .iter()
+        .filter(|&&e| kinds.shows(events[e].kind))
         .map(|&e| (e, events[e].moment.utc()))
         .filter(|(_, t)| *t >= range.start && *t <= range.end)
         .collect()
@@ -143,7 +152,7 @@ impl Cursor {
         range: Range,
         instant: DateTime<Utc>,
     ) -> Cursor {
-        let here = events_in(engine, self.zone, range);
+        let here = events_in(engine, self.zone, range, rows.kinds);
         let at = here.iter().position(|(e, _)| Some(*e) == self.event);
         let time = at.map_or(instant, |i| here[i].1);
         let pick = |i: Option<usize>| i.map(|i: usize| here[i].0);
@@ -183,7 +192,7 @@ impl Cursor {
                 };
                 let zone = rows.zone(row);
                 // The event nearest in time to where the cursor was (the earlier on a tie).
-                let event = events_in(engine, zone, range)
+                let event = events_in(engine, zone, range, rows.kinds)
                     .into_iter()
                     .min_by_key(|(_, t)| (*t - time).num_seconds().unsigned_abs())
                     .map(|(e, _)| e);
@@ -390,9 +399,11 @@ fn markers(
     let engine = session.engine();
     let range = session.range();
     let mut clicked = false;
+    let kinds = session.kinds();
     for &e in engine.zone_events(z) {
-        let t = engine.dataset().events[e].moment.utc();
-        if t < range.start || t > range.end {
+        let event = &engine.dataset().events[e];
+        let t = event.moment.utc();
+        if t < range.start || t > range.end || !kinds.shows(event.kind) {
             continue;
         }
         // The words are made only when asked for (a screen reader, a hover): a frame draws
@@ -405,7 +416,6 @@ fn markers(
             let name = present::marker_name(engine.dataset(), e, z);
             WidgetInfo::labeled(egui::Role::Button, true, name)
         });
-        let event = &engine.dataset().events[e];
         let known = engine.known(e, session.known_on());
         paint_marker(ui.painter(), at, event.kind, known, r.hovered());
         let r = r.on_hover_ui(|ui| marker_tooltip(ui, &view()));
@@ -573,6 +583,7 @@ mod tests {
         let rows = Rows {
             count: 4,
             selected: None,
+            kinds: Kinds::ALL,
         };
         let aleppo = engine.dataset().zone_index("aleppo").expect("aleppo");
         (all(engine), rows, aleppo)
@@ -582,7 +593,11 @@ mod tests {
     fn rows_and_zones_are_inverse_with_the_selected_zone_first() {
         for count in 1..6 {
             for selected in std::iter::once(None).chain((0..count).map(Some)) {
-                let rows = Rows { count, selected };
+                let rows = Rows {
+                    count,
+                    selected,
+                    kinds: Kinds::ALL,
+                };
                 for row in 0..count {
                     assert_eq!(rows.row(rows.zone(row)), row, "{rows:?} row {row}");
                 }
@@ -597,7 +612,7 @@ mod tests {
     fn left_and_right_walk_a_lanes_events_in_time_order_and_stop_at_its_ends() {
         let engine = engine();
         let (range, rows, aleppo) = four_lanes(&engine);
-        let expected = events_in(&engine, aleppo, range);
+        let expected = events_in(&engine, aleppo, range, Kinds::ALL);
         assert!(expected.len() > 2);
         let mut cursor = Cursor {
             zone: aleppo,
@@ -619,7 +634,7 @@ mod tests {
     fn the_first_arrow_starts_from_the_instant() {
         let engine = engine();
         let (range, rows, aleppo) = four_lanes(&engine);
-        let events = events_in(&engine, aleppo, range);
+        let events = events_in(&engine, aleppo, range, Kinds::ALL);
         let (third, t) = events[2];
         let start = Cursor {
             zone: aleppo,
@@ -637,6 +652,30 @@ mod tests {
     }
 
     #[test]
+    fn the_cursor_steps_over_the_kinds_of_event_hidden_on_the_lanes() {
+        let engine = engine();
+        let (range, rows, aleppo) = four_lanes(&engine);
+        let kinds = Kinds::ALL.with(crate::model::EventKind::Statement, false);
+        let rows = Rows { kinds, ..rows };
+        let shown = events_in(&engine, aleppo, range, kinds);
+        let all = events_in(&engine, aleppo, range, Kinds::ALL);
+        assert!(shown.len() < all.len(), "Aleppo has statements");
+        let mut cursor = Cursor {
+            zone: aleppo,
+            event: None,
+        };
+        let mut visited = Vec::new();
+        for _ in 0..all.len() {
+            cursor = cursor.moved(Move::Later, &engine, rows, range, range.start);
+            visited.extend(cursor.event);
+        }
+        for e in visited {
+            let kind = engine.dataset().events[e].kind;
+            assert_ne!(kind, crate::model::EventKind::Statement);
+        }
+    }
+
+    #[test]
     fn up_and_down_change_lane_and_keep_to_the_nearest_time() {
         let engine = engine();
         let range = all(&engine);
@@ -644,8 +683,9 @@ mod tests {
         let rows = Rows {
             count: 4,
             selected: Some(aleppo),
+            kinds: Kinds::ALL,
         };
-        let events = events_in(&engine, aleppo, range);
+        let events = events_in(&engine, aleppo, range, Kinds::ALL);
         let (first, t) = events[0];
         let cursor = Cursor {
             zone: aleppo,
@@ -653,7 +693,7 @@ mod tests {
         };
         let down = cursor.moved(Move::Down, &engine, rows, range, range.start);
         assert_eq!(down.zone, rows.zone(1));
-        let theirs = events_in(&engine, down.zone, range);
+        let theirs = events_in(&engine, down.zone, range, Kinds::ALL);
         let gap = |e: usize| {
             let (_, at) = theirs.iter().find(|(x, _)| *x == e).expect("in the lane");
             (*at - t).num_seconds().abs()
@@ -670,8 +710,9 @@ mod tests {
         let rows = Rows {
             count: 4,
             selected: None,
+            kinds: Kinds::ALL,
         };
-        let first = events_in(&engine, 0, all(&engine))[0];
+        let first = events_in(&engine, 0, all(&engine), Kinds::ALL)[0];
         let later = Range {
             start: first.1 + chrono::Duration::seconds(1),
             end: engine.span().1,

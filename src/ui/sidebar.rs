@@ -393,7 +393,21 @@ fn chronology(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>) {
     let title = RichText::new(format!("Events in {}", zone.name)).strong();
     ui.add(egui::Label::new(title).wrap());
     let current = engine.event_at_or_before(Some(z), session.instant(), session.known_on());
+    let kinds = session.kinds();
+    let hidden = engine
+        .zone_events(z)
+        .iter()
+        .filter(|&&e| !kinds.shows(engine.dataset().events[e].kind))
+        .count();
+    if hidden > 0 {
+        ui.weak(format!(
+            "{hidden} events of hidden kinds are not listed (Kinds, in the time bar)."
+        ));
+    }
     for &e in engine.zone_events(z) {
+        if !kinds.shows(engine.dataset().events[e].kind) {
+            continue;
+        }
         let view = present::event(engine, e, z, session.known_on());
         let mut text = RichText::new(&view.row);
         if !view.known {

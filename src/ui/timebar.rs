@@ -89,6 +89,7 @@ pub fn controls(ui: &mut Ui, input: &TimeInput<'_>, go_to: &mut GoTo, out: &mut 
             go_to_field(ui, (session.instant(), tz), go_to, out);
             ui.separator();
             window_choice(ui, session, out);
+            kinds_choice(ui, session, out);
             ui.separator();
             play_controls(ui, input, out);
         });
@@ -175,6 +176,31 @@ fn window_choice(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
             out.push(Intent::Session(Command::SetWindow(w)));
         }
     }
+}
+
+/// Which kinds of event the lanes and the event list show: a menu of ticks, named by how many
+/// are shown, so a hidden kind is never forgotten.
+fn kinds_choice(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
+    use crate::model::{EventKind, VariantArray};
+    let kinds = session.kinds();
+    let all = EventKind::VARIANTS.len();
+    let title = match kinds.count() {
+        n if n == all => "Kinds: all".to_owned(),
+        n => format!("Kinds: {n} of {all}"),
+    };
+    ui.menu_button(title, |ui| {
+        for &kind in EventKind::VARIANTS {
+            let mut shown = kinds.shows(kind);
+            if ui.checkbox(&mut shown, kind.label()).changed() {
+                out.push(Intent::Session(Command::ShowKind(kind, shown)));
+            }
+        }
+        ui.weak(
+            "Hidden kinds leave the lanes and the event list;\nevery status still counts them.",
+        );
+    })
+    .response
+    .on_hover_text("Event kinds shown on the lanes and in the event list");
 }
 
 /// The field to type a time in. Its hint is the instant shown, in the form it takes.

@@ -1587,3 +1587,22 @@ fn the_apps_source_flags_open_it_with_the_filter_on_and_copy_view_gives_them_bac
     harness.run();
     harness.get_by_label_contains("--sources rferl-2016-05-01 --sides russia");
 }
+
+#[test]
+fn hiding_statements_takes_them_off_the_lanes_and_the_event_list_but_not_out_of_the_status() {
+    let mut harness = harness_on_aleppo("2016-05-05 12:00");
+    let statements = || "Event: Statement in Aleppo";
+    let before = harness.query_all_by_label_contains(statements()).count();
+    assert!(before > 0, "Aleppo's lane has statements");
+    harness.get_by_label_contains("Aleppo  —  ✔ In effect");
+    harness.get_by_label("Kinds: all").click();
+    harness.run();
+    harness.get_by_label("Statement").click();
+    harness.run();
+    assert_eq!(harness.query_all_by_label_contains(statements()).count(), 0);
+    harness.get_by_label_contains("Kinds: 8 of 9");
+    harness.get_by_label("4 events of hidden kinds are not listed (Kinds, in the time bar).");
+    // A display choice: the status is the same.
+    harness.get_by_label_contains("Aleppo  —  ✔ In effect");
+    assert!(!harness.state().session().kinds().shows(truce_atlas::model::EventKind::Statement));
+}
