@@ -900,6 +900,9 @@ mod tests {
         s.apply(Command::SetFilter(Some(filter)));
         s.apply(Command::OpenDataset(None));
         assert_eq!(s.filter(), None);
-        assert!(s.notice().is_some_and(|n| n.contains("The filter of sources is off")));
+        assert!(
+            s.notice()
+                .is_some_and(|n| n.contains("The filter of sources is off"))
+        );
     }
 }

@@ -407,6 +407,7 @@ impl AtlasApp {
             map,
             according_to,
             compare,
+            search,
             ..
         } = &mut self.view;
         // The zones a comparison found changed, outlined on the map while it is open.
@@ -433,7 +434,12 @@ impl AtlasApp {
         };
         egui::Panel::bottom("time").resizable(false).show(ui, |ui| {
             ui.add_space(4.0);
-            let input = TimeInput { session, patterns };
+            let marked = search.as_ref().map_or(&[][..], |s| s.marked());
+            let input = TimeInput {
+                session,
+                patterns,
+                marked,
+            };
             timebar::controls(ui, &input, go_to, out);
             timebar::timeline(ui, &input, out);
             ui.add_space(4.0);

@@ -412,11 +412,21 @@ fn markers(
         let at = pos2(axis.x(t), lane.center().y);
         let marker = Rect::from_center_size(at, vec2(10.0, tk.sizes.lane_height));
         let r = ui.interact(marker, ui.scope_id().with(("event", z, e)), Sense::CLICK);
+        let marked = input.marked.binary_search(&e).is_ok();
         r.widget_info(|| {
-            let name = present::marker_name(engine.dataset(), e, z);
+            let mut name = present::marker_name(engine.dataset(), e, z);
+            if marked {
+                name.push_str(" (found by Find)");
+            }
             WidgetInfo::labeled(egui::Role::Button, true, name)
         });
         let known = engine.known(e, session.known_on());
+        if marked {
+            // A ring round the marker, in the colour of a text selection: found, as in the
+            // Find box's highlighted words.
+            let ring = Stroke::new(2.5, ui.visuals().selection.stroke.color);
+            ui.painter().circle_stroke(at, 9.0, ring);
+        }
         paint_marker(ui.painter(), at, event.kind, known, r.hovered());
         let r = r.on_hover_ui(|ui| marker_tooltip(ui, &view()));
         if r.clicked() {

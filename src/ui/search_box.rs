@@ -22,6 +22,8 @@ pub struct SearchBox {
     /// Built the first time a search runs on a dataset (the session generation it is for).
     index: Option<(u64, Index)>,
     hits: Vec<Hit>,
+    /// The events of `hits`, sorted, for the lanes to mark.
+    marked: Vec<usize>,
     /// The query and generation `hits` answer.
     hits_for: Option<(String, u64)>,
     /// The field takes the keyboard when the box opens.
@@ -59,7 +61,14 @@ impl SearchBox {
                 self.hits = index.search(ds, &self.query);
             }
         }
+        self.marked = self.hits.iter().map(|h| h.event).collect();
+        self.marked.sort_unstable();
         self.hits_for = Some((self.query.clone(), generation));
+    }
+
+    /// The events the results name, sorted: the lanes ring them while the box is open.
+    pub fn marked(&self) -> &[usize] {
+        &self.marked
     }
 }
 

@@ -55,6 +55,8 @@ pub struct GoTo {
 pub struct TimeInput<'a> {
     pub session: &'a Session,
     pub patterns: &'a Patterns,
+    /// Events to mark on the lanes (the Find box's results), sorted.
+    pub marked: &'a [usize],
 }
 
 fn command_button(

@@ -1383,6 +1383,13 @@ fn ctrl_f_finds_a_quote_by_a_word_in_it_and_enter_goes_to_its_event() {
         .type_text("kuralenko ALEPPO");
     harness.run();
     harness.get_by_label("1 event");
+    // The lanes ring the events found, and say so: Kuralenko's talks on Aleppo's lane alone.
+    let found: Vec<String> = harness
+        .query_all_by_label_contains("(found by Find)")
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("Event: Talks in Aleppo"), "{found:?}");
     assert!(
         harness
             .query_all_by_label_contains("Aleppo · 1 May 2016 00:00 · talks")
@@ -1404,6 +1411,7 @@ fn ctrl_f_finds_a_quote_by_a_word_in_it_and_enter_goes_to_its_event() {
     harness.key_press(Key::Escape);
     harness.run();
     assert!(harness.query_by_label(FIELD_LABEL).is_none());
+    assert!(harness.query_by_label_contains("(found by Find)").is_none());
 }
 
 #[test]
@@ -1604,5 +1612,11 @@ fn hiding_statements_takes_them_off_the_lanes_and_the_event_list_but_not_out_of_
     harness.get_by_label("4 events of hidden kinds are not listed (Kinds, in the time bar).");
     // A display choice: the status is the same.
     harness.get_by_label_contains("Aleppo  —  ✔ In effect");
-    assert!(!harness.state().session().kinds().shows(truce_atlas::model::EventKind::Statement));
+    assert!(
+        !harness
+            .state()
+            .session()
+            .kinds()
+            .shows(truce_atlas::model::EventKind::Statement)
+    );
 }
