@@ -76,7 +76,8 @@ impl Loading {
 }
 
 /// Datasets with at least this many events are filtered on a worker thread: 100,000 events
-/// take about half a second to re-index (docs/PERFORMANCE.md), the Syria dataset's 32 a blink.
+/// take 0.12 s to re-index on the 2-core machine of docs/PERFORMANCE.md, 20,000 some 25 ms;
+/// slower machines are why the line is drawn this low. The Syria dataset's 32 take a blink.
 pub const BACKGROUND_FILTER_FROM_EVENTS: usize = 20_000;
 
 /// A filtered engine being built on a worker thread, while the window keeps showing (and
