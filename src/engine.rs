@@ -743,6 +743,11 @@ impl Engine {
         &self.dataset
     }
 
+    /// The dataset, shared: for work on another thread (the search index).
+    pub fn shared_dataset(&self) -> Arc<Dataset> {
+        Arc::clone(&self.dataset)
+    }
+
     /// The whole timeline of a zone: intervals in time order, covering all of time. For an
     /// earlier state of knowledge, it is built the first time it is asked for (and kept).
     pub fn timeline(&self, zone: usize, known_on: Option<DateTime<Utc>>) -> &[Interval] {

@@ -16,6 +16,10 @@ pub const FIELD_LABEL: &str = "Find";
 /// The most results listed; the count says how many there are.
 const LISTED: usize = 200;
 
+/// Datasets with at least this many events get their search index built on a worker thread
+/// (100,000 events take a third of a second; docs/PERFORMANCE.md).
+pub const BACKGROUND_INDEX_FROM_EVENTS: usize = 20_000;
+
 #[derive(Default)]
 pub struct SearchBox {
     pub query: String,
@@ -28,6 +32,10 @@ pub struct SearchBox {
     hits_for: Option<(String, u64)>,
     /// The field takes the keyboard when the box opens.
     pub focus: bool,
+    /// An index being built on a worker thread, for this session generation.
+    building: Option<(u64, std::sync::mpsc::Receiver<Index>)>,
+    /// Big datasets from this many events (tests lower it).
+    pub background_from: Option<usize>,
 }
 
 /// What the user chose in the box.
@@ -42,8 +50,54 @@ pub enum SearchAction {
 }
 
 impl SearchBox {
+    /// Whether the index is being built on a worker thread.
+    pub fn indexing(&self) -> bool {
+        self.building.is_some()
+    }
+
+    /// The index for this dataset, if it is ready: built here for a small dataset, else asked
+    /// of a worker thread (and `None` until it is done).
+    fn ensure_index(&mut self, session: &Session, ctx: &egui::Context) -> bool {
+        let generation = session.generation();
+        if self.index.as_ref().is_some_and(|(g, _)| *g == generation) {
+            return true;
+        }
+        let engine = session.engine();
+        let from = self.background_from.unwrap_or(BACKGROUND_INDEX_FROM_EVENTS);
+        if engine.dataset().events.len() < from {
+            self.index = Some((generation, Index::new(engine.dataset())));
+            return true;
+        }
+        if let Some((g, done)) = &self.building
+            && *g == generation
+        {
+            return match done.try_recv() {
+                Ok(index) => {
+                    self.index = Some((generation, index));
+                    self.building = None;
+                    true
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => false,
+                // The worker is gone without an index: build it here rather than never.
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.index = Some((generation, Index::new(engine.dataset())));
+                    self.building = None;
+                    true
+                }
+            };
+        }
+        let (tx, done) = std::sync::mpsc::channel();
+        let (ds, ctx) = (engine.shared_dataset(), ctx.clone());
+        std::thread::spawn(move || {
+            let _ = tx.send(Index::new(&ds));
+            ctx.request_repaint();
+        });
+        self.building = Some((generation, done));
+        false
+    }
+
     /// The events matching the query, searched again only when the query or dataset changed.
-    fn refresh(&mut self, session: &Session) {
+    fn refresh(&mut self, session: &Session, ctx: &egui::Context) {
         let generation = session.generation();
         // Called every frame the box is open: compared in place, copied only when it changed.
         let current = |(q, g): &(String, u64)| *g == generation && *q == self.query;
@@ -54,8 +108,11 @@ impl SearchBox {
         if crate::search::words(&self.query).is_empty() {
             self.hits.clear();
         } else {
-            if self.index.as_ref().is_none_or(|(g, _)| *g != generation) {
-                self.index = Some((generation, Index::new(ds)));
+            if !self.ensure_index(session, ctx) {
+                // Asked again next frame; the worker wakes the window when it is done.
+                self.hits.clear();
+                self.marked.clear();
+                return;
             }
             if let Some((_, index)) = &self.index {
                 self.hits = index.search(ds, &self.query);
@@ -73,7 +130,7 @@ impl SearchBox {
 }
 
 pub fn show(ctx: &egui::Context, b: &mut SearchBox, session: &Session) -> Option<SearchAction> {
-    b.refresh(session);
+    b.refresh(session, ctx);
     let mut action = None;
     let mut open = true;
     egui::Window::new("Find in quotes, sources and events")
@@ -95,6 +152,14 @@ pub fn show(ctx: &egui::Context, b: &mut SearchBox, session: &Session) -> Option
             let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.weak("Every word must appear; case and accents are ignored.");
             ui.separator();
+            if b.indexing() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Indexing the dataset's quotes, sources and events…");
+                });
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+                return;
+            }
             if let Some(go) = results(ui, b, session, enter) {
                 action = Some(go);
             }

@@ -1620,3 +1620,40 @@ fn hiding_statements_takes_them_off_the_lanes_and_the_event_list_but_not_out_of_
             .shows(truce_atlas::model::EventKind::Statement)
     );
 }
+
+#[test]
+fn a_big_datasets_search_index_is_built_on_a_worker_thread_while_the_box_says_so() {
+    use truce_atlas::ui::search_box::{BACKGROUND_INDEX_FROM_EVENTS, FIELD_LABEL};
+    let dir = synthetic("index", 1_000, BACKGROUND_INDEX_FROM_EVENTS * 2, 200, 7);
+    let big = truce_atlas::open(Some(&dir)).expect("valid");
+    std::fs::remove_dir_all(&dir).ok();
+    let mut harness = harness_with(AtlasApp::new(big, StartOptions::default(), None));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness.get_by_label(FIELD_LABEL).type_text("Quote 42.");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut frames_said = 0;
+    loop {
+        harness.step();
+        if harness
+            .query_by_label_contains("Indexing the dataset")
+            .is_some()
+        {
+            frames_said += 1;
+        } else if harness
+            .query_all_by_label_contains("quote: Quote 42.")
+            .next()
+            .is_some()
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never indexed");
+    }
+    assert!(frames_said > 0, "the box said it was indexing");
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Indexing the dataset")
+            .is_none()
+    );
+}
