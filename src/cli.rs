@@ -67,6 +67,11 @@ pub struct Cli {
     #[arg(long)]
     pub high_contrast: bool,
 
+    /// App: hide these kinds of event on the lanes and in the event list (comma-separated,
+    /// e.g. statement,talks); statuses still count them
+    #[arg(long, value_name = "KIND,KIND")]
+    pub hide_kinds: Option<String>,
+
     #[command(flatten)]
     pub who: WhoFlags,
 }
@@ -143,6 +148,7 @@ impl Cli {
             ("--sources", self.who.sources.is_some()),
             ("--sides", self.who.sides.is_some()),
             ("--actor", !self.who.actors.is_empty()),
+            ("--hide-kinds", self.hide_kinds.is_some()),
         ];
         given
             .into_iter()
@@ -478,6 +484,12 @@ pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
             data_dir: cli.data.clone(),
             high_contrast: cli.high_contrast,
             filter,
+            kinds: cli
+                .hide_kinds
+                .as_deref()
+                .map(crate::session::Kinds::hiding)
+                .transpose()
+                .map_err(usage)?,
         },
         engine,
         screenshot: cli.screenshot.clone(),
@@ -558,6 +570,7 @@ pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
             data_dir: cli.data.clone(),
             high_contrast: false,
             filter: who.filter(engine.dataset()).map_err(usage)?,
+            kinds: None,
         },
         engine,
         screenshot: plan.is_none().then(|| output.clone()),

@@ -603,6 +603,9 @@ pub struct Engine {
     dataset: Arc<Dataset>,
     /// Whose word counts; `None` for everyone's.
     keep: Option<Arc<Keep>>,
+    /// The dataset's distinct actors, sorted, the first time they are asked for (the filter's
+    /// list of actors).
+    actors: OnceLock<Vec<String>>,
     /// Distinct report instants, ascending; `layers[j]` knows the events reported by `cutoffs[j]`.
     cutoffs: Vec<DateTime<Utc>>,
     /// Everything known: every zone's timeline, built (and checked) at load.
@@ -724,6 +727,7 @@ impl Engine {
         let engine = Engine {
             dataset,
             keep,
+            actors: OnceLock::new(),
             cutoffs,
             full,
             layers,
@@ -741,6 +745,21 @@ impl Engine {
 
     pub fn dataset(&self) -> &Dataset {
         &self.dataset
+    }
+
+    /// Every actor the dataset's events name, each once, sorted.
+    pub fn actors(&self) -> &[String] {
+        self.actors.get_or_init(|| {
+            let mut actors: Vec<&str> = self
+                .dataset
+                .events
+                .iter()
+                .map(|e| e.actor.as_str())
+                .collect();
+            actors.sort_unstable();
+            actors.dedup();
+            actors.into_iter().map(str::to_owned).collect()
+        })
     }
 
     /// The dataset, shared: for work on another thread (the search index).

@@ -344,6 +344,7 @@ pub fn view_command(
     at: DateTime<Utc>,
     zone: Option<usize>,
     known_on: Option<DateTime<Utc>>,
+    kinds: crate::session::Kinds,
 ) -> String {
     let ds = engine.dataset();
     let tz = ds.meta.timezone;
@@ -364,6 +365,10 @@ pub fn view_command(
     }
     if let Some(filter) = engine.filter() {
         words.extend(filter.args(ds).iter().map(|w| shell_word(w)));
+    }
+    if let Some(hidden) = kinds.hidden_flag() {
+        words.push("--hide-kinds".into());
+        words.push(shell_word(&hidden));
     }
     words.join(" ")
 }
@@ -386,6 +391,7 @@ pub fn caption(
     at: DateTime<Utc>,
     zone: Option<usize>,
     known_on: Option<DateTime<Utc>>,
+    kinds: crate::session::Kinds,
 ) -> Caption {
     let ds = engine.dataset();
     let tz = ds.meta.timezone;
@@ -409,7 +415,7 @@ pub fn caption(
         "{} sources, {} events · Truce Atlas · reopen with: {}",
         ds.sources.len(),
         ds.events.len(),
-        view_command(engine, data_dir, at, zone, known_on)
+        view_command(engine, data_dir, at, zone, known_on, kinds)
     );
     Caption {
         title: ds.meta.name.clone(),
@@ -428,7 +434,7 @@ mod tests {
     fn the_caption_for_aleppo_on_1_may_says_what_when_and_who() {
         let engine = crate::default_engine().expect("valid");
         let at = "2016-05-01T09:00:00Z".parse().expect("time");
-        let c = caption(&engine, None, at, Some(3), None);
+        let c = caption(&engine, None, at, Some(3), None, crate::session::Kinds::ALL);
         assert_eq!(c.title, engine.dataset().meta.name);
         assert_eq!(c.instant, "Sunday 1 May 2016, 12:00, Damascus, UTC+3");
         let zone = c.zone.expect("a zone line");
@@ -440,7 +446,7 @@ mod tests {
                 .ends_with("--at 2016-05-01T12:00:00+03:00 --zone aleppo")
         );
         let k = "2016-05-01T20:59:59Z".parse().expect("time");
-        let known = caption(&engine, None, at, None, Some(k));
+        let known = caption(&engine, None, at, None, Some(k), crate::session::Kinds::ALL);
         assert!(known.instant.contains("as known on"), "{}", known.instant);
         assert!(known.zone.is_none() && known.quote.is_none());
     }
@@ -450,17 +456,40 @@ mod tests {
         let engine = crate::default_engine().expect("valid");
         let at = "2016-05-01T09:00:00Z".parse().expect("time");
         let dir = std::path::Path::new("/home/x/Syria data/al-Sha'ar");
-        let command = view_command(&engine, Some(dir), at, Some(3), None);
+        let command = view_command(
+            &engine,
+            Some(dir),
+            at,
+            Some(3),
+            None,
+            crate::session::Kinds::ALL,
+        );
         assert_eq!(
             command,
             "truce-atlas --data '/home/x/Syria data/al-Sha'\\''ar' --at 2016-05-01T12:00:00+03:00 --zone aleppo"
         );
-        let bare = view_command(&engine, None, at, None, None);
+        let bare = view_command(&engine, None, at, None, None, crate::session::Kinds::ALL);
         assert_eq!(bare, "truce-atlas --at 2016-05-01T12:00:00+03:00");
     }
 
     fn engine() -> Engine {
         crate::default_engine().expect("valid")
+    }
+
+    #[test]
+    fn hidden_kinds_are_in_the_command_that_reopens_the_view() {
+        let engine = engine();
+        let at = "2016-05-01T09:00:00Z".parse().expect("time");
+        let kinds = crate::session::Kinds::hiding("statement, talks").expect("kinds");
+        let command = view_command(&engine, None, at, None, None, kinds);
+        assert!(
+            command.ends_with(" --hide-kinds talks,statement"),
+            "{command}"
+        );
+        let back = crate::session::Kinds::hiding("talks,statement").expect("reads back");
+        assert_eq!(back, kinds);
+        let e = crate::session::Kinds::hiding("statements").expect_err("no such kind");
+        assert!(e.contains("the kinds are truce_start, extension"), "{e}");
     }
 
     #[test]
@@ -476,12 +505,12 @@ mod tests {
         .expect("known ids");
         let engine = whole.filtered(&filter);
         let at = "2016-05-01T09:00:00Z".parse().expect("time");
-        let command = view_command(&engine, None, at, None, None);
+        let command = view_command(&engine, None, at, None, None, crate::session::Kinds::ALL);
         assert_eq!(
             command,
             "truce-atlas --at 2016-05-01T12:00:00+03:00 --sources rferl-2016-05-01 --actor 'John Kerry, US Secretary of State'"
         );
-        let words = caption(&engine, None, at, None, None).instant;
+        let words = caption(&engine, None, at, None, None, crate::session::Kinds::ALL).instant;
         assert!(
             words.ends_with(" · According to: Radio Free Europe/Radio Liberty (based on Reuters, AP, AFP, Interfax); actors: John Kerry, US Secretary of State"),
             "{words}"

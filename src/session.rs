@@ -94,6 +94,33 @@ impl Kinds {
         }
     }
 
+    /// `--hide-kinds`' value for these kinds ("statement,talks"), `None` with every kind shown.
+    pub fn hidden_flag(self) -> Option<String> {
+        let hidden: Vec<&str> = EventKind::VARIANTS
+            .iter()
+            .filter(|&&k| !self.shows(k))
+            .map(|k| k.as_str())
+            .collect();
+        (!hidden.is_empty()).then(|| hidden.join(","))
+    }
+
+    /// Reads `--hide-kinds statement,talks`: every kind shown but those.
+    pub fn hiding(list: &str) -> Result<Kinds, String> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .try_fold(Kinds::ALL, |kinds, k| match EventKind::parse(k) {
+                Some(kind) => Ok(kinds.with(kind, false)),
+                None => {
+                    let all: Vec<&str> = EventKind::VARIANTS.iter().map(|k| k.as_str()).collect();
+                    Err(format!(
+                        "--hide-kinds: \"{k}\" is not a kind of event; the kinds are {}",
+                        all.join(", ")
+                    ))
+                }
+            })
+    }
+
     /// How many kinds are shown (of [`EventKind::VARIANTS`]).
     pub fn count(self) -> usize {
         (self.0 & Self::ALL.0).count_ones() as usize
@@ -179,6 +206,7 @@ pub enum Command {
     SetKnownOn(Option<DateTime<Utc>>),
     /// Show or hide a kind of event on the lanes and in the event list.
     ShowKind(EventKind, bool),
+    SetKinds(Kinds),
     /// Hear only these sources, sides and actors (`None`: everyone). Rebuilds the timelines
     /// here; [`Command::AdoptFiltered`] takes an engine filtered on another thread.
     SetFilter(Option<Filter>),
@@ -242,6 +270,9 @@ pub struct Start {
     pub high_contrast: bool,
     /// `--sources`, `--sides`, `--actor`: whose word counts.
     pub filter: Option<Filter>,
+    /// `--hide-kinds`: the event kinds the lanes and the event list leave out, whatever the
+    /// last run showed.
+    pub kinds: Option<Kinds>,
 }
 
 /// The part of the session remembered between runs. Every field has a default, so a state
@@ -421,6 +452,7 @@ impl Session {
             }
             Command::SetKnownOn(k) => self.known_on = k,
             Command::ShowKind(kind, shown) => self.kinds = self.kinds.with(kind, shown),
+            Command::SetKinds(kinds) => self.kinds = kinds,
             Command::SetFilter(filter) => {
                 let filtered = filter
                     .filter(|f| !f.is_all())

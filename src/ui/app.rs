@@ -243,6 +243,9 @@ impl AtlasApp {
         if asked.zone.is_some() {
             session.apply(Command::Select(asked.zone));
         }
+        if let Some(kinds) = asked.kinds {
+            session.apply(Command::SetKinds(kinds));
+        }
         AtlasApp {
             session,
             view,
@@ -848,6 +851,7 @@ impl AtlasApp {
                     s.instant(),
                     s.selected(),
                     s.known_on(),
+                    s.kinds(),
                 );
                 ctx.copy_text(command.clone());
                 self.session.tell(format!("Copied: {command}"));

@@ -14,6 +14,7 @@ pub fn show(ui: &mut Ui, session: &Session) {
         session.instant(),
         session.selected(),
         session.known_on(),
+        session.kinds(),
     );
     ui.add_space(4.0);
     ui.label(RichText::new(&c.title).strong().size(tk.text.instant));

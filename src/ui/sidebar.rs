@@ -150,6 +150,7 @@ pub fn who_picker(
                     }
                 });
         });
+    actors_list(ui, session, &filter, out);
     if ds.meta.sides.is_empty() {
         return;
     }
@@ -172,6 +173,47 @@ pub fn who_picker(
                 }
             }
             ui.weak("Events on no side count only while every side is ticked.");
+        });
+}
+
+/// The actors to tick: every actor the events name, as they write it.
+fn actors_list(
+    ui: &mut Ui,
+    session: &Session,
+    filter: &crate::filter::Filter,
+    out: &mut Vec<Intent>,
+) {
+    let actors = session.unfiltered().actors();
+    let heard = filter.actors.as_ref().map_or(actors.len(), |a| a.len());
+    egui::CollapsingHeader::new(format!("Actors ({heard} of {})", actors.len()))
+        .id_salt("who-actors")
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("who-actors-list")
+                .max_height(220.0)
+                .show(ui, |ui| {
+                    for actor in actors {
+                        let mut on = filter.actors.as_ref().is_none_or(|a| a.contains(actor));
+                        let text = clip(actor, LIST_NAME_CHARS);
+                        if ui.checkbox(&mut on, text).on_hover_text(actor).changed() {
+                            let mut set = filter
+                                .actors
+                                .clone()
+                                .unwrap_or_else(|| actors.iter().cloned().collect());
+                            if on {
+                                set.insert(actor.clone());
+                            } else {
+                                set.remove(actor);
+                            }
+                            let actors = (set.len() < actors.len()).then_some(set);
+                            let next = crate::filter::Filter {
+                                actors,
+                                ..filter.clone()
+                            };
+                            out.push(Intent::Session(Command::SetFilter(Some(next))));
+                        }
+                    }
+                });
         });
 }
 

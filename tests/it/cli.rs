@@ -899,3 +899,26 @@ fn diff_lists_the_zones_that_changed_with_the_events_between_and_its_json_shape_
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--known-on-to:"), "{}", stderr(&o));
 }
+
+#[test]
+fn hide_kinds_is_an_app_flag_checked_before_any_window_opens() {
+    let o = atlas(&[
+        "--hide-kinds",
+        "rumour",
+        "--screenshot",
+        "/nonexistent/x.png",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--hide-kinds: \"rumour\" is not a kind of event"),
+        "{}",
+        stderr(&o)
+    );
+    let o = atlas(&["--hide-kinds", "statement", "events"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--hide-kinds is a flag of the app"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1446,6 +1446,13 @@ fn turning_off_the_one_source_behind_aleppos_48_hour_truce_changes_its_status_an
         "map and side panel"
     );
     harness.get_by_label("Sources (4 of 5)");
+    // Actors can be ticked off the same way; none is yet.
+    assert!(
+        harness
+            .query_all_by_label_contains("Actors (")
+            .next()
+            .is_some()
+    );
     // One click hears every source again.
     harness.get_by_label("Hear every source").click();
     harness.run();
