@@ -1071,3 +1071,32 @@ fn a_truce_only_one_source_reports_is_unknown_without_that_source() {
     assert!(!without.known(0, None), "the event no longer counts");
     assert!(without.next_event(None, h(0), None).is_none());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn diff_names_exactly_the_zones_whose_status_contested_flag_or_instrument_differ(
+        events in prop::collection::vec(arb_event(), 0..20),
+        published in prop::collection::vec(-20i64..150, 3),
+        pairs in prop::collection::vec(
+            ((-10i64..200, prop::option::of(-30i64..200)), (-10i64..200, prop::option::of(-30i64..200))),
+            1..20,
+        ),
+    ) {
+        let engine = with_events(dataset(&published), events);
+        for ((a, ka), (b, kb)) in pairs {
+            let from = crate::compare::View { at: h(a), known_on: ka.map(h) };
+            let to = crate::compare::View { at: h(b), known_on: kb.map(h) };
+            let listed: Vec<usize> = crate::compare::diff(&engine, from, to).iter().map(|c| c.zone).collect();
+            let expected: Vec<usize> = (0..2)
+                .filter(|&z| {
+                    let x = engine.status_by_scan(z, from.at, from.known_on);
+                    let y = engine.status_by_scan(z, to.at, to.known_on);
+                    (x.status, x.contested, x.instrument) != (y.status, y.contested, y.instrument)
+                })
+                .collect();
+            prop_assert_eq!(listed, expected);
+        }
+    }
+}
