@@ -106,7 +106,7 @@ pub fn who_picker(
                         .color(tk.colors.brand),
                 );
                 if ui
-                    .button("Hear every source")
+                    .button("Filter off")
                     .on_hover_text("Turn the filter off: every status from all the reports")
                     .clicked()
                 {

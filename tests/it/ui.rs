@@ -1454,7 +1454,7 @@ fn turning_off_the_one_source_behind_aleppos_48_hour_truce_changes_its_status_an
             .is_some()
     );
     // One click hears every source again.
-    harness.get_by_label("Hear every source").click();
+    harness.get_by_label("Filter off").click();
     harness.run();
     harness.get_by_label_contains("Aleppo  —  ✔ In effect");
     assert!(harness.query_by_label_contains("Filter on.").is_none());
