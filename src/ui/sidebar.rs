@@ -125,12 +125,15 @@ pub fn who_picker(
     egui::CollapsingHeader::new(format!("Sources ({heard} of {})", ds.sources.len()))
         .id_salt("who-sources")
         .show(ui, |ui| {
+            // Only the rows in view are built: a dataset may cite a million reports.
+            let row_height = ui.spacing().interact_size.y;
             egui::ScrollArea::vertical()
                 .id_salt("who-sources-list")
                 .max_height(220.0)
-                .show(ui, |ui| {
+                .show_rows(ui, row_height, ds.sources.len(), |ui, rows| {
                     let tz = ds.meta.timezone;
-                    for (i, source) in ds.sources.iter().enumerate() {
+                    for i in rows {
+                        let source = &ds.sources[i];
                         let mut on = filter.keeps_source(i);
                         let day =
                             crate::timefmt::local(source.published.utc(), tz).format("%-d %b %Y");
@@ -188,11 +191,12 @@ fn actors_list(
     egui::CollapsingHeader::new(format!("Actors ({heard} of {})", actors.len()))
         .id_salt("who-actors")
         .show(ui, |ui| {
+            let row_height = ui.spacing().interact_size.y;
             egui::ScrollArea::vertical()
                 .id_salt("who-actors-list")
                 .max_height(220.0)
-                .show(ui, |ui| {
-                    for actor in actors {
+                .show_rows(ui, row_height, actors.len(), |ui, rows| {
+                    for actor in &actors[rows] {
                         let mut on = filter.actors.as_ref().is_none_or(|a| a.contains(actor));
                         let text = clip(actor, LIST_NAME_CHARS);
                         if ui.checkbox(&mut on, text).on_hover_text(actor).changed() {

@@ -794,20 +794,17 @@ fn status_from_chosen_sources_recomputes_aleppo_and_says_whose_word_it_is() {
 #[test]
 fn an_unknown_source_or_side_is_a_usage_error_listing_the_ids() {
     let o = atlas(&["status", "--at", "2016-05-01 12:00", "--sources", "reuters"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains(
-            "--sources: no source \"reuters\" in this dataset; it has: panarmenian-2016-05-01"
-        ),
-        "{}",
-        stderr(&o)
+    usage_error(
+        &o,
+        "--sources: no source \"reuters\" in this dataset; it has: panarmenian-2016-05-01",
     );
-    let o = atlas(&["export", "geojson", "--sides", "un"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no side \"un\""), "{}", stderr(&o));
+    usage_error(
+        &atlas(&["export", "geojson", "--sides", "un"]),
+        "no side \"un\"",
+    );
     // The app checks its flags before any window opens.
     let o = atlas(&["--sides", "un", "--screenshot", "/nonexistent/x.png"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    usage_error(&o, "--sides: no side \"un\"");
 }
 
 #[test]
@@ -902,23 +899,22 @@ fn diff_lists_the_zones_that_changed_with_the_events_between_and_its_json_shape_
 
 #[test]
 fn hide_kinds_is_an_app_flag_checked_before_any_window_opens() {
-    let o = atlas(&[
+    let args = [
         "--hide-kinds",
         "rumour",
         "--screenshot",
         "/nonexistent/x.png",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("--hide-kinds: \"rumour\" is not a kind of event"),
-        "{}",
-        stderr(&o)
+    ];
+    usage_error(
+        &atlas(&args),
+        "--hide-kinds: \"rumour\" is not a kind of event",
     );
     let o = atlas(&["--hide-kinds", "statement", "events"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--hide-kinds is a flag of the app"),
-        "{}",
-        stderr(&o)
-    );
+    usage_error(&o, "--hide-kinds is a flag of the app");
+}
+
+/// A usage error: exit 2, and standard error says `says`.
+fn usage_error(o: &Output, says: &str) {
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(o));
+    assert!(stderr(o).contains(says), "{}", stderr(o));
 }
