@@ -114,10 +114,34 @@ pub fn who_picker(
                 }
             });
         }
-        None => {
-            ui.weak("According to: every source. Untick sources or sides below to hear only the others.");
-        }
+        None => {}
     }
+    // One line while nothing is filtered: the side panel's room is the zones'.
+    let title = if filter.is_all() {
+        "According to: every source"
+    } else {
+        "Change whose word counts"
+    };
+    egui::CollapsingHeader::new(title)
+        .id_salt("who")
+        .show(ui, |ui| {
+            ui.weak("Untick sources, actors or sides to hear only the others.");
+            who_choices(ui, session, &filter, out);
+        })
+        .header_response
+        .on_hover_text(
+            "Recompute every status from the reports of chosen sources, actors or sides",
+        );
+}
+
+/// The tick lists of sources, actors and sides.
+fn who_choices(
+    ui: &mut Ui,
+    session: &Session,
+    filter: &crate::filter::Filter,
+    out: &mut Vec<Intent>,
+) {
+    let ds = session.engine().dataset();
     let heard = ds.sources.len()
         - (0..ds.sources.len())
             .filter(|&s| !filter.keeps_source(s))
@@ -153,7 +177,7 @@ pub fn who_picker(
                     }
                 });
         });
-    actors_list(ui, session, &filter, out);
+    actors_list(ui, session, filter, out);
     if ds.meta.sides.is_empty() {
         return;
     }

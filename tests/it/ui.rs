@@ -1420,6 +1420,9 @@ fn turning_off_the_one_source_behind_aleppos_48_hour_truce_changes_its_status_an
     let mut harness = harness_on_aleppo("2016-05-05 12:00");
     harness.get_by_label_contains("Aleppo  —  ✔ In effect");
     assert!(harness.query_by_label_contains("Filter on.").is_none());
+    // One line while no filter is on; it opens on the lists.
+    harness.get_by_label("According to: every source").click();
+    harness.run();
     harness.get_by_label("Sources (5 of 5)").click();
     harness.run();
     harness
@@ -1473,6 +1476,8 @@ fn a_big_datasets_filter_is_built_on_a_worker_thread_while_the_window_says_so() 
         ..StartOptions::default()
     };
     let mut harness = harness_with(AtlasApp::new(big, options, None));
+    harness.get_by_label("According to: every source").click();
+    harness.run();
     harness
         .get_by_label(&format!("Sources ({sources} of {sources})"))
         .click();
