@@ -96,25 +96,22 @@ pub fn who_picker(
         .or(session.filter())
         .cloned()
         .unwrap_or_default();
-    match filter.according_to(ds) {
-        Some(words) => {
-            let tk = theme::tokens(ui.ctx());
-            ui.horizontal_wrapped(|ui| {
-                ui.label(
-                    RichText::new(format!("{FILTER_WORD} {words}"))
-                        .strong()
-                        .color(tk.colors.brand),
-                );
-                if ui
-                    .button("Filter off")
-                    .on_hover_text("Turn the filter off: every status from all the reports")
-                    .clicked()
-                {
-                    out.push(Intent::Session(Command::SetFilter(None)));
-                }
-            });
-        }
-        None => {}
+    if let Some(words) = filter.according_to(ds) {
+        let tk = theme::tokens(ui.ctx());
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!("{FILTER_WORD} {words}"))
+                    .strong()
+                    .color(tk.colors.brand),
+            );
+            if ui
+                .button("Filter off")
+                .on_hover_text("Turn the filter off: every status from all the reports")
+                .clicked()
+            {
+                out.push(Intent::Session(Command::SetFilter(None)));
+            }
+        });
     }
     // One line while nothing is filtered: the side panel's room is the zones'.
     let title = if filter.is_all() {
