@@ -327,7 +327,7 @@ fn the_copy_button_puts_the_quote_on_the_system_clipboard() {
         std::thread::sleep(Duration::from_millis(250));
         run_tool(
             "xdotool",
-            &["mousemove", "1150", "455", "click", "1"],
+            &["mousemove", "1150", "478", "click", "1"],
             &display,
         );
         std::thread::sleep(Duration::from_millis(250));
