@@ -1135,6 +1135,7 @@ impl eframe::App for AtlasApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+        super::flat::route(ui.ctx());
     }
 
     /// egui's memory holds panel widths: a one-off run must not leave them to later runs.

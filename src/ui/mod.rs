@@ -8,6 +8,7 @@ pub mod commands;
 pub mod compare_box;
 mod dialogs;
 pub mod export_dialog;
+pub mod flat;
 pub mod fonts;
 pub mod lanes;
 mod loading;
@@ -103,6 +104,17 @@ pub fn run_app(engine: Engine, start: StartOptions, size: Option<(u32, u32)>) ->
             }
             if start.screenshot.is_some() {
                 screenshot::prepare(&cc.egui_ctx);
+            }
+            // `TRUCE_ATLAS_FLAT_FILLS=off` leaves all drawing to egui (a driver that draws our
+            // shader wrong; before/after measurements).
+            let flat_off = std::env::var("TRUCE_ATLAS_FLAT_FILLS").is_ok_and(|v| v == "off");
+            if let Some(flat) = cc
+                .gl
+                .as_deref()
+                .filter(|_| !flat_off)
+                .and_then(flat::FlatGl::new)
+            {
+                flat::install(&cc.egui_ctx, std::sync::Arc::new(flat));
             }
             let saved = cc.storage.and_then(|s| s.get_string(SAVE_KEY));
             Ok(Box::new(AtlasApp::new(engine, start, saved)))

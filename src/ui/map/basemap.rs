@@ -8,7 +8,35 @@ use super::{
     visible,
 };
 use crate::geometry::mercator;
-use crate::ui::theme;
+use crate::ui::{flat, theme};
+
+/// What the kept basemap picture depends on: these layers, the camera, the map's place and
+/// size on screen, the pixel density and the look (the tokens are one static per look).
+fn picture_key(
+    generation: u64,
+    t: &Transform,
+    view: Rect,
+    ctx: &egui::Context,
+    tk: &'static theme::Tokens,
+) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::hash::DefaultHasher::new();
+    generation.hash(&mut h);
+    for v in [t.scale(), t.offset()[0], t.offset()[1]] {
+        v.to_bits().hash(&mut h);
+    }
+    for v in [
+        view.min.x,
+        view.min.y,
+        view.max.x,
+        view.max.y,
+        ctx.pixels_per_point(),
+    ] {
+        v.to_bits().hash(&mut h);
+    }
+    std::ptr::from_ref(tk).hash(&mut h);
+    h.finish()
+}
 
 pub(super) struct Plugin<'a> {
     pub shapes: &'a BasemapShapes,
@@ -30,20 +58,46 @@ impl walkers::Plugin for Plugin<'_> {
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
         let mut this = *self;
-        // The sea is the window's clear colour (`AtlasApp::clear_color`), under the map.
-        if !this.frame.online {
-            this.land(&painter, &t, view);
+        if this.frame.online {
+            // The tiles are the land and sea: only the lines go over them.
+            this.fill_lines(&painter, &t, view);
+            painter.add(Shape::Mesh(this.meshes.division_lines.0.clone()));
+            painter.add(Shape::Mesh(this.meshes.borders.0.clone()));
+            this.meshes.key = None;
+        } else {
+            this.backdrop(&painter, &t, view);
         }
-        this.lines(&painter, &t, view);
         this.names(&painter, &t, view);
     }
 }
 
 impl Plugin<'_> {
-    fn land(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
+    /// The sea, land and lines, which change only with the camera, the window and the look:
+    /// drawn once into a kept picture and copied while the user moves through time (see
+    /// [`flat::backdrop`]). Without one (headless tests), the sea is the window's clear colour
+    /// (`AtlasApp::clear_color`) and the meshes are painted as they are.
+    fn backdrop(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
+        let tk = theme::tokens(painter.ctx());
+        let key = picture_key(self.meshes.generation, t, view, painter.ctx(), tk);
+        if self.meshes.key != Some(key) {
+            self.fill_land(painter, t, view);
+            self.fill_lines(painter, t, view);
+            self.meshes.key = Some(key);
+        }
+        let meshes = vec![
+            self.meshes.land.0.clone(),
+            self.meshes.division_lines.0.clone(),
+            self.meshes.borders.0.clone(),
+        ];
+        if !flat::backdrop(painter, view, key, tk.colors.sea, meshes.clone()) {
+            painter.extend(meshes.into_iter().map(Shape::Mesh));
+        }
+    }
+
+    fn fill_land(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
         let tk = theme::tokens(painter.ctx());
         let countries = &self.shapes.countries;
-        let land = self.meshes.land.fill(egui::TextureId::default(), |mesh| {
+        self.meshes.land.fill(egui::TextureId::default(), |mesh| {
             for c in countries.iter().filter(|c| visible(view, t, &c.shape)) {
                 let color = if c.focus {
                     tk.colors.focus_land
@@ -55,15 +109,13 @@ impl Plugin<'_> {
                 push_fill_edge(mesh, outline, t, color);
             }
         });
-        painter.add(Shape::Mesh(land));
     }
 
-    fn lines(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
+    fn fill_lines(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
         let tk = theme::tokens(painter.ctx());
         let (colors, sizes) = (tk.colors, tk.sizes);
         let divisions = &self.shapes.divisions;
-        let lines = self
-            .meshes
+        self.meshes
             .division_lines
             .fill(egui::TextureId::default(), |mesh| {
                 for d in divisions.iter().filter(|d| visible(view, t, &d.shape)) {
@@ -76,10 +128,8 @@ impl Plugin<'_> {
                     );
                 }
             });
-        painter.add(Shape::Mesh(lines));
         let countries = &self.shapes.countries;
-        let borders = self
-            .meshes
+        self.meshes
             .borders
             .fill(egui::TextureId::default(), |mesh| {
                 for c in countries.iter().filter(|c| visible(view, t, &c.shape)) {
@@ -92,7 +142,6 @@ impl Plugin<'_> {
                     );
                 }
             });
-        painter.add(Shape::Mesh(borders));
     }
 
     /// Country names, and division names once there is room for them.

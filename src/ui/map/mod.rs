@@ -53,6 +53,11 @@ impl Transform {
         self.scale
     }
 
+    /// Where the projected origin lands on screen.
+    pub fn offset(&self) -> [f64; 2] {
+        self.offset
+    }
+
     pub fn screen(&self, p: [f64; 2]) -> Pos2 {
         pos2(
             (self.scale * p[0] + self.offset[0]) as f32,
@@ -179,12 +184,28 @@ struct BasemapShapes {
     attribution: String,
 }
 
-/// The basemap's meshes, refilled each frame.
-#[derive(Default)]
+/// The basemap's meshes, refilled when the camera, the window or the look change.
 struct BasemapMeshes {
     land: Buffer,
     borders: Buffer,
     division_lines: Buffer,
+    /// The picture the meshes were last filled for (see `basemap::picture_key`).
+    key: Option<u64>,
+    /// Tells these layers' pictures from those of layers made before (another dataset's).
+    generation: u64,
+}
+
+impl Default for BasemapMeshes {
+    fn default() -> Self {
+        static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        BasemapMeshes {
+            land: Buffer::default(),
+            borders: Buffer::default(),
+            division_lines: Buffer::default(),
+            key: None,
+            generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
 }
 
 /// The zones' shapes, prepared once.
