@@ -577,3 +577,64 @@ fn ctrl_e_exports_the_window_as_a_picture_where_the_save_dialog_says() {
     );
     std::fs::remove_dir_all(&data).ok();
 }
+
+/// What the X server shows of the window at the top left (no window manager places it
+/// elsewhere), through ImageMagick's `import`.
+fn grab_window(display: &str, out: &Path, size: &str) -> Vec<[u8; 4]> {
+    let _ = std::fs::remove_file(out);
+    let crop = format!("{size}+0+0");
+    // RGBA, as `read_png` reads.
+    let path = format!("png32:{}", out.display());
+    run_tool(
+        "import",
+        &["-window", "root", "-crop", &crop, &path],
+        display,
+    )
+    .expect("import grabs the screen (apt-get install imagemagick)");
+    let (_, _, pixels) = read_png(out);
+    pixels
+}
+
+#[test]
+#[ignore = "needs Xvfb, Mesa, xdotool and ImageMagick; .ci/run installs them and runs it"]
+fn panning_redraws_the_basemap_the_window_keeps_as_a_picture() {
+    // The sea, land and borders are drawn once per camera into a kept picture and copied on
+    // later frames: a pan must draw them again, not show the old picture under moved zones.
+    let (_xvfb, display) = start_xvfb();
+    let data = saved_state_dir("pan", (900, 600));
+    let shot = data.join("shot.png");
+    let args = ["--fresh", "--size", "1000x650", "--at", "2016-05-01 12:00"];
+    let _app = Killed(spawn_app(&display, &data, &args));
+    let window = run_tool(
+        "xdotool",
+        &["search", "--sync", "--name", "^Truce Atlas"],
+        &display,
+    )
+    .expect("xdotool finds the window (apt-get install xdotool)");
+    let window = window.lines().next().unwrap_or_default().to_string();
+    let sea = theme::TOKENS.colors.sea;
+    let sea = [sea.r(), sea.g(), sea.b()];
+    // Until the window has drawn and the map has fitted the zones.
+    let mut before = 0;
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_millis(250));
+        let now = count_near(&grab_window(&display, &shot, "1000x650"), sea, 2);
+        if now > 10_000 && now == before {
+            break;
+        }
+        before = now;
+    }
+    // West, two steps: more of the Mediterranean comes into view.
+    run_tool("xdotool", &["windowfocus", "--sync", &window], &display);
+    for _ in 0..2 {
+        run_tool("xdotool", &["key", "alt+Left"], &display);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let after = count_near(&grab_window(&display, &shot, "1000x650"), sea, 2);
+    std::fs::remove_dir_all(&data).ok();
+    assert!(
+        after > before + 20_000,
+        "sea pixels before the pan {before}, after {after}"
+    );
+}
