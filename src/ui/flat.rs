@@ -1,22 +1,22 @@
-//! Flat fills through a shader of our own.
+//! Flat fills through a shader of our own, and the basemap kept as a picture.
 //!
-//! egui paints every shape through one textured, blended fragment shader. On a GPU that is free;
-//! in software OpenGL (Mesa's llvmpipe: CI, virtual machines, remote desktops) each pixel of it
-//! costs a texture fetch, and a window-sized layer costs about 25 times what the same pixels
-//! cost through a shader that only writes a colour (docs/PERFORMANCE.md, "Dragging"). Most of
-//! what this window covers is flat colour: the panels' backgrounds, the land, the zones, the
-//! lanes' status bars.
+//! egui paints every shape through one textured, blended fragment shader, which a software
+//! rasteriser (Mesa's llvmpipe: CI, virtual machines, remote desktops) pays for per pixel and
+//! per triangle. Two things here make a frame cheaper there (docs/PERFORMANCE.md, "Dragging,
+//! 2026-12-06"):
 //!
-//! So, after the UI has been laid out and before egui tessellates it, [`route`] walks the
-//! window's background layer and hands every run of flat shapes (filled rectangles without
-//! corners, texture or stroke; meshes that sample only the white texel) to [`FlatGl`], as one
-//! paint callback per run, in the same place in the paint order. What is left for egui is
-//! text, patterns and widgets. The picture is the same, less egui's dithering (our colours
-//! have no gradients to band).
+//! - [`route`]: after the UI has been laid out and before egui tessellates it, every run of
+//!   flat shapes in the window's background layer (filled rectangles without corners, texture
+//!   or stroke; meshes that sample only the white texel) goes to [`FlatGl`]'s one-colour
+//!   shader as one paint callback, in its place in the paint order. About a tenth of a frame.
+//! - [`backdrop`]: what does not change while the user moves through time (the basemap's
+//!   tens of thousands of thin triangles) is drawn once into an offscreen framebuffer and
+//!   copied on later frames. Most of the saving.
 //!
+//! The picture is the same, less egui's dithering (our colours have no gradients to band).
 //! Which shapes go and how runs merge is decided by [`plan`], which knows nothing of OpenGL
 //! and is unit-tested; headless tests (kittest) have no OpenGL and draw everything through
-//! egui, as does a machine whose OpenGL is too old for the shader.
+//! egui, as does a machine whose OpenGL is older than 3.0.
 
 use std::sync::Arc;
 

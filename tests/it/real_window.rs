@@ -218,6 +218,17 @@ fn spawn_app(display: &str, data: &Path, args: &[&str]) -> Child {
         .expect("the binary starts")
 }
 
+/// The app's window id, once it is mapped.
+fn app_window(display: &str) -> String {
+    let found = run_tool(
+        "xdotool",
+        &["search", "--sync", "--name", "^Truce Atlas"],
+        display,
+    )
+    .expect("xdotool finds the window (apt-get install xdotool)");
+    found.lines().next().unwrap_or_default().to_string()
+}
+
 struct Killed(Child);
 
 impl Drop for Killed {
@@ -552,13 +563,7 @@ fn ctrl_e_exports_the_window_as_a_picture_where_the_save_dialog_says() {
         "2016-05-01 12:00",
     ];
     let _app = app_with_fake_zenity(&display, &data, &out, &args);
-    let window = run_tool(
-        "xdotool",
-        &["search", "--sync", "--name", "^Truce Atlas"],
-        &display,
-    )
-    .expect("xdotool finds the window (apt-get install xdotool)");
-    let window = window.lines().next().unwrap_or_default().to_string();
+    let window = app_window(&display);
     for _ in 0..20 {
         if out.exists() {
             break;
@@ -605,13 +610,7 @@ fn panning_redraws_the_basemap_the_window_keeps_as_a_picture() {
     let shot = data.join("shot.png");
     let args = ["--fresh", "--size", "1000x650", "--at", "2016-05-01 12:00"];
     let _app = Killed(spawn_app(&display, &data, &args));
-    let window = run_tool(
-        "xdotool",
-        &["search", "--sync", "--name", "^Truce Atlas"],
-        &display,
-    )
-    .expect("xdotool finds the window (apt-get install xdotool)");
-    let window = window.lines().next().unwrap_or_default().to_string();
+    let window = app_window(&display);
     let sea = theme::TOKENS.colors.sea;
     let sea = [sea.r(), sea.g(), sea.b()];
     // Until the window has drawn and the map has fitted the zones.
