@@ -320,6 +320,18 @@ impl FlatGl {
         }
     }
 
+    /// [`Self::begin`] for drawing into the window itself. egui set the viewport to the
+    /// callback's rectangle; our positions are the window's, in points, as egui's are.
+    unsafe fn begin_window(&self, gl: &glow::Context, info: &egui::PaintCallbackInfo) {
+        let [w, h] = info.screen_size_px;
+        let ppp = info.pixels_per_point;
+        // SAFETY: the caller's.
+        unsafe {
+            gl.viewport(0, 0, w as i32, h as i32);
+            self.begin(gl, [w as f32 / ppp, h as f32 / ppp], [0.0, 0.0]);
+        }
+    }
+
     /// Uploads and draws one mesh (after [`Self::begin`]).
     unsafe fn draw(&self, gl: &glow::Context, mesh: &Mesh) {
         let Ok(count) = i32::try_from(mesh.indices.len()) else {
@@ -347,14 +359,9 @@ impl FlatGl {
     /// to its own (premultiplied alpha, as our colours are), and restores its state after the
     /// callback.
     fn paint(&self, gl: &glow::Context, info: &egui::PaintCallbackInfo, mesh: &Mesh) {
-        let [w, h] = info.screen_size_px;
-        let ppp = info.pixels_per_point;
         // SAFETY: as in `new`.
         unsafe {
-            // egui set the viewport to the callback's rectangle; our positions are the
-            // window's, in points, as egui's are.
-            gl.viewport(0, 0, w as i32, h as i32);
-            self.begin(gl, [w as f32 / ppp, h as f32 / ppp], [0.0, 0.0]);
+            self.begin_window(gl, info);
             self.draw(gl, mesh);
             gl.bind_vertex_array(None);
         }
@@ -379,9 +386,7 @@ impl FlatGl {
             let window = gl.get_parameter_framebuffer(glow::DRAW_FRAMEBUFFER_BINDING);
             let Some(k) = self.kept_of_size(gl, &mut kept, size) else {
                 // No offscreen framebuffer: draw straight to the window, over its clear colour.
-                let [w, h] = info.screen_size_px;
-                gl.viewport(0, 0, w as i32, h as i32);
-                self.begin(gl, [w as f32 / ppp, h as f32 / ppp], [0.0, 0.0]);
+                self.begin_window(gl, info);
                 for mesh in picture.meshes {
                     self.draw(gl, mesh);
                 }
