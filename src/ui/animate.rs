@@ -211,7 +211,7 @@ fn cut(image: &egui::ColorImage, cut: f32) -> Picture {
     let skip = (cut.round().max(0.0) as usize).min(h.saturating_sub(1));
     let rgba = image.pixels[skip * w..]
         .iter()
-        .flat_map(|c| c.to_srgba_unmultiplied())
+        .flat_map(|c| super::partial::opaque(*c))
         .collect();
     Picture {
         width: w,

@@ -1135,7 +1135,8 @@ impl eframe::App for AtlasApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
-        super::flat::route(ui.ctx());
+        let clear = eframe::App::clear_color(self, &ui.style().visuals);
+        super::partial::set_clear_colour(ui.ctx(), clear);
     }
 
     /// egui's memory holds panel widths: a one-off run must not leave them to later runs.

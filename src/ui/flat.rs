@@ -5,10 +5,10 @@
 //! per triangle. Two things here make a frame cheaper there (docs/PERFORMANCE.md, "Dragging,
 //! 2026-12-06"):
 //!
-//! - [`route`]: after the UI has been laid out and before egui tessellates it, every run of
-//!   flat shapes in the window's background layer (filled rectangles without corners, texture
-//!   or stroke; meshes that sample only the white texel) goes to [`FlatGl`]'s one-colour
-//!   shader as one paint callback, in its place in the paint order. About a tenth of a frame.
+//! - [`route`]: in each frame's final paint list (the `partial` plugin calls it), every run
+//!   of flat shapes (filled rectangles without corners, texture or stroke; meshes that sample
+//!   only the white texel) goes to [`FlatGl`]'s one-colour shader as one paint callback, in its
+//!   place in the paint order. About a tenth of a full frame.
 //! - [`backdrop`]: what does not change while the user moves through time (the basemap's
 //!   tens of thousands of thin triangles) is drawn once into an offscreen framebuffer and
 //!   copied on later frames. Most of the saving.
@@ -121,44 +121,44 @@ pub fn installed(ctx: &egui::Context) -> Option<Arc<FlatGl>> {
     ctx.data(|d| d.get_temp::<Arc<FlatGl>>(key_in_memory()))
 }
 
-/// Moves the flat shapes of the window's background layer (the panels and the map) to the
-/// installed painter. Call at the end of a pass, after everything is laid out.
-pub fn route(ctx: &egui::Context) {
-    // A pass egui will throw away is never painted.
-    let Some(gl) = installed(ctx).filter(|_| !ctx.will_discard()) else {
-        return;
-    };
-    let layer = egui::LayerId::background();
-    let ppp = ctx.pixels_per_point();
-    let runs = ctx.graphics(|g| {
-        g.get(layer)
-            .map(|list| plan(list.all_entries(), ppp))
-            .unwrap_or_default()
-    });
+/// `frame` (a final paint list, in paint order) with its runs of flat shapes moved to `gl`:
+/// each run becomes one paint callback in the place of its first shape.
+pub fn route(
+    gl: &Arc<FlatGl>,
+    frame: Vec<ClippedShape>,
+    pixels_per_point: f32,
+) -> Vec<ClippedShape> {
+    let runs = plan(&frame, pixels_per_point);
     if runs.is_empty() {
-        return;
+        return frame;
     }
-    ctx.graphics_mut(|g| {
-        let list = g.entry(layer);
-        for run in runs {
-            for i in run.first + 1..run.end {
-                list.reset_shape(egui::layers::ShapeIdx(i));
-            }
-            let gl = Arc::clone(&gl);
-            let mesh = run.mesh;
-            let callback = egui_glow::CallbackFn::new(move |info, painter| {
-                gl.paint(painter.gl(), &info, &mesh);
-            });
-            list.set(
-                egui::layers::ShapeIdx(run.first),
-                run.clip,
-                Shape::Callback(egui::PaintCallback {
-                    rect: run.clip,
-                    callback: Arc::new(callback),
-                }),
-            );
+    let mut out = Vec::with_capacity(frame.len());
+    let mut runs = runs.into_iter().peekable();
+    let mut shapes = frame.into_iter().enumerate();
+    while let Some((i, clipped)) = shapes.next() {
+        let Some(run) = runs.next_if(|r| r.first == i) else {
+            out.push(clipped);
+            continue;
+        };
+        // The run's other shapes are in its mesh.
+        for _ in run.first + 1..run.end {
+            shapes.next();
         }
-    });
+        let gl = Arc::clone(gl);
+        let mesh = run.mesh;
+        let callback = egui_glow::CallbackFn::new(move |info, painter| {
+            gl.paint(painter.gl(), &info, &mesh);
+        });
+        out.push(ClippedShape {
+            clip_rect: run.clip,
+            shape: Shape::Callback(egui::PaintCallback {
+                rect: run.clip,
+                callback: Arc::new(callback),
+            }),
+            transform_after_tessellation: egui::emath::TSTransform::IDENTITY,
+        });
+    }
+    out
 }
 
 /// Paints `meshes` over `background` in `rect` from a picture kept by the installed painter,
@@ -179,19 +179,31 @@ pub fn backdrop(
     let Some(gl) = installed(painter.ctx()) else {
         return false;
     };
-    let callback = egui_glow::CallbackFn::new(move |info, painter| {
-        let picture = Picture {
-            rect,
-            key,
-            background,
-            meshes: &meshes,
-        };
-        gl.backdrop(painter.gl(), &info, &picture);
-    });
-    painter.add(egui::PaintCallback {
-        rect,
-        callback: Arc::new(callback),
-    });
+    // The same picture, the same callback: a frame compared with the last (`damage`) sees an
+    // unchanged backdrop as unchanged only if it is the same callback.
+    let same = (rect, key, background);
+    let Ok(mut last) = gl.backdrop_callback.lock() else {
+        return false;
+    };
+    let callback = match &*last {
+        Some((was, callback)) if *was == same => Arc::clone(callback),
+        _ => {
+            let painter_gl = Arc::clone(&gl);
+            let callback: Arc<dyn std::any::Any + Send + Sync> =
+                Arc::new(egui_glow::CallbackFn::new(move |info, painter| {
+                    let picture = Picture {
+                        rect,
+                        key,
+                        background,
+                        meshes: &meshes,
+                    };
+                    painter_gl.backdrop(painter.gl(), &info, &picture);
+                }));
+            *last = Some((same, Arc::clone(&callback)));
+            callback
+        }
+    };
+    painter.add(egui::PaintCallback { rect, callback });
     true
 }
 
@@ -221,7 +233,13 @@ pub struct FlatGl {
     u_screen_size: glow::UniformLocation,
     u_origin: glow::UniformLocation,
     kept: std::sync::Mutex<Option<Kept>>,
+    /// The last backdrop's callback and what it shows, to give an unchanged backdrop the same
+    /// callback again.
+    backdrop_callback: std::sync::Mutex<Option<(BackdropKey, BackdropCallback)>>,
 }
+
+type BackdropKey = (Rect, u64, Color32);
+type BackdropCallback = Arc<dyn std::any::Any + Send + Sync>;
 
 const VERTEX: &str = r"
 #if NEW_SHADER_INTERFACE
@@ -304,6 +322,7 @@ impl FlatGl {
                 u_screen_size,
                 u_origin,
                 kept: std::sync::Mutex::new(None),
+                backdrop_callback: std::sync::Mutex::new(None),
             })
         }
     }
@@ -393,8 +412,9 @@ impl FlatGl {
                 gl.bind_vertex_array(None);
                 return;
             };
-            gl.disable(glow::SCISSOR_TEST);
             if k.key != Some(picture.key) {
+                // The whole picture, whatever part of the window this frame repaints.
+                gl.disable(glow::SCISSOR_TEST);
                 gl.bind_framebuffer(glow::FRAMEBUFFER, Some(k.framebuffer));
                 gl.viewport(0, 0, size[0], size[1]);
                 let [r, g, b, a] = picture.background.to_normalized_gamma_f32();
@@ -407,6 +427,8 @@ impl FlatGl {
                 }
                 gl.bind_vertex_array(None);
                 k.key = Some(picture.key);
+                // egui's scissor box is untouched: only what this frame repaints is copied.
+                gl.enable(glow::SCISSOR_TEST);
             }
             gl.bind_framebuffer(glow::READ_FRAMEBUFFER, Some(k.framebuffer));
             gl.bind_framebuffer(glow::DRAW_FRAMEBUFFER, window);

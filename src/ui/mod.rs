@@ -6,6 +6,7 @@ pub mod app;
 mod caption;
 pub mod commands;
 pub mod compare_box;
+mod damage;
 mod dialogs;
 pub mod export_dialog;
 pub mod flat;
@@ -15,6 +16,7 @@ mod loading;
 pub mod map;
 mod native_dialog;
 pub mod open_dialog;
+mod partial;
 mod screenshot;
 pub mod script;
 pub mod search_box;
@@ -105,17 +107,7 @@ pub fn run_app(engine: Engine, start: StartOptions, size: Option<(u32, u32)>) ->
             if start.screenshot.is_some() {
                 screenshot::prepare(&cc.egui_ctx);
             }
-            // `TRUCE_ATLAS_FLAT_FILLS=off` leaves all drawing to egui (a driver that draws our
-            // shader wrong; before/after measurements).
-            let flat_off = std::env::var("TRUCE_ATLAS_FLAT_FILLS").is_ok_and(|v| v == "off");
-            if let Some(flat) = cc
-                .gl
-                .as_deref()
-                .filter(|_| !flat_off)
-                .and_then(flat::FlatGl::new)
-            {
-                flat::install(&cc.egui_ctx, std::sync::Arc::new(flat));
-            }
+            install_painting(cc);
             let saved = cc.storage.and_then(|s| s.get_string(SAVE_KEY));
             Ok(Box::new(AtlasApp::new(engine, start, saved)))
         }),
@@ -130,6 +122,37 @@ pub fn run_app(engine: Engine, start: StartOptions, size: Option<(u32, u32)>) ->
             EXIT_NO_WINDOW
         }
     }
+}
+
+/// With OpenGL 3: flat fills through our shader, the basemap kept as a picture (`flat`), and,
+/// on a software rasteriser, only what changed repainted (`partial`). `TRUCE_ATLAS_FLAT_FILLS=off`
+/// leaves all drawing to egui; `TRUCE_ATLAS_PARTIAL=off` repaints every frame in full and
+/// `=on` repaints in part on a graphics card too (a driver that draws our shader wrong or
+/// keeps the window's picture wrong; before/after measurements).
+fn install_painting(cc: &eframe::CreationContext<'_>) {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    if var("TRUCE_ATLAS_FLAT_FILLS") == "off" {
+        return;
+    }
+    let Some(gl) = cc.gl.clone() else {
+        return;
+    };
+    let Some(flat) = flat::FlatGl::new(&gl).map(std::sync::Arc::new) else {
+        return;
+    };
+    flat::install(&cc.egui_ctx, std::sync::Arc::clone(&flat));
+    // A graphics card repaints a whole frame for next to nothing, and reading a pixel back
+    // (how a partial frame checks the window kept its picture) stalls its pipeline.
+    let partial = match var("TRUCE_ATLAS_PARTIAL").as_str() {
+        "off" => false,
+        "on" => true,
+        // SAFETY: a query on the context eframe made current for this call.
+        _ => partial::is_software(&unsafe {
+            eframe::glow::HasContext::get_parameter_string(&*gl, eframe::glow::RENDERER)
+        }),
+    };
+    cc.egui_ctx
+        .add_plugin(partial::Partial::new(gl, flat, partial));
 }
 
 #[cfg(test)]

@@ -155,7 +155,7 @@ fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), crate::export:
         let bytes: Vec<u8> = image
             .pixels
             .iter()
-            .flat_map(|c| c.to_srgba_unmultiplied())
+            .flat_map(|c| super::partial::opaque(*c))
             .collect();
         writer.write_image_data(&bytes).map_err(png_error)?;
         writer.finish().map_err(png_error)?;

@@ -206,8 +206,14 @@ fn run_tool(program: &str, args: &[&str], display: &str) -> Option<String> {
 
 /// The app in a real window, with `data` as its place for saved state.
 fn spawn_app(display: &str, data: &Path, args: &[&str]) -> Child {
+    spawn_app_with(display, data, args, &[])
+}
+
+/// [`spawn_app`] with these variables added to its environment.
+fn spawn_app_with(display: &str, data: &Path, args: &[&str], vars: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
         .args(args)
+        .envs(vars.iter().copied())
         .env("DISPLAY", display)
         .env_remove("WAYLAND_DISPLAY")
         .env("HOME", std::env::temp_dir())
@@ -635,5 +641,68 @@ fn panning_redraws_the_basemap_the_window_keeps_as_a_picture() {
     assert!(
         after > before + 20_000,
         "sea pixels before the pan {before}, after {after}"
+    );
+}
+
+/// Grabs the window until two grabs in a row are the same (drawn, and done animating).
+fn grab_settled(display: &str, out: &Path, size: &str) -> Vec<[u8; 4]> {
+    let mut last = grab_window(display, out, size);
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_millis(250));
+        let now = grab_window(display, out, size);
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    last
+}
+
+/// The window after a session of keys that move the instant, pan and zoom; with `vars` in the app's environment. Also the picture before the keys.
+fn after_a_session(name: &str, vars: &[(&str, &str)]) -> (Vec<[u8; 4]>, Vec<[u8; 4]>) {
+    let (_xvfb, display) = start_xvfb();
+    let data = saved_state_dir(name, (900, 600));
+    let shot = data.join("shot.png");
+    let args = ["--fresh", "--size", "1000x650", "--at", "2016-05-01 12:00"];
+    let _app = Killed(spawn_app_with(&display, &data, &args, vars));
+    let window = app_window(&display);
+    let before = grab_settled(&display, &shot, "1000x650");
+    run_tool("xdotool", &["windowfocus", "--sync", &window], &display);
+    let keys = [
+        "Right",
+        "Right",
+        "Right",
+        "Page_Up",
+        "Page_Up",
+        "shift+Left",
+        "alt+Left",
+        "plus",
+        "Left",
+        "Page_Down",
+    ];
+    for key in keys {
+        run_tool("xdotool", &["key", key], &display);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let after = grab_settled(&display, &shot, "1000x650");
+    std::fs::remove_dir_all(&data).ok();
+    (before, after)
+}
+
+#[test]
+#[ignore = "needs Xvfb, Mesa, xdotool and ImageMagick; .ci/run installs them and runs it"]
+fn a_window_repainted_only_where_it_changed_shows_what_a_full_repaint_shows() {
+    // Frames after the first paint only what changed over the picture the window kept; after
+    // a session of changes, every pixel must be what repainting every frame in full gives.
+    let (start, partial) = after_a_session("partial", &[]);
+    let (_, full) = after_a_session("full", &[("TRUCE_ATLAS_PARTIAL", "off")]);
+    let changed = start.iter().zip(&partial).filter(|(a, b)| a != b).count();
+    assert!(changed > 20_000, "the keys changed only {changed} pixels");
+    let differ: Vec<usize> = (0..full.len()).filter(|&i| full[i] != partial[i]).collect();
+    assert!(
+        differ.is_empty(),
+        "{} pixels differ from a full repaint, the first at {:?}",
+        differ.len(),
+        differ.first().map(|i| (i % 1000, i / 1000))
     );
 }
