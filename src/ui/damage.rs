@@ -16,6 +16,9 @@ use egui::{Rect, Shape};
 /// At most this many rectangles: each costs a pass over the shapes that touch it.
 pub const MAX_RECTS: usize = 4;
 
+/// More changed shapes than this are repainted as one rectangle (see [`merge`]).
+const MAX_SEARCHED: usize = 64;
+
 /// Where a shape may put pixels: its visual bounds (transformed as it will be after
 /// tessellation), inside its clip rectangle, widened by the anti-aliasing feather (one pixel,
 /// which is two points at the smallest scale egui allows in practice, half a pixel per point).
@@ -65,6 +68,12 @@ pub fn merge(rects: &[Rect], pixels_per_point: f32) -> Vec<Rect> {
         )
     };
     let mut out: Vec<Rect> = rects.iter().map(snap).collect();
+    // The pairwise search below is cubic in the count: a frame unlike the last (the first, a
+    // new dataset) has a rectangle per shape, over a thousand. Those become their bounding box.
+    if out.len() > MAX_SEARCHED {
+        let all = out.iter().fold(Rect::NOTHING, |a, r| a.union(*r));
+        return vec![all];
+    }
     loop {
         let Some((i, j, cost)) = cheapest_pair(&out) else {
             return out;
@@ -217,6 +226,23 @@ mod tests {
             );
             assert_eq!(n, 1, "{c:?} must be in exactly one merged rectangle");
         }
+    }
+
+    #[test]
+    fn a_frame_unlike_the_last_is_one_rectangle_around_all_its_changes() {
+        let rects: Vec<Rect> = (0..1000)
+            .map(|i| {
+                Rect::from_min_size(
+                    pos2((i % 40) as f32 * 25.0, (i / 40) as f32 * 20.0),
+                    vec2(3.0, 3.0),
+                )
+            })
+            .collect();
+        let merged = merge(&rects, 1.0);
+        assert_eq!(
+            merged,
+            vec![Rect::from_min_max(pos2(0.0, 0.0), pos2(978.0, 483.0))]
+        );
     }
 
     #[test]

@@ -29,6 +29,9 @@ use egui::{Color32, Rect, Shape};
 use super::damage;
 use super::flat::{self, FlatGl};
 
+/// The share of the window beyond which a changed frame is repainted in full.
+const FULL_BEYOND: f32 = 0.5;
+
 /// What the window's back buffer holds after a frame the plugin painted.
 struct Shown {
     frame: Vec<ClippedShape>,
@@ -124,14 +127,18 @@ impl egui::Plugin for Partial {
                 .filter(|s| single_viewport && self.can_paint_in_part(s, size_px, ppp, textures))
                 .map(|shown| damage::merge(&damage::changed(&shown.frame, &frame), ppp))
         };
-        let painted = match &damage {
-            Some(rects) => damage::restrict(&frame, rects),
-            None => frame.clone(),
-        };
         let screen = Rect::from_min_size(
             egui::Pos2::ZERO,
             egui::vec2(size_px[0] as f32, size_px[1] as f32) / ppp,
         );
+        // Where most of the window changed, one full repaint costs less than the pieces.
+        let damage = damage.filter(|rects| {
+            rects.iter().map(|r| r.area()).sum::<f32>() < FULL_BEYOND * screen.area()
+        });
+        let painted = match &damage {
+            Some(rects) => damage::restrict(&frame, rects),
+            None => frame.clone(),
+        };
         let mut shapes = Vec::with_capacity(painted.len() + 2);
         shapes.push(self.first(screen, damage, clear));
         shapes.extend(flat::route(&self.flat, painted, ppp));
