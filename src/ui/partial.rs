@@ -117,10 +117,7 @@ impl egui::Plugin for Partial {
             return;
         }
         let damage = {
-            let Ok(state) = self.state.lock() else {
-                output.shapes = frame;
-                return;
-            };
+            let state = lock(&self.state);
             state
                 .shown
                 .as_ref()
@@ -160,9 +157,7 @@ impl Partial {
     fn first(&self, screen: Rect, damage: Option<Vec<Rect>>, clear: [f32; 4]) -> ClippedShape {
         let state = Arc::clone(&self.state);
         let callback = egui_glow::CallbackFn::new(move |info, painter| {
-            let Ok(mut state) = state.lock() else {
-                return;
-            };
+            let mut state = lock(&state);
             let gl = painter.gl();
             let ppp = info.pixels_per_point;
             let [w, h] = info.screen_size_px;
@@ -205,10 +200,8 @@ impl Partial {
         let state = Arc::clone(&self.state);
         let next = Mutex::new(next);
         let callback = egui_glow::CallbackFn::new(move |_info, painter| {
-            let (Ok(mut state), Ok(mut next)) = (state.lock(), next.lock()) else {
-                return;
-            };
-            let Some(mut shown) = next.take() else {
+            let mut state = lock(&state);
+            let Some(mut shown) = lock(&next).take() else {
                 state.shown = None;
                 return;
             };
@@ -231,6 +224,12 @@ impl Partial {
         });
         callback_shape(screen, callback)
     }
+}
+
+/// The state, even if a panic elsewhere poisoned its lock: the first and last callbacks must
+/// run every frame, or rasteriser discard could stay on.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn callback_shape(screen: Rect, callback: egui_glow::CallbackFn) -> ClippedShape {
