@@ -321,6 +321,23 @@ fn read_features(text: &str) -> (Vec<BaseFeature>, String) {
 }
 
 impl Basemap {
+    /// The embedded basemap, read once per process: a window, its tests and its exports share
+    /// it. [`Basemap::prepare_shared`] reads it on another thread ahead of need.
+    pub fn shared() -> &'static Basemap {
+        static SHARED: std::sync::OnceLock<Basemap> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Basemap::embedded)
+    }
+
+    /// Starts reading [`Basemap::shared`] on a thread of its own, so that it is ready (or
+    /// nearly) when first asked for; where no thread can be made, it is read when asked for.
+    pub fn prepare_shared() {
+        let _ = std::thread::Builder::new()
+            .name("basemap".to_owned())
+            .spawn(|| {
+                Basemap::shared();
+            });
+    }
+
     /// The basemap built into the binary (Natural Earth, Syria and its neighbours).
     pub fn embedded() -> Basemap {
         let (countries, attribution) =

@@ -83,7 +83,7 @@ pub struct StartOptions {
 
 /// What only a window has, around the session.
 struct View {
-    basemap: Basemap,
+    basemap: &'static Basemap,
     layers: MapLayers,
     /// The session generation the layers were built for.
     layers_for: u64,
@@ -109,8 +109,8 @@ struct View {
 
 impl View {
     fn new(session: &Session) -> View {
-        let basemap = Basemap::embedded();
-        let layers = MapLayers::new(&basemap, session.engine().dataset());
+        let basemap = Basemap::shared();
+        let layers = MapLayers::new(basemap, session.engine().dataset());
         let mut map = MapState::default();
         map.request_fit();
         View {
@@ -137,7 +137,7 @@ impl View {
     /// once per frame.
     fn refresh(&mut self, session: &Session) {
         if self.layers_for != session.generation() {
-            self.layers = MapLayers::new(&self.basemap, session.engine().dataset());
+            self.layers = MapLayers::new(self.basemap, session.engine().dataset());
             self.layers_for = session.generation();
             self.map.request_fit();
             self.summaries_for = None;

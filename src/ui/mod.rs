@@ -91,6 +91,9 @@ pub fn run_app(engine: Engine, start: StartOptions, size: Option<(u32, u32)>) ->
     let title = window_title(&engine);
     let options = native_options(&start, size, title);
     let exit_code = start.exit_code.clone();
+    // Read while the window and OpenGL come up (loading the driver takes longer): about a
+    // tenth of a launch's CPU, off its path.
+    crate::geometry::Basemap::prepare_shared();
     let result = eframe::run_native(
         "Truce Atlas",
         options,
