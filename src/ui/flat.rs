@@ -188,16 +188,20 @@ pub fn backdrop(
     let callback = match &*last {
         Some((was, callback)) if *was == same => Arc::clone(callback),
         _ => {
-            let painter_gl = Arc::clone(&gl);
+            // Weak: the painter keeps this callback, which must not keep the painter.
+            let painter_gl = Arc::downgrade(&gl);
             let callback: Arc<dyn std::any::Any + Send + Sync> =
                 Arc::new(egui_glow::CallbackFn::new(move |info, painter| {
+                    let Some(gl) = painter_gl.upgrade() else {
+                        return;
+                    };
                     let picture = Picture {
                         rect,
                         key,
                         background,
                         meshes: &meshes,
                     };
-                    painter_gl.backdrop(painter.gl(), &info, &picture);
+                    gl.backdrop(painter.gl(), &info, &picture);
                 }));
             *last = Some((same, Arc::clone(&callback)));
             callback
