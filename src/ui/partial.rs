@@ -82,7 +82,8 @@ impl Partial {
         }
     }
 
-    /// Whether the back buffer shows `shown` and `frame` may be painted as a change to it.
+    /// Whether the back buffer still shows `shown`, so that this frame may be painted as a
+    /// change to it.
     fn can_paint_in_part(&self, shown: &Shown, size_px: [u32; 2], ppp: f32, textures: u64) -> bool {
         shown.size_px == size_px
             && shown.pixels_per_point == ppp
@@ -105,6 +106,11 @@ impl egui::Plugin for Partial {
             return;
         }
         let ppp = output.pixels_per_point;
+        if !self.enabled {
+            let frame = std::mem::take(&mut output.shapes);
+            output.shapes = flat::route(&self.flat, frame, ppp);
+            return;
+        }
         let size_px = window_size_px(ctx, ppp);
         let textures = texture_set(ctx);
         let single_viewport = output.viewport_output.len() <= 1;
@@ -112,10 +118,6 @@ impl egui::Plugin for Partial {
             .data(|d| d.get_temp::<[f32; 4]>(clear_key()))
             .unwrap_or([0.0, 0.0, 0.0, 1.0]);
         let frame = std::mem::take(&mut output.shapes);
-        if !self.enabled {
-            output.shapes = flat::route(&self.flat, frame, ppp);
-            return;
-        }
         let damage = {
             let state = lock(&self.state);
             state

@@ -619,16 +619,8 @@ fn panning_redraws_the_basemap_the_window_keeps_as_a_picture() {
     let window = app_window(&display);
     let sea = theme::TOKENS.colors.sea;
     let sea = [sea.r(), sea.g(), sea.b()];
-    // Until the window has drawn and the map has fitted the zones.
-    let mut before = 0;
-    for _ in 0..40 {
-        std::thread::sleep(Duration::from_millis(250));
-        let now = count_near(&grab_window(&display, &shot, "1000x650"), sea, 2);
-        if now > 10_000 && now == before {
-            break;
-        }
-        before = now;
-    }
+    // Once the window has drawn and the map has fitted the zones.
+    let before = count_near(&grab_settled(&display, &shot, "1000x650"), sea, 2);
     // West, two steps: more of the Mediterranean comes into view.
     run_tool("xdotool", &["windowfocus", "--sync", &window], &display);
     for _ in 0..2 {
