@@ -121,6 +121,51 @@ fn last_reported_words(last: Option<Moment>, tz: Tz) -> String {
     }
 }
 
+/// What a screen reader says when the view moves: the instant in words, then the selected
+/// zone's status ("Monday 2 May 2016, 12:00, Damascus, UTC+3. Aleppo: Negotiating, …"). The
+/// slider's value text, the status bar's announcement and the words spoken after a step are
+/// this one sentence, so a listener hears the same thing whichever way the instant moved.
+pub fn instant_announcement(
+    engine: &Engine,
+    at: DateTime<Utc>,
+    known_on: Option<DateTime<Utc>>,
+    selected: Option<usize>,
+) -> String {
+    let mut words = crate::timefmt::instant_words(at, engine.dataset().meta.timezone);
+    if let Some(zone) = selected.and_then(|z| selected_words(engine, z, at, known_on)) {
+        words.push_str(". ");
+        words.push_str(&zone);
+    }
+    words
+}
+
+/// What a screen reader says when a zone is selected or the selection is cleared: "Selected
+/// Aleppo: Negotiating, …" or "Selection cleared".
+pub fn selection_announcement(
+    engine: &Engine,
+    at: DateTime<Utc>,
+    known_on: Option<DateTime<Utc>>,
+    selected: Option<usize>,
+) -> String {
+    match selected.and_then(|z| selected_words(engine, z, at, known_on)) {
+        Some(zone) => format!("Selected {zone}"),
+        None => "Selection cleared".to_string(),
+    }
+}
+
+/// A zone's status in one line of words ([`ZoneSummary::words`]), if the zone exists.
+fn selected_words(
+    engine: &Engine,
+    zone: usize,
+    at: DateTime<Utc>,
+    known_on: Option<DateTime<Utc>>,
+) -> Option<String> {
+    let name = &engine.dataset().zones.get(zone)?.name;
+    let r = engine.status(zone, at, known_on);
+    let summary = zone_summary(engine, zone, r, engine.after_reports(at, known_on));
+    Some(summary.words(name, engine.dataset()))
+}
+
 /// Every zone's summary at an instant.
 pub fn zone_summaries(
     engine: &Engine,
@@ -449,6 +494,42 @@ mod tests {
         let known = caption(&engine, None, at, None, Some(k), crate::session::Kinds::ALL);
         assert!(known.instant.contains("as known on"), "{}", known.instant);
         assert!(known.zone.is_none() && known.quote.is_none());
+    }
+
+    #[test]
+    fn the_words_after_a_step_say_the_instant_and_then_the_selected_zones_status() {
+        let engine = crate::default_engine().expect("valid");
+        let at = "2016-05-01T09:00:00Z".parse().expect("time");
+        let alone = instant_announcement(&engine, at, None, None);
+        assert_eq!(alone, "Sunday 1 May 2016, 12:00, Damascus, UTC+3");
+        let aleppo = engine.dataset().zones.iter().position(|z| z.id == "aleppo");
+        let with = instant_announcement(&engine, at, None, aleppo);
+        assert!(
+            with.starts_with("Sunday 1 May 2016, 12:00, Damascus, UTC+3. Aleppo: Negotiating,"),
+            "{with}"
+        );
+        // A zone index past the dataset (a stale selection) adds nothing rather than panicking.
+        assert_eq!(instant_announcement(&engine, at, None, Some(99)), alone);
+    }
+
+    #[test]
+    fn selecting_a_zone_is_said_with_its_status_and_clearing_it_is_said_too() {
+        let engine = crate::default_engine().expect("valid");
+        let at = "2016-05-01T09:00:00Z".parse().expect("time");
+        let latakia = engine
+            .dataset()
+            .zones
+            .iter()
+            .position(|z| z.id == "latakia");
+        let said = selection_announcement(&engine, at, None, latakia);
+        assert!(
+            said.starts_with("Selected Latakia: In effect, contested,"),
+            "{said}"
+        );
+        assert_eq!(
+            selection_announcement(&engine, at, None, None),
+            "Selection cleared"
+        );
     }
 
     #[test]

@@ -105,6 +105,11 @@ struct View {
     summaries_for: Option<(DateTime<Utc>, Option<DateTime<Utc>>, u64)>,
     /// "According to: …" while a filter is on, read again when the filter changes.
     according_to: Option<String>,
+    /// What a screen reader is to hear of a change made away from the focus.
+    announcer: super::announce::Announcer,
+    /// The widget that had the focus when a zone was selected (a zone on the map, a row of the
+    /// zone list): F6 from it goes to the zone's quotes. Cleared when the focus moves.
+    selected_from: Option<egui::Id>,
 }
 
 impl View {
@@ -130,6 +135,8 @@ impl View {
             summaries: Vec::new(),
             summaries_for: None,
             according_to: None,
+            announcer: Default::default(),
+            selected_from: None,
         }
     }
 
@@ -335,9 +342,15 @@ impl AtlasApp {
             node.set_label(super::window_title(engine));
         });
         self.view.refresh(&self.session);
+        Region::forget_all(&ctx);
+        // "F6 from the zone just selected" holds only while the focus stays on it.
+        if self.view.selected_from != ctx.memory(|m| m.focused()) {
+            self.view.selected_from = None;
+        }
         let mut intents: Vec<Intent> = Vec::new();
         self.panels(ui, &mut intents);
         self.dialogs(&ctx, &mut intents);
+        self.view.announcer.apply(&ctx);
         // Shortcuts last, after a focused slider has taken its own arrow keys.
         intents.extend(shortcuts(
             &ctx,
@@ -355,8 +368,12 @@ impl AtlasApp {
             intents.clear();
         }
         let generation = self.session.generation();
+        let before = (self.session.instant(), self.session.selected());
         for intent in intents {
             self.handle(intent, &ctx);
+        }
+        if self.session.generation() == generation {
+            self.announce_change(&ctx, before);
         }
         // After the intents: a dataset that started opening this frame already says so.
         self.poll_loading(&ctx);
@@ -374,6 +391,29 @@ impl AtlasApp {
             None if self.session.playback().playing || self.animation.is_some() => {}
             None => settle_in_passes(&ctx),
         }
+    }
+
+    /// A step of the instant or a new selection, made by this frame's intents, said to a
+    /// screen reader wherever the focus is (playback moves the instant outside the intents, so
+    /// it is not said every frame). The slider says a step itself when it has the focus.
+    fn announce_change(
+        &mut self,
+        ctx: &egui::Context,
+        (instant, selected): (DateTime<Utc>, Option<usize>),
+    ) {
+        let s = &self.session;
+        let words = if s.instant() != instant {
+            if super::announce::focus_voices_the_instant(ctx) {
+                return;
+            }
+            present::instant_announcement(s.engine(), s.instant(), s.known_on(), s.selected())
+        } else if s.selected() != selected {
+            self.view.selected_from = s.selected().and_then(|_| ctx.memory(|m| m.focused()));
+            present::selection_announcement(s.engine(), s.instant(), s.known_on(), s.selected())
+        } else {
+            return;
+        };
+        self.view.announcer.say(words);
     }
 
     /// While playing, the instant moves by the real time since the last frame, and the window
@@ -819,7 +859,10 @@ impl AtlasApp {
                 view.compare
                     .get_or_insert_with(|| super::compare_box::CompareBox::new(session));
             }
-            ViewAction::CycleRegion(step) => cycle_region(ctx, step),
+            ViewAction::CycleRegion(step) => {
+                let just_selected = view.selected_from.take().is_some();
+                cycle_region(ctx, step, just_selected);
+            }
             ViewAction::Export(Target::Animation) => {
                 // The range and step come first, so the app's own dialog, which asks for them.
                 let folder = self.working_folder();
@@ -894,6 +937,11 @@ fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
         }
     };
     egui::MenuBar::new().ui(ui, |ui| {
+        // egui gives the bar a menu's role, which Orca reads as an unnamed "menu".
+        ui.ctx().accesskit_node_builder(ui.unique_id(), |node| {
+            node.set_role(egui::accesskit::Role::MenuBar);
+            node.set_label("Menu bar");
+        });
         for &menu in <Menu as strum::VariantArray>::VARIANTS {
             let opened = ui.menu_button(menu.title(), |ui| {
                 for &c in UiCommand::all().iter().filter(|c| c.menu() == menu) {
@@ -994,15 +1042,22 @@ fn status_bar(ui: &mut Ui, session: &Session) {
 
 /// The intents whose shortcut was pressed this frame. Plain keys are ignored while the user
 /// types in a field (or a dialog is open), so typing "2016" never jumps the map.
-/// F6: the focus to the next region (menus, time controls, side panel, map) after the one that
-/// holds it now, found by which region's anchor is focused or, failing that, by position: the
-/// focused widget's place in the window. Regions not drawn this frame are passed over.
-fn cycle_region(ctx: &egui::Context, step: i32) {
+/// F6: the focus to the next region (menus, time controls, side panel, the selected zone's
+/// quotes, map) after the one that holds it now, found by which region's anchor is focused or,
+/// failing that, by position: the focused widget's place in the window. Regions not drawn this
+/// frame are passed over. From a zone just selected (`just_selected`: the focus has not moved
+/// since), F6 goes straight to its quotes, wherever the zone was picked.
+fn cycle_region(ctx: &egui::Context, step: i32, just_selected: bool) {
     let regions = <Region as strum::VariantArray>::VARIANTS;
     let anchors: Vec<Option<egui::Id>> = regions
         .iter()
         .map(|r| ctx.data(|d| d.get_temp::<egui::Id>(r.key())))
         .collect();
+    let evidence = ctx.data(|d| d.get_temp::<egui::Id>(Region::Evidence.key()));
+    if let Some(quote) = evidence.filter(|_| just_selected && step > 0) {
+        ctx.memory_mut(|m| m.request_focus(quote));
+        return;
+    }
     let focused = ctx.memory(|m| m.focused());
     let current = focused
         .and_then(|f| anchors.iter().position(|a| *a == Some(f)))
@@ -1037,6 +1092,13 @@ fn region_of(ctx: &egui::Context, id: egui::Id) -> Option<usize> {
         return find(Region::Time);
     }
     if anchor_rect(Region::SidePanel).is_some_and(|s| rect.left() >= s.left() - 20.0) {
+        // The selected zone's quotes sit below the zone list, in the same panel.
+        if Region::Evidence
+            .top_of(ctx)
+            .is_some_and(|top| rect.top() >= top)
+        {
+            return find(Region::Evidence);
+        }
         return find(Region::SidePanel);
     }
     find(Region::Map)

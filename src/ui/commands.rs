@@ -47,7 +47,11 @@ pub enum ViewAction {
 pub enum Region {
     Menu,
     Time,
+    /// The side panel's choices and zone list.
     SidePanel,
+    /// The selected zone's status and the quotes behind it (drawn only while a zone is
+    /// selected); its anchor is the first quote. F6 from a zone just selected comes here.
+    Evidence,
     Map,
 }
 
@@ -58,6 +62,7 @@ impl Region {
             Region::Menu => "truce-atlas-region-menu",
             Region::Time => "truce-atlas-region-time",
             Region::SidePanel => "truce-atlas-region-side",
+            Region::Evidence => "truce-atlas-region-evidence",
             Region::Map => "truce-atlas-region-map",
         })
     }
@@ -65,6 +70,33 @@ impl Region {
     /// Records `anchor` as the widget that takes the focus for this region.
     pub fn anchor(self, ctx: &egui::Context, anchor: egui::Id) {
         ctx.data_mut(|d| d.insert_temp(self.key(), anchor));
+    }
+
+    /// Forgets every region's anchor and top, at the start of a pass: a region not drawn in
+    /// this pass (the evidence with no zone selected, the map with no zone in view) is then
+    /// passed over instead of sending the focus to a widget that is gone.
+    pub fn forget_all(ctx: &egui::Context) {
+        ctx.data_mut(|d| {
+            for &r in <Region as VariantArray>::VARIANTS {
+                d.remove::<egui::Id>(r.key());
+                d.remove::<f32>(r.top_key());
+            }
+        });
+    }
+
+    /// Where this frame's top edge of the region is kept, for regions that share a panel.
+    fn top_key(self) -> egui::Id {
+        self.key().with("top")
+    }
+
+    /// Records where the region starts on screen (the evidence starts below the zone list).
+    pub fn top(self, ctx: &egui::Context, y: f32) {
+        ctx.data_mut(|d| d.insert_temp(self.top_key(), y));
+    }
+
+    /// Where the region started on screen as last drawn.
+    pub fn top_of(self, ctx: &egui::Context) -> Option<f32> {
+        ctx.data(|d| d.get_temp(self.top_key()))
     }
 }
 

@@ -2,6 +2,7 @@
 //! It knows nothing of the command line: `main` turns flags into a checked [`StartOptions`].
 
 pub mod animate;
+pub(crate) mod announce;
 pub mod app;
 mod caption;
 pub mod commands;

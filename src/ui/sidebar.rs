@@ -276,6 +276,7 @@ pub fn sidebar(ui: &mut Ui, session: &Session, filter: &mut String, out: &mut Ve
         ui.weak("Click a zone on the map, in the list above or on its timeline lane to see the quotes behind its status.");
         return;
     };
+    Region::Evidence.top(ui.ctx(), ui.cursor().top());
     zone_heading(ui, session, z, out);
     let r = session
         .engine()
@@ -382,6 +383,8 @@ fn zone_heading(ui: &mut Ui, session: &Session, z: usize, out: &mut Vec<Intent>)
         let clear = ui.small_button("✖").on_hover_text("Clear selection (Esc)");
         clear
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Clear selection"));
+        // F6 lands here when the zone has no quote (the first quote takes it over).
+        Region::Evidence.anchor(ui.ctx(), clear.id);
         if clear.clicked() {
             out.push(Intent::Session(Command::Select(None)));
         }
@@ -439,8 +442,11 @@ fn quotes(ui: &mut Ui, session: &Session, r: &Resolution) {
         ui.label("No cited information about this zone at this instant.");
     } else {
         ui.label(RichText::new(format!("Who says so ({})", r.citations.len())).strong());
-        for &cite in &r.citations {
-            citation_block(ui, ds, cite, None);
+        for (k, &cite) in r.citations.iter().enumerate() {
+            let first = citation_block(ui, ds, cite, None);
+            if k == 0 {
+                Region::Evidence.anchor(ui.ctx(), first);
+            }
         }
     }
     if r.contested {
@@ -512,7 +518,7 @@ const COPIED_FOR: f64 = 2.0;
 /// "Copy", named for the quote it copies ("Copy quote “At present, there is an active…” by
 /// Gen. Sergei Kuralenko, Radio Free Europe…": seven buttons all named "Copy" tell a screen
 /// reader nothing), and "Copied ✔" for two seconds after a click.
-fn copy_button(ui: &mut Ui, view: &crate::present::CitationView) {
+fn copy_button(ui: &mut Ui, view: &crate::present::CitationView) -> egui::Id {
     let who = match &view.speaker {
         Some(speaker) => format!("by {speaker}, {}", view.outlet),
         None => format!("from {}", view.outlet),
@@ -553,10 +559,18 @@ fn copy_button(ui: &mut Ui, view: &crate::present::CitationView) {
         ui.ctx()
             .request_repaint_after(std::time::Duration::from_secs_f64(COPIED_FOR - (now - t)));
     }
+    response.id
 }
 
-/// One quote as a block quote, selectable for copying, with who said it and where.
-fn citation_block(ui: &mut Ui, ds: &crate::model::Dataset, cite: CiteRef, bar: Option<Color32>) {
+/// One quote as a block quote, selectable for copying, with who said it and where. Returns the
+/// id of the quote's first keyboard stop: its text while a screen reader listens, else its
+/// Copy button.
+fn citation_block(
+    ui: &mut Ui,
+    ds: &crate::model::Dataset,
+    cite: CiteRef,
+    bar: Option<Color32>,
+) -> egui::Id {
     let view = present::citation(ds, cite);
     // One group per quote, named by its attribution: a screen reader hears "Quote, Gen. Sergei
     // Kuralenko, in Radio Free Europe…" and then its parts, not four loose labels.
@@ -565,13 +579,22 @@ fn citation_block(ui: &mut Ui, ds: &crate::model::Dataset, cite: CiteRef, bar: O
         let id = ui.unique_id();
         ui.ctx()
             .accesskit_node_builder(id, |node| node.set_role(egui::accesskit::Role::Group));
-        citation_body(ui, &view, bar);
-    });
+        citation_body(ui, &view, bar)
+    })
+    .inner
 }
 
-fn citation_body(ui: &mut Ui, view: &crate::present::CitationView, bar: Option<Color32>) {
+fn citation_body(
+    ui: &mut Ui,
+    view: &crate::present::CitationView,
+    bar: Option<Color32>,
+) -> egui::Id {
     let tk = theme::tokens(ui.ctx());
     let bar = bar.unwrap_or(ui.visuals().weak_text_color());
+    // With a screen reader the quote itself is a keyboard stop, so that Tab reads it whole;
+    // without one the keys skip it as before (its Copy button is the stop).
+    let listening = crate::ui::announce::listening(ui.ctx());
+    let mut stop = None;
     let response = egui::Frame::new()
         .inner_margin(egui::Margin {
             left: 12,
@@ -582,13 +605,19 @@ fn citation_body(ui: &mut Ui, view: &crate::present::CitationView, bar: Option<C
         .show(ui, |ui| {
             // The bar marks it as a quotation; the text is exactly the excerpt, to copy as is.
             let quote = RichText::new(&view.quote).size(tk.text.quote);
-            ui.add(egui::Label::new(quote).selectable(true));
+            let mut label = egui::Label::new(quote).selectable(true);
+            if listening {
+                label = label.sense(egui::Sense::focusable_noninteractive());
+            }
+            let text = ui.add(label);
+            stop = listening.then_some(text.id);
             ui.label(RichText::new(&view.by).small().strong());
             ui.label(RichText::new(&view.source).small())
                 .on_hover_text(&view.source_note);
             ui.horizontal(|ui| {
                 ui.weak(RichText::new(&view.event).small());
-                copy_button(ui, view);
+                let copy = copy_button(ui, view);
+                stop = stop.or(Some(copy));
                 // Only http(s) links get this far: `validate` refuses any other scheme.
                 if let Some(url) = &view.url {
                     ui.hyperlink_to(RichText::new("Open the report ↗").small(), url)
@@ -605,4 +634,5 @@ fn citation_body(ui: &mut Ui, view: &crate::present::CitationView, bar: Option<C
         ],
         Stroke::new(3.0, bar),
     );
+    stop.unwrap_or(response.id)
 }

@@ -25,6 +25,9 @@ fn from_slider_value(v: f64) -> Option<DateTime<Utc>> {
 }
 
 pub const SLIDER_LABEL: &str = "Instant";
+/// What the slider's keys do, said after its value when it takes the focus.
+const SLIDER_KEYS: &str =
+    "Left and Right step an hour, Page Up and Page Down a day, Home and End go to the ends";
 pub const GO_TO_LABEL: &str = "Go to time";
 
 /// Maps time to x over a strip of the screen.
@@ -284,6 +287,7 @@ fn slider(
     let rect = Rect::from_min_max(pos2(axis.left - 8.0, row.top()), row.right_bottom());
     let id = ui.scope_id().with("instant-slider");
     crate::ui::commands::Region::Time.anchor(ui.ctx(), id);
+    crate::ui::announce::voices_the_instant(ui.ctx(), id);
     let response = ui.interact(rect, id, Sense::click_and_drag());
     let value = slider_value(session.instant());
     response.widget_info(|| WidgetInfo::slider(true, value, SLIDER_LABEL));
@@ -294,11 +298,16 @@ fn slider(
         node.set_min_numeric_value(lo);
         node.set_max_numeric_value(hi);
         node.set_numeric_value_step(1.0);
-        // Read out as a date and time, not as hours since 1970: as the value text, and as the
-        // description for AT-SPI versions that do not pass a value text on.
-        let words = crate::timefmt::instant_words(session.instant(), tz);
-        node.set_description(words.clone());
-        node.set_value(words);
+        // Read out as a date and time, not as hours since 1970: the value text (AT-SPI's
+        // `valuetext`, which Orca speaks instead of the number), with the selected zone's
+        // status after it, so that a step heard on the slider says what the status bar would.
+        node.set_value(crate::present::instant_announcement(
+            session.engine(),
+            session.instant(),
+            session.known_on(),
+            session.selected(),
+        ));
+        node.set_description(SLIDER_KEYS);
         node.add_action(Action::SetValue);
         node.add_action(Action::Increment);
         node.add_action(Action::Decrement);

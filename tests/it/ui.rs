@@ -819,6 +819,160 @@ fn the_slider_reads_its_instant_in_words_and_contested_is_a_word_in_the_zone_lis
     harness.get_by_label_contains("Damascus  —  ✔ In effect  ⚠ contested");
 }
 
+/// The focused node's name (or value) and description, as a screen reader reads them.
+fn focused_words(h: &Harness<'static, AtlasApp>) -> (String, String) {
+    h.root()
+        .children_recursive()
+        .find(|n| n.is_focused())
+        .map(|n| {
+            let node = n.accesskit_node();
+            let name = node.label().or_else(|| node.value()).unwrap_or_default();
+            (name, node.description().unwrap_or_default())
+        })
+        .unwrap_or_default()
+}
+
+/// Presses F6 until the focused node's name starts with `prefix` (at most six presses).
+fn f6_to(h: &mut Harness<'static, AtlasApp>, prefix: &str) {
+    for _ in 0..6 {
+        h.key_press(Key::F6);
+        h.run();
+        if focused_words(h).0.starts_with(prefix) {
+            return;
+        }
+    }
+    panic!("F6 never reached {prefix:?}: {:?}", focused_words(h));
+}
+
+#[test]
+fn a_day_stepped_with_the_focus_on_a_menu_button_is_said_on_that_button() {
+    let mut harness = harness_on_aleppo("2016-05-01 12:00");
+    f6_to(&mut harness, "File");
+    harness.key_press(Key::PageDown);
+    harness.run();
+    let (name, said) = focused_words(&harness);
+    assert_eq!(name, "File");
+    assert!(
+        said.starts_with("Monday 2 May 2016, 12:00, Damascus, UTC+3. Aleppo: "),
+        "{said:?}"
+    );
+    // Said once: the next frame leaves the words as they are (a change would be said again).
+    harness.run();
+    assert_eq!(focused_words(&harness).1, said);
+    // The focus moves on: the button gets its own description back.
+    harness.key_press(Key::Tab);
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "File")
+            .accesskit_node()
+            .description()
+            .is_none()
+    );
+}
+
+#[test]
+fn the_slider_says_the_instant_and_the_selected_zone_as_its_value_and_its_keys_as_description() {
+    let mut harness = harness_on_aleppo("2016-05-01 12:00");
+    f6_to(&mut harness, SLIDER_LABEL);
+    harness.key_press(Key::PageDown);
+    harness.run();
+    let slider = harness.get_by_role_and_label(Role::Slider, SLIDER_LABEL);
+    let node = slider.accesskit_node();
+    let value = node.value().unwrap_or_default();
+    assert!(
+        value.starts_with("Monday 2 May 2016, 12:00, Damascus, UTC+3. Aleppo: "),
+        "{value:?}"
+    );
+    // The slider says the step itself (its value text): nothing is put on its description.
+    assert_eq!(
+        node.description().as_deref(),
+        Some(
+            "Left and Right step an hour, Page Up and Page Down a day, Home and End go to the ends"
+        )
+    );
+}
+
+#[test]
+fn a_zone_selected_with_enter_on_the_map_is_said_with_its_status() {
+    let mut harness = harness_at(damascus_time("2016-05-01 12:00"));
+    f6_to(&mut harness, "Zone ");
+    let (zone, _) = focused_words(&harness);
+    harness.key_press(Key::Enter);
+    harness.run();
+    let (name, said) = focused_words(&harness);
+    assert_eq!(name, zone, "the focus stays on the zone");
+    let status = zone.trim_start_matches("Zone ");
+    let expected = format!(
+        "Selected {}",
+        &status[..status.find(',').unwrap_or(status.len())]
+    );
+    assert!(said.starts_with(&expected), "{said:?} after {zone:?}");
+    // Esc clears the selection and egui's focus with it: the window says it.
+    harness.key_press(Key::Escape);
+    harness.run();
+    let window = harness.root().accesskit_node().description();
+    assert_eq!(window.as_deref(), Some("Selection cleared"));
+}
+
+/// The first quote behind a zone's status at an instant, as the side panel shows it.
+fn first_quote(zone: &str, at: DateTime<Utc>) -> String {
+    let engine = engine();
+    let z = engine.dataset().zone_index(zone).expect("zone");
+    let cite = engine.status(z, at, None).citations[0];
+    truce_atlas::present::citation(engine.dataset(), cite).quote
+}
+
+#[test]
+fn f6_from_a_zone_just_selected_on_the_map_reads_its_first_quote_then_goes_on_to_the_map() {
+    let at = damascus_time("2016-05-01 12:00");
+    let mut harness = harness_at(at);
+    f6_to(&mut harness, "Zone Latakia");
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.key_press(Key::F6);
+    harness.run();
+    assert_eq!(focused_words(&harness).0, first_quote("latakia", at));
+    // On from the quotes: the map, then round to the menus (no loop back to the quotes).
+    harness.key_press(Key::F6);
+    harness.run();
+    assert!(focused_words(&harness).0.starts_with("Zone "));
+    harness.key_press(Key::F6);
+    harness.run();
+    assert_eq!(focused_words(&harness).0, "File");
+}
+
+#[test]
+fn f6_from_a_zone_just_selected_in_the_list_reads_its_first_quote() {
+    let at = damascus_time("2016-05-01 12:00");
+    let mut harness = harness_at(at);
+    f6_to(&mut harness, "Damascus  —  ");
+    for _ in 0..3 {
+        harness.key_press(Key::Tab);
+        harness.run();
+    }
+    assert!(focused_words(&harness).0.starts_with("Aleppo  —  "));
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().selected(),
+        engine().dataset().zone_index("aleppo")
+    );
+    harness.key_press(Key::F6);
+    harness.run();
+    assert_eq!(focused_words(&harness).0, first_quote("aleppo", at));
+    // Tab goes on to the quote's Copy button.
+    harness.key_press(Key::Tab);
+    harness.run();
+    assert!(focused_words(&harness).0.starts_with("Copy quote"));
+}
+
+#[test]
+fn the_menu_bar_is_a_named_menu_bar() {
+    let harness = harness();
+    harness.get_by_role_and_label(Role::MenuBar, "Menu bar");
+}
+
 #[test]
 fn menu_items_are_named_by_their_words_with_their_key_apart() {
     let mut harness = harness();
