@@ -6,8 +6,8 @@
 //! focus. So the words go into the focused widget's description (or the window's, when no
 //! widget has the focus) and stay there while the focus does: taking them away while it is
 //! still there would be a second change, and Orca would speak the old description. When the
-//! focus moves on, the widget's own description comes back unspoken, because Orca speaks only
-//! the focused object's changes. The status bar's live region stays for screen readers that
+//! focus moves on, the widget's own description comes back a frame later, unspoken, because
+//! Orca speaks only the focused object's changes. The status bar's live region stays for screen readers that
 //! read live regions.
 
 /// Where this frame's widget that speaks the instant itself (the slider, through its value
@@ -39,7 +39,20 @@ pub fn listening(ctx: &egui::Context) -> bool {
 #[derive(Debug, Default)]
 pub struct Announcer {
     pending: Option<String>,
-    shown: Option<(egui::Id, String)>,
+    shown: Option<Shown>,
+    /// Words replaced while on a widget the focus has just left, kept there one frame more.
+    leaving: Option<Shown>,
+}
+
+/// Words on a widget's description.
+#[derive(Debug)]
+struct Shown {
+    id: egui::Id,
+    words: String,
+    /// The frame in which the focus left the widget. The words stay until a later frame: taken
+    /// away in the frame the focus moves, the change reaches Orca before the focus does, while
+    /// the widget is still the one it reads, and it would speak the widget's own description.
+    left_in: Option<u64>,
 }
 
 impl Announcer {
@@ -51,7 +64,7 @@ impl Announcer {
     /// After the panels of each pass: the words onto the focused widget's description, for as
     /// long as it keeps the focus. Nothing happens unless there are words.
     pub fn apply(&mut self, ctx: &egui::Context) {
-        if self.pending.is_none() && self.shown.is_none() {
+        if self.pending.is_none() && self.shown.is_none() && self.leaving.is_none() {
             return;
         }
         // A focused widget not drawn in this pass (the map's zones are not, in some passes)
@@ -60,13 +73,30 @@ impl Announcer {
             return;
         };
         if let Some(words) = self.pending.take() {
-            self.shown = Some((target, words));
-        }
-        match &self.shown {
-            Some((id, words)) if *id == target => {
-                ctx.accesskit_node_builder(*id, |node| node.set_description(words.as_str()));
+            let new = Shown {
+                id: target,
+                words,
+                left_in: None,
+            };
+            if let Some(old) = self.shown.replace(new).filter(|old| old.id != target) {
+                self.leaving = Some(old);
             }
-            _ => self.shown = None,
+        }
+        let frame = ctx.cumulative_frame_nr();
+        for slot in [&mut self.leaving, &mut self.shown] {
+            if let Some(shown) = slot {
+                if shown.id != target {
+                    if frame > *shown.left_in.get_or_insert(frame) {
+                        *slot = None;
+                        continue;
+                    }
+                    // The frame that takes the words away.
+                    ctx.request_repaint();
+                }
+                ctx.accesskit_node_builder(shown.id, |node| {
+                    node.set_description(shown.words.as_str());
+                });
+            }
         }
     }
 }
