@@ -1151,6 +1151,28 @@ fn build_timeline_with(
     Ok(intervals)
 }
 
+/// Opens a dataset, a folder or (with `None`) the embedded default, and indexes it: the one way
+/// in for the app, the command line and tests. Every problem found is in the error.
+pub fn open(dir: Option<&std::path::Path>) -> Result<Engine, crate::load::DatasetError> {
+    let (dataset, origin) = match dir {
+        Some(dir) => (crate::load::load_folder(dir)?, dir.display().to_string()),
+        None => (
+            crate::load::load_embedded()?,
+            crate::load::DatasetFiles::origin(&crate::load::EmbeddedFiles),
+        ),
+    };
+    Engine::new(dataset).map_err(|mut e| {
+        e.origin = origin;
+        e
+    })
+}
+
+/// Opens the embedded default dataset. It is checked by the test suite, so a failure here is a
+/// build defect, reported like any other dataset error rather than a panic.
+pub fn default_engine() -> Result<Engine, crate::load::DatasetError> {
+    open(None)
+}
+
 #[cfg(test)]
 mod syria_tests;
 #[cfg(test)]

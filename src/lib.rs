@@ -9,6 +9,7 @@
 
 pub mod animation;
 pub mod axis;
+pub mod basemap;
 pub mod calendar;
 pub mod cli;
 pub mod compare;
@@ -24,31 +25,12 @@ pub mod report;
 pub mod search;
 pub mod session;
 pub mod synth;
+pub mod text;
 pub mod timefmt;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod verify;
 
-use std::path::Path;
-
-/// Opens a dataset, a folder or (with `None`) the embedded default, and indexes it: the one way
-/// in for the app, the command line and tests. Every problem found is in the error.
-pub fn open(dir: Option<&Path>) -> Result<engine::Engine, load::DatasetError> {
-    let (dataset, origin) = match dir {
-        Some(dir) => (load::load_folder(dir)?, dir.display().to_string()),
-        None => (
-            load::load_embedded()?,
-            load::DatasetFiles::origin(&load::EmbeddedFiles),
-        ),
-    };
-    engine::Engine::new(dataset).map_err(|mut e| {
-        e.origin = origin;
-        e
-    })
-}
-
-/// Opens the embedded default dataset. It is checked by the test suite, so a failure here is a
-/// build defect, reported like any other dataset error rather than a panic.
-pub fn default_engine() -> Result<engine::Engine, load::DatasetError> {
-    open(None)
-}
+/// The one way in for the app, the command line and tests (in the engine, so that the session
+/// can open a dataset without reaching above its layer).
+pub use engine::{default_engine, open};

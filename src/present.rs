@@ -389,7 +389,7 @@ pub fn view_command(
     at: DateTime<Utc>,
     zone: Option<usize>,
     known_on: Option<DateTime<Utc>>,
-    kinds: crate::session::Kinds,
+    kinds: crate::model::Kinds,
 ) -> String {
     let ds = engine.dataset();
     let tz = ds.meta.timezone;
@@ -436,7 +436,7 @@ pub fn caption(
     at: DateTime<Utc>,
     zone: Option<usize>,
     known_on: Option<DateTime<Utc>>,
-    kinds: crate::session::Kinds,
+    kinds: crate::model::Kinds,
 ) -> Caption {
     let ds = engine.dataset();
     let tz = ds.meta.timezone;
@@ -479,7 +479,7 @@ mod tests {
     fn the_caption_for_aleppo_on_1_may_says_what_when_and_who() {
         let engine = crate::default_engine().expect("valid");
         let at = "2016-05-01T09:00:00Z".parse().expect("time");
-        let c = caption(&engine, None, at, Some(3), None, crate::session::Kinds::ALL);
+        let c = caption(&engine, None, at, Some(3), None, crate::model::Kinds::ALL);
         assert_eq!(c.title, engine.dataset().meta.name);
         assert_eq!(c.instant, "Sunday 1 May 2016, 12:00, Damascus, UTC+3");
         let zone = c.zone.expect("a zone line");
@@ -491,7 +491,7 @@ mod tests {
                 .ends_with("--at 2016-05-01T12:00:00+03:00 --zone aleppo")
         );
         let k = "2016-05-01T20:59:59Z".parse().expect("time");
-        let known = caption(&engine, None, at, None, Some(k), crate::session::Kinds::ALL);
+        let known = caption(&engine, None, at, None, Some(k), crate::model::Kinds::ALL);
         assert!(known.instant.contains("as known on"), "{}", known.instant);
         assert!(known.zone.is_none() && known.quote.is_none());
     }
@@ -543,13 +543,13 @@ mod tests {
             at,
             Some(3),
             None,
-            crate::session::Kinds::ALL,
+            crate::model::Kinds::ALL,
         );
         assert_eq!(
             command,
             "truce-atlas --data '/home/x/Syria data/al-Sha'\\''ar' --at 2016-05-01T12:00:00+03:00 --zone aleppo"
         );
-        let bare = view_command(&engine, None, at, None, None, crate::session::Kinds::ALL);
+        let bare = view_command(&engine, None, at, None, None, crate::model::Kinds::ALL);
         assert_eq!(bare, "truce-atlas --at 2016-05-01T12:00:00+03:00");
     }
 
@@ -561,15 +561,15 @@ mod tests {
     fn hidden_kinds_are_in_the_command_that_reopens_the_view() {
         let engine = engine();
         let at = "2016-05-01T09:00:00Z".parse().expect("time");
-        let kinds = crate::session::Kinds::hiding("statement, talks").expect("kinds");
+        let kinds = crate::model::Kinds::hiding("statement, talks").expect("kinds");
         let command = view_command(&engine, None, at, None, None, kinds);
         assert!(
             command.ends_with(" --hide-kinds talks,statement"),
             "{command}"
         );
-        let back = crate::session::Kinds::hiding("talks,statement").expect("reads back");
+        let back = crate::model::Kinds::hiding("talks,statement").expect("reads back");
         assert_eq!(back, kinds);
-        let e = crate::session::Kinds::hiding("statements").expect_err("no such kind");
+        let e = crate::model::Kinds::hiding("statements").expect_err("no such kind");
         assert!(e.contains("the kinds are truce_start, extension"), "{e}");
     }
 
@@ -586,12 +586,12 @@ mod tests {
         .expect("known ids");
         let engine = whole.filtered(&filter);
         let at = "2016-05-01T09:00:00Z".parse().expect("time");
-        let command = view_command(&engine, None, at, None, None, crate::session::Kinds::ALL);
+        let command = view_command(&engine, None, at, None, None, crate::model::Kinds::ALL);
         assert_eq!(
             command,
             "truce-atlas --at 2016-05-01T12:00:00+03:00 --sources rferl-2016-05-01 --actor 'John Kerry, US Secretary of State'"
         );
-        let words = caption(&engine, None, at, None, None, crate::session::Kinds::ALL).instant;
+        let words = caption(&engine, None, at, None, None, crate::model::Kinds::ALL).instant;
         assert!(
             words.ends_with(" · According to: Radio Free Europe/Radio Liberty (based on Reuters, AP, AFP, Interfax); actors: John Kerry, US Secretary of State"),
             "{words}"

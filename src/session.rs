@@ -58,74 +58,8 @@ impl Window {
     }
 }
 
-/// Which event kinds the lanes and the event list show. A display choice only: every status
-/// still counts every kind of event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Kinds(u16);
-
-impl Default for Kinds {
-    fn default() -> Self {
-        Kinds::ALL
-    }
-}
-
-impl Kinds {
-    pub const ALL: Kinds = Kinds((1 << EventKind::VARIANTS.len()) - 1);
-
-    fn bit(kind: EventKind) -> u16 {
-        let i = EventKind::VARIANTS
-            .iter()
-            .position(|&k| k == kind)
-            .unwrap_or_default();
-        1 << i
-    }
-
-    pub fn shows(self, kind: EventKind) -> bool {
-        self.0 & Self::bit(kind) != 0
-    }
-
-    /// These kinds with `kind` shown or hidden.
-    pub fn with(self, kind: EventKind, shown: bool) -> Kinds {
-        if shown {
-            Kinds(self.0 | Self::bit(kind))
-        } else {
-            Kinds(self.0 & !Self::bit(kind))
-        }
-    }
-
-    /// `--hide-kinds`' value for these kinds ("statement,talks"), `None` with every kind shown.
-    pub fn hidden_flag(self) -> Option<String> {
-        let hidden: Vec<&str> = EventKind::VARIANTS
-            .iter()
-            .filter(|&&k| !self.shows(k))
-            .map(|k| k.as_str())
-            .collect();
-        (!hidden.is_empty()).then(|| hidden.join(","))
-    }
-
-    /// Reads `--hide-kinds statement,talks`: every kind shown but those.
-    pub fn hiding(list: &str) -> Result<Kinds, String> {
-        list.split(',')
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .try_fold(Kinds::ALL, |kinds, k| match EventKind::parse(k) {
-                Some(kind) => Ok(kinds.with(kind, false)),
-                None => {
-                    let all: Vec<&str> = EventKind::VARIANTS.iter().map(|k| k.as_str()).collect();
-                    Err(format!(
-                        "--hide-kinds: \"{k}\" is not a kind of event; the kinds are {}",
-                        all.join(", ")
-                    ))
-                }
-            })
-    }
-
-    /// How many kinds are shown (of [`EventKind::VARIANTS`]).
-    pub fn count(self) -> usize {
-        (self.0 & Self::ALL.0).count_ones() as usize
-    }
-}
+/// Which event kinds show: [`crate::model::Kinds`], beside the kinds it describes.
+pub use crate::model::Kinds;
 
 /// The time range on screen. Zoomed windows stay put while the instant moves inside them, and
 /// recentre only when it leaves, so dragging the slider never drags the axis along.
@@ -241,7 +175,7 @@ pub struct Opened {
 impl Opened {
     /// Reads and indexes `dir` (or the embedded default): the slow part, for any thread.
     pub fn read(dir: Option<PathBuf>) -> Opened {
-        let result = std::sync::Arc::new(crate::open(dir.as_deref()));
+        let result = std::sync::Arc::new(crate::engine::open(dir.as_deref()));
         Opened { dir, result }
     }
 }

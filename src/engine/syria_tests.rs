@@ -315,7 +315,7 @@ fn the_reports_speak_up_to_the_end_of_4_may_and_no_further() {
 #[test]
 fn latakia_is_its_northern_countryside_and_damascus_takes_in_its_outskirts() {
     let e = engine();
-    let basemap = crate::geometry::Basemap::embedded();
+    let basemap = crate::basemap::Basemap::embedded();
     let governorate = |name: &str| {
         basemap
             .divisions

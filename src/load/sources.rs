@@ -100,12 +100,12 @@ fn check_url(url: &str, s: &mut Scope<'_>) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
         Ok(u) => s.add(format!(
             "`url` \"{}\" is not a web address: only http and https links are allowed, not {}:",
-            crate::report::clip(url, 80),
+            crate::text::clip(url, 80),
             u.scheme()
         )),
         Err(e) => s.add(format!(
             "`url` \"{}\" is not a valid web address ({e})",
-            crate::report::clip(url, 80)
+            crate::text::clip(url, 80)
         )),
     }
 }

@@ -11,8 +11,8 @@ use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 use walkers::{HttpOptions, HttpTiles, sources::OpenStreetMap};
 
+use crate::basemap::Basemap;
 use crate::engine::Engine;
-use crate::geometry::Basemap;
 use crate::load::DatasetError;
 use crate::present::{self, ZoneSummary};
 use crate::session::{self, Command, Remembered, Session};

@@ -458,7 +458,7 @@ fn marker_tooltip(ui: &mut Ui, view: &present::EventView) {
     }
     ui.label(&view.by);
     if let Some((quote, outlet)) = &view.lead {
-        ui.label(format!("“{}”", crate::report::clip(quote, 280)));
+        ui.label(format!("“{}”", crate::text::clip(quote, 280)));
         ui.weak(outlet.as_str());
     }
     if !view.known {

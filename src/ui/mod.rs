@@ -83,7 +83,7 @@ fn native_options(
 /// "Truce Atlas — " and the dataset's name.
 pub fn window_title(engine: &Engine) -> String {
     let name = &engine.dataset().meta.name;
-    format!("Truce Atlas — {}", crate::report::clip(name, 80))
+    format!("Truce Atlas — {}", crate::text::clip(name, 80))
 }
 
 /// Opens the window on a loaded dataset. Returns the process exit code: 0, or 1 when the
@@ -94,7 +94,7 @@ pub fn run_app(engine: Engine, start: StartOptions, size: Option<(u32, u32)>) ->
     let exit_code = start.exit_code.clone();
     // Read while the window and OpenGL come up (loading the driver takes longer): about a
     // tenth of a launch's CPU, off its path.
-    crate::geometry::Basemap::prepare_shared();
+    crate::basemap::Basemap::prepare_shared();
     let result = eframe::run_native(
         "Truce Atlas",
         options,

@@ -3,6 +3,7 @@
 //! memory keep their own crate (tests/alloc.rs): a global allocator is process-wide.
 
 mod cli;
+mod layers;
 #[cfg(feature = "gui")]
 mod real_window;
 #[cfg(feature = "gui")]

@@ -9,7 +9,7 @@ use walkers::{MapMemory, Projector};
 use super::{Frame, Place, Transform, ZoneShapes};
 use crate::geometry::mercator;
 use crate::present::ZoneSummary;
-use crate::report::clip;
+use crate::text::clip;
 use crate::ui::script::visual;
 use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, CONTESTED_GLYPH, CONTESTED_WORD};
 

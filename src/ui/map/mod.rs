@@ -21,7 +21,8 @@ use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Rect, Ui, Vec2, pos2, vec2};
 use walkers::{HttpTiles, Map, MapMemory, Projector, Tiles, lon_lat};
 
-use crate::geometry::{Basemap, Fill, Outline, Shape as GeoShape, mercator, unmercator};
+use crate::basemap::Basemap;
+use crate::geometry::{Fill, Outline, Shape as GeoShape, mercator, unmercator};
 use crate::model::Dataset;
 use crate::present::ZoneSummary;
 use crate::ui::theme::{CONTESTED_GLYPH, Patterns};
@@ -276,7 +277,7 @@ impl MapLayers {
             (zones_bounds.0[0] + zones_bounds.1[0]) / 2.0,
             (zones_bounds.0[1] + zones_bounds.1[1]) / 2.0,
         ]);
-        let feature = |f: &crate::geometry::BaseFeature, focus: bool| Feature {
+        let feature = |f: &crate::basemap::BaseFeature, focus: bool| Feature {
             name: f.name.clone(),
             focus,
             labelled: f.labelled,
