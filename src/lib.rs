@@ -1,36 +1,16 @@
 //! Truce Atlas: where a truce held, when, and who said so.
 //!
-//! The library is layered so that the compiler keeps the truth layer on its own: [`model`],
-//! [`load`], [`engine`], [`timefmt`], [`axis`], [`verify`], [`geometry`], [`session`],
-//! [`present`] and [`report`] import nothing from egui and build without the `gui` feature;
-//! [`cli`] prints their answers; [`ui`] (feature `gui`) only draws them and imports nothing
-//! from [`cli`]. See docs/ARCHITECTURE.md.
+//! The truth layer is the `truce-atlas-core` crate (crates/core), re-exported here under its
+//! module names so that the app, the command line, the tests and the benches read
+//! `truce_atlas::engine` wherever they stand. Above it: [`cli`] prints its answers; [`ui`]
+//! (feature `gui`) only draws them and imports nothing from [`cli`]. See docs/ARCHITECTURE.md.
 #![deny(clippy::unwrap_used)]
 
-pub mod animation;
-pub mod axis;
-pub mod basemap;
-pub mod calendar;
+pub use truce_atlas_core::{
+    animation, axis, basemap, calendar, compare, default_engine, engine, export, filter, geometry,
+    load, model, open, playback, present, report, search, session, synth, text, timefmt, verify,
+};
+
 pub mod cli;
-pub mod compare;
-pub mod engine;
-pub mod export;
-pub mod filter;
-pub mod geometry;
-pub mod load;
-pub mod model;
-pub mod playback;
-pub mod present;
-pub mod report;
-pub mod search;
-pub mod session;
-pub mod synth;
-pub mod text;
-pub mod timefmt;
 #[cfg(feature = "gui")]
 pub mod ui;
-pub mod verify;
-
-/// The one way in for the app, the command line and tests (in the engine, so that the session
-/// can open a dataset without reaching above its layer).
-pub use engine::{default_engine, open};

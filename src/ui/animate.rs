@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::animation::encode::{Encoder, Picture};
 use crate::animation::{Plan, Progress};
+use crate::ui::encode::{Encoder, Picture};
 
 /// How often the window looks again while it waits for the encoder.
 const WAIT: Duration = Duration::from_millis(15);

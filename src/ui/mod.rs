@@ -9,6 +9,7 @@ pub mod commands;
 pub mod compare_box;
 mod damage;
 mod dialogs;
+pub mod encode;
 pub mod export_dialog;
 pub mod flat;
 pub mod fonts;

@@ -105,7 +105,7 @@ mod tests {
 
     fn shipped(file: SchemaFile) -> String {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/schema")
+            .join("../../data/schema")
             .join(file.file_name());
         std::fs::read_to_string(path).unwrap_or_default()
     }

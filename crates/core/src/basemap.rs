@@ -85,8 +85,9 @@ impl Basemap {
     /// The basemap built into the binary (Natural Earth, Syria and its neighbours).
     pub fn embedded() -> Basemap {
         let (countries, attribution) =
-            read_features(include_str!("../assets/basemap/countries.geojson"));
-        let (divisions, _) = read_features(include_str!("../assets/basemap/governorates.geojson"));
+            read_features(include_str!("../../../assets/basemap/countries.geojson"));
+        let (divisions, _) =
+            read_features(include_str!("../../../assets/basemap/governorates.geojson"));
         Basemap {
             countries,
             divisions,

@@ -149,11 +149,11 @@ impl DatasetFiles for EmbeddedFiles {
 
     fn read(&self, name: &str) -> Result<Option<Vec<u8>>, String> {
         let bytes: &[u8] = match name {
-            DATASET_FILE => include_bytes!("../../data/syria-2016/dataset.json"),
-            ZONES_FILE => include_bytes!("../../data/syria-2016/zones.geojson"),
-            SOURCES_FILE => include_bytes!("../../data/syria-2016/sources.json"),
-            EVENTS_FILE => include_bytes!("../../data/syria-2016/events.json"),
-            PLACES_FILE => include_bytes!("../../data/syria-2016/places.geojson"),
+            DATASET_FILE => include_bytes!("../../../../data/syria-2016/dataset.json"),
+            ZONES_FILE => include_bytes!("../../../../data/syria-2016/zones.geojson"),
+            SOURCES_FILE => include_bytes!("../../../../data/syria-2016/sources.json"),
+            EVENTS_FILE => include_bytes!("../../../../data/syria-2016/events.json"),
+            PLACES_FILE => include_bytes!("../../../../data/syria-2016/places.geojson"),
             _ => return Ok(None),
         };
         Ok(Some(bytes.to_vec()))

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::thread::JoinHandle;
 
-use super::{Format, Plan};
+use crate::animation::{Format, Plan};
 use crate::export::ExportError;
 
 /// One picture: `width` x `height` pixels, four bytes each (sRGB, alpha not premultiplied).

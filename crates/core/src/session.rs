@@ -781,7 +781,7 @@ mod tests {
     #[test]
     fn opening_a_dataset_keeps_the_selection_by_id_when_it_can() {
         let mut s = session();
-        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/example-minimal");
         s.apply(Command::Select(Some(0)));
         s.apply(Command::OpenDataset(Some(example)));
         assert_eq!(s.generation(), 1);
@@ -810,7 +810,7 @@ mod tests {
 
     #[test]
     fn adopting_a_dataset_read_elsewhere_is_opening_it_in_two_steps() {
-        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/example-minimal");
         let mut direct = session();
         direct.apply(Command::OpenDataset(Some(example.clone())));
         let mut two_steps = session();

@@ -1,12 +1,10 @@
 //! An exported animation's plan: the instants it pictures (from, to, by a step), its format and
-//! how long each picture is shown. Pure: the app draws the pictures and [`encode`] writes them.
+//! how long each picture is shown. Pure: the app draws the pictures and its encoder
+//! (`truce_atlas::ui::encode`) writes them.
 //!
 //! The plan is checked before anything is drawn, so a wrong flag costs nothing: the step must be
 //! a whole number of minutes, hours or days, the range must run forward, and the number of
 //! pictures is capped (each is a whole window's worth of pixels).
-
-#[cfg(feature = "gui")]
-pub mod encode;
 
 use std::path::Path;
 
