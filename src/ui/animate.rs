@@ -28,7 +28,10 @@ pub enum Outcome {
     Failed(String),
 }
 
-pub struct Job {
+/// An animation export under way: the window pictures each instant of the plan in turn (on
+/// the UI thread, where egui draws) and hands the pictures to the encoder, a background
+/// [`Job`](crate::ui::job::Job) that writes the file.
+pub struct Picturing {
     plan: Plan,
     /// The picture being drawn or waited for.
     next: usize,
@@ -45,10 +48,10 @@ pub struct Job {
     pub return_to: DateTime<Utc>,
 }
 
-impl Job {
-    pub fn start(plan: Plan, path: PathBuf, terminal: bool, return_to: DateTime<Utc>) -> Job {
+impl Picturing {
+    pub fn start(plan: Plan, path: PathBuf, terminal: bool, return_to: DateTime<Utc>) -> Picturing {
         let encoder = Encoder::start(path, &plan);
-        Job {
+        Picturing {
             plan,
             next: 0,
             encoder: Some(encoder),
@@ -221,7 +224,7 @@ fn cut(image: &egui::ColorImage, cut: f32) -> Picture {
 }
 
 /// The progress strip: a bar, the words, Cancel. Returns whether Cancel was pressed (or Escape).
-pub fn strip(ui: &mut egui::Ui, job: &Job) -> bool {
+pub fn strip(ui: &mut egui::Ui, job: &Picturing) -> bool {
     let p = job.progress();
     let mut cancel = ui.input(|i| i.key_pressed(egui::Key::Escape));
     ui.horizontal(|ui| {

@@ -35,9 +35,9 @@ fn terminal_job(
     plan: crate::animation::Plan,
     path: PathBuf,
     first: Option<DateTime<Utc>>,
-) -> super::animate::Job {
+) -> super::animate::Picturing {
     let back = first.or_else(|| plan.instants.first().copied());
-    let job = super::animate::Job::start(plan, path, true, back.unwrap_or_default());
+    let job = super::animate::Picturing::start(plan, path, true, back.unwrap_or_default());
     let flag = job.cancel_flag();
     // Another handler already set (a second window in tests) keeps the default behaviour.
     let _ = ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst));
@@ -216,7 +216,7 @@ pub struct AtlasApp {
     /// A picture of the window being taken for File > Export image.
     capture: Option<super::screenshot::Capture>,
     /// An animation being exported (File > Export animation, `export animation`).
-    animation: Option<super::animate::Job>,
+    animation: Option<super::animate::Picturing>,
 }
 
 impl AtlasApp {
@@ -676,12 +676,14 @@ impl AtlasApp {
         self.view.compare = None;
         self.view.show_shortcuts = false;
         let back = self.session.instant();
-        self.animation = Some(super::animate::Job::start(plan, path, false, back));
+        self.animation = Some(super::animate::Picturing::start(plan, path, false, back));
     }
 
     /// Whether an animation is being exported, and how far it has come.
     pub fn animation_progress(&self) -> Option<crate::animation::Progress> {
-        self.animation.as_ref().map(super::animate::Job::progress)
+        self.animation
+            .as_ref()
+            .map(super::animate::Picturing::progress)
     }
 
     /// File > Export image: the picture asked for once the caption is drawn, written when it
@@ -762,10 +764,13 @@ impl AtlasApp {
         let Some(filtering) = &self.filtering else {
             return;
         };
-        match filtering.poll() {
+        match filtering.poll(self.session.generation()) {
             Some(Ok(filtered)) => {
                 self.filtering = None;
-                self.session.apply(Command::AdoptFiltered(filtered));
+                // None: built for a dataset since replaced, so dropped.
+                if let Some(filtered) = filtered {
+                    self.session.apply(Command::AdoptFiltered(filtered));
+                }
             }
             Some(Err(message)) => {
                 self.filtering = None;

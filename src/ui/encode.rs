@@ -8,10 +8,10 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::mpsc::{SyncSender, TrySendError};
-use std::thread::JoinHandle;
 
 use crate::animation::{Format, Plan};
 use crate::export::ExportError;
+use crate::ui::job::Job;
 
 /// One picture: `width` x `height` pixels, four bytes each (sRGB, alpha not premultiplied).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,55 +53,38 @@ impl Picture {
 /// 3840x2160 picture is 33 MB).
 const QUEUE: usize = 2;
 
-/// An animation being written by a thread of its own.
+/// An animation being written by a [`Job`] of its own.
 pub struct Encoder {
     sender: Option<SyncSender<Picture>>,
-    worker: Option<JoinHandle<Result<(), ExportError>>>,
+    job: Option<Job<Result<(), ExportError>>>,
     /// A picture the queue had no room for yet.
     waiting: Option<Picture>,
     path: PathBuf,
-    /// Set on cancel: even with every picture in, the file is not put in place.
-    aborted: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Encoder {
     /// Starts writing `plan`'s animation to `path`; it expects exactly `plan.len()` pictures.
+    /// The window repaints every frame while an animation is pictured: no one to wake.
     pub fn start(path: PathBuf, plan: &Plan) -> Encoder {
         let (sender, receiver) = std::sync::mpsc::sync_channel(QUEUE);
         let (format, delay, count) = (plan.format, plan.delay_ms, plan.len());
         let target = path.clone();
-        let aborted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let abort = aborted.clone();
-        let worker = std::thread::Builder::new()
-            .name("animation-encoder".into())
-            .spawn(move || {
-                crate::export::to_file(&target, |out| {
-                    write(format, delay, count, receiver.iter(), out)?;
-                    match abort.load(std::sync::atomic::Ordering::SeqCst) {
-                        true => Err(cancelled(count, count)),
-                        false => Ok(()),
-                    }
-                })
-            });
-        match worker {
-            Ok(worker) => Encoder {
-                sender: Some(sender),
-                worker: Some(worker),
-                waiting: None,
-                path,
-                aborted,
-            },
-            // No thread: the encoder reports the failure when it is finished.
-            Err(e) => {
-                let failed = std::thread::spawn(move || Err(ExportError::Io(e)));
-                Encoder {
-                    sender: None,
-                    worker: Some(failed),
-                    waiting: None,
-                    path,
-                    aborted,
+        let what = format!("Writing {}", path.display());
+        let job = Job::start(what, None, move |control| {
+            crate::export::to_file(&target, |out| {
+                write(format, delay, count, receiver.iter(), out)?;
+                // Cancelled with every picture in: the file is still not put in place.
+                match control.cancelled() {
+                    true => Err(cancelled(count, count)),
+                    false => Ok(()),
                 }
-            }
+            })
+        });
+        Encoder {
+            sender: Some(sender),
+            job: Some(job),
+            waiting: None,
+            path,
         }
     }
 
@@ -143,9 +126,10 @@ impl Encoder {
             let _ = sender.send(picture);
         }
         self.sender = None;
-        let result = match self.worker.take().map(JoinHandle::join) {
+        let result = match self.job.take().map(Job::wait) {
             Some(Ok(result)) => result,
-            Some(Err(_)) | None => Err(ExportError::Io(std::io::Error::other(
+            Some(Err(stopped)) => Err(ExportError::Io(std::io::Error::other(stopped))),
+            None => Err(ExportError::Io(std::io::Error::other(
                 "the encoder stopped unexpectedly",
             ))),
         };
@@ -156,8 +140,9 @@ impl Encoder {
     pub fn cancel(mut self) {
         // Fewer pictures than planned: the writer fails and the partial file is removed.
         self.waiting = None;
-        self.aborted
-            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(job) = &self.job {
+            job.cancel();
+        }
         let _ = self.finish();
     }
 }
@@ -167,8 +152,8 @@ impl Drop for Encoder {
     /// for the partial file to be removed before the process can end.
     fn drop(&mut self) {
         self.sender = None;
-        if let Some(worker) = self.worker.take() {
-            let _ = worker.join();
+        if let Some(job) = self.job.take() {
+            let _ = job.wait();
         }
     }
 }

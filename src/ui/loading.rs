@@ -1,13 +1,13 @@
 //! Opening a big dataset on a worker thread, so the window keeps drawing (and says so) while
-//! the files are read, checked and indexed. Small ones open at once, as before: a spinner that
+//! the files are read, checked and indexed; filtering one likewise. Both are [`Job`]s. Small ones open at once, as before: a spinner that
 //! flashes for a few milliseconds helps nobody.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::load::{DATASET_FILE, EVENTS_FILE, PLACES_FILE, SOURCES_FILE, ZONES_FILE};
 use crate::session::Opened;
+use crate::ui::job::{Job, Poll};
 
 /// Datasets whose files add up to more than this open on a worker thread (the Syria dataset is
 /// 60 KB; 1,000 zones with 100,000 events about 60 MB, half a second to open).
@@ -37,41 +37,30 @@ pub fn in_background(dir: Option<&Path>, from_bytes: u64) -> bool {
 /// A dataset being opened on a worker thread.
 pub struct Loading {
     pub dir: PathBuf,
-    pub started: Instant,
-    done: Receiver<Opened>,
+    job: Job<Opened>,
 }
 
 impl Loading {
     pub fn start(dir: PathBuf, ctx: &egui::Context) -> Loading {
-        let (tx, done) = channel();
-        let ctx = ctx.clone();
         let for_thread = dir.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(Opened::read(Some(for_thread)));
-            ctx.request_repaint();
+        let job = Job::start(format!("Opening {}", dir.display()), Some(ctx), move |_| {
+            Opened::read(Some(for_thread))
         });
-        Loading {
-            dir,
-            started: Instant::now(),
-            done,
-        }
+        Loading { dir, job }
     }
 
-    /// The opened dataset once it is ready. A worker that died (it cannot panic by design, but
-    /// a thread can be killed) gives an error, not a wait for ever.
+    /// The opened dataset once it is ready, or why there is none.
     pub fn poll(&self) -> Option<Result<Opened, String>> {
-        match self.done.try_recv() {
-            Ok(opened) => Some(Ok(opened)),
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err(format!(
-                "Opening {} stopped before it finished.",
-                self.dir.display()
-            ))),
+        // Opening replaces the dataset: no generation can make its result stale.
+        match self.job.poll(0) {
+            Poll::Done(opened) => Some(Ok(opened)),
+            Poll::Running | Poll::Stale => None,
+            Poll::Died(message) => Some(Err(message)),
         }
     }
 
     pub fn elapsed(&self) -> Duration {
-        self.started.elapsed()
+        self.job.elapsed()
     }
 }
 
@@ -84,8 +73,7 @@ pub const BACKGROUND_FILTER_FROM_EVENTS: usize = 20_000;
 /// answering with) the one before.
 pub struct Filtering {
     pub filter: crate::filter::Filter,
-    started: Instant,
-    done: Receiver<crate::session::Filtered>,
+    job: Job<crate::session::Filtered>,
 }
 
 impl Filtering {
@@ -95,34 +83,31 @@ impl Filtering {
         filter: crate::filter::Filter,
         ctx: &egui::Context,
     ) -> Filtering {
-        let (tx, done) = channel();
-        let ctx = ctx.clone();
         let for_thread = filter.clone();
-        std::thread::spawn(move || {
+        let what = "Recomputing the statuses for the new choice of sources";
+        let job = Job::start(what, Some(ctx), move |_| {
             let engine = std::sync::Arc::new(refilter.run(&for_thread));
-            let _ = tx.send(crate::session::Filtered { generation, engine });
-            ctx.request_repaint();
-        });
-        Filtering {
-            filter,
-            started: Instant::now(),
-            done,
-        }
+            crate::session::Filtered { generation, engine }
+        })
+        .for_generation(generation);
+        Filtering { filter, job }
     }
 
-    /// The filtered engine once it is ready; an error if the worker stopped without one.
-    pub fn poll(&self) -> Option<Result<crate::session::Filtered, String>> {
-        match self.done.try_recv() {
-            Ok(filtered) => Some(Ok(filtered)),
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err(
-                "Recomputing the statuses for the new choice of sources stopped before it finished."
-                    .to_owned(),
-            )),
+    /// The filtered engine once it is ready, `Ok(None)` if it was built for a dataset since
+    /// replaced, or why there is none.
+    pub fn poll(
+        &self,
+        generation: u64,
+    ) -> Option<Result<Option<crate::session::Filtered>, String>> {
+        match self.job.poll(generation) {
+            Poll::Done(filtered) => Some(Ok(Some(filtered))),
+            Poll::Stale => Some(Ok(None)),
+            Poll::Running => None,
+            Poll::Died(message) => Some(Err(message)),
         }
     }
 
     pub fn elapsed(&self) -> Duration {
-        self.started.elapsed()
+        self.job.elapsed()
     }
 }

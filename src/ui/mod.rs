@@ -13,6 +13,7 @@ pub mod encode;
 pub mod export_dialog;
 pub mod flat;
 pub mod fonts;
+pub mod job;
 pub mod lanes;
 mod loading;
 pub mod map;

@@ -3,8 +3,9 @@
 //! app's own folder browser (`open_dialog`) is used instead, and always in tests.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::ui::job::{Job, Poll};
 
 /// A picker that comes back with nothing sooner than this never showed itself: nobody cancels
 /// a dialog in a fifth of a second. The app's own browser opens instead.
@@ -31,57 +32,43 @@ pub enum Outcome {
 }
 
 pub struct Pending {
-    answer: Receiver<Option<PathBuf>>,
-    started: Instant,
+    job: Job<Option<PathBuf>>,
 }
 
 impl Pending {
     /// Opens the picker at `start`; `ctx` is woken when it closes.
     pub fn open(start: &Path, ctx: &egui::Context) -> Pending {
-        let (tx, answer) = channel();
         let start = start.to_path_buf();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let chosen = rfd::FileDialog::new()
+        let job = Job::start("The folder picker", Some(ctx), move |_| {
+            rfd::FileDialog::new()
                 .set_title("Open a dataset folder")
                 .set_directory(&start)
-                .pick_folder();
-            let _ = tx.send(chosen);
-            ctx.request_repaint();
+                .pick_folder()
         });
-        Pending {
-            answer,
-            started: Instant::now(),
-        }
+        Pending { job }
     }
 
     /// Opens the save dialog in `folder`, offering `name`; `ctx` is woken when it closes.
     pub fn save(folder: &Path, name: &str, ctx: &egui::Context) -> Pending {
-        let (tx, answer) = channel();
         let (folder, name) = (folder.to_path_buf(), name.to_string());
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let chosen = rfd::FileDialog::new()
+        let job = Job::start("The save dialog", Some(ctx), move |_| {
+            rfd::FileDialog::new()
                 .set_title("Export")
                 .set_directory(&folder)
                 .set_file_name(&name)
-                .save_file();
-            let _ = tx.send(chosen);
-            ctx.request_repaint();
+                .save_file()
         });
-        Pending {
-            answer,
-            started: Instant::now(),
-        }
+        Pending { job }
     }
 
     pub fn poll(&self) -> Outcome {
-        match self.answer.try_recv() {
-            Ok(Some(dir)) => Outcome::Chosen(dir),
-            Ok(None) if self.started.elapsed() < TOO_QUICK => Outcome::Unavailable,
-            Ok(None) => Outcome::Cancelled,
-            Err(TryRecvError::Empty) => Outcome::Waiting,
-            Err(TryRecvError::Disconnected) => Outcome::Unavailable,
+        // A dialog depends on no dataset: nothing makes its answer stale.
+        match self.job.poll(0) {
+            Poll::Done(Some(dir)) => Outcome::Chosen(dir),
+            Poll::Done(None) if self.job.elapsed() < TOO_QUICK => Outcome::Unavailable,
+            Poll::Done(None) => Outcome::Cancelled,
+            Poll::Running => Outcome::Waiting,
+            Poll::Stale | Poll::Died(_) => Outcome::Unavailable,
         }
     }
 }

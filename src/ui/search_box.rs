@@ -9,6 +9,7 @@ use egui::{Color32, TextFormat};
 
 use crate::search::{Hit, Index, context};
 use crate::session::Session;
+use crate::ui::job::{Job, Poll};
 
 /// The label of the search field (tests find it by this).
 pub const FIELD_LABEL: &str = "Find";
@@ -32,8 +33,8 @@ pub struct SearchBox {
     hits_for: Option<(String, u64)>,
     /// The field takes the keyboard when the box opens.
     pub focus: bool,
-    /// An index being built on a worker thread, for this session generation.
-    building: Option<(u64, std::sync::mpsc::Receiver<Index>)>,
+    /// An index being built on a worker thread, for the session generation it is stamped with.
+    building: Option<Job<Index>>,
     /// Big datasets from this many events (tests lower it).
     pub background_from: Option<usize>,
 }
@@ -68,31 +69,27 @@ impl SearchBox {
             self.index = Some((generation, Index::new(engine.dataset())));
             return true;
         }
-        if let Some((g, done)) = &self.building
-            && *g == generation
-        {
-            return match done.try_recv() {
-                Ok(index) => {
+        if let Some(job) = &self.building {
+            match job.poll(generation) {
+                Poll::Running => return false,
+                Poll::Done(index) => {
                     self.index = Some((generation, index));
                     self.building = None;
-                    true
+                    return true;
                 }
-                Err(std::sync::mpsc::TryRecvError::Empty) => false,
                 // The worker is gone without an index: build it here rather than never.
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                Poll::Died(_) => {
                     self.index = Some((generation, Index::new(engine.dataset())));
                     self.building = None;
-                    true
+                    return true;
                 }
-            };
+                // Built for a dataset since replaced: build again, below.
+                Poll::Stale => {}
+            }
         }
-        let (tx, done) = std::sync::mpsc::channel();
-        let (ds, ctx) = (engine.shared_dataset(), ctx.clone());
-        std::thread::spawn(move || {
-            let _ = tx.send(Index::new(&ds));
-            ctx.request_repaint();
-        });
-        self.building = Some((generation, done));
+        let ds = engine.shared_dataset();
+        let job = Job::start("Indexing", Some(ctx), move |_| Index::new(&ds));
+        self.building = Some(job.for_generation(generation));
         false
     }
 

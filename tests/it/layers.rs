@@ -323,3 +323,45 @@ fn the_layer_check_reads_paths_as_the_compiler_does() {
         expected.iter().map(|&(l, n)| (l, n.to_string())).collect();
     assert_eq!(names, expected);
 }
+
+#[test]
+fn the_architecture_names_every_file_of_both_crates() {
+    let doc = std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).expect("the doc");
+    let list = &doc[doc.find("## Every file").expect("an 'Every file' section")..];
+    let list = &list[..list[3..].find("\n## ").map_or(list.len(), |e| e + 3)];
+    let mut missing = Vec::new();
+    for src in [root().join("crates/core/src"), root().join("src")] {
+        let mut files = Vec::new();
+        sources(&src, &mut files);
+        for file in files {
+            let rel = file
+                .strip_prefix(&src)
+                .expect("under src")
+                .display()
+                .to_string();
+            if !list.contains(&format!("`{rel}`")) {
+                missing.push(rel);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in ARCHITECTURE.md's 'Every file': {missing:?}"
+    );
+    // And every file it names is there, in one crate or the other.
+    let gone: Vec<&str> = list
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|name| name.ends_with(".rs"))
+        .filter(|name| {
+            !["crates/core/src", "src"]
+                .iter()
+                .any(|src| root().join(src).join(name).is_file())
+        })
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "named in ARCHITECTURE.md but not in the tree: {gone:?}"
+    );
+}
