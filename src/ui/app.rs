@@ -375,6 +375,11 @@ impl AtlasApp {
         if self.session.generation() == generation {
             self.announce_change(&ctx, before);
         }
+        if self.session.selected() != before.1 {
+            // F6 from the widget that selected a zone goes to its quotes (`cycle_region`).
+            let focused = ctx.memory(|m| m.focused());
+            self.view.selected_from = self.session.selected().and(focused);
+        }
         // After the intents: a dataset that started opening this frame already says so.
         self.poll_loading(&ctx);
         self.poll_filtering(&ctx);
@@ -408,7 +413,6 @@ impl AtlasApp {
             }
             present::instant_announcement(s.engine(), s.instant(), s.known_on(), s.selected())
         } else if s.selected() != selected {
-            self.view.selected_from = s.selected().and_then(|_| ctx.memory(|m| m.focused()));
             present::selection_announcement(s.engine(), s.instant(), s.known_on(), s.selected())
         } else {
             return;
@@ -980,16 +984,9 @@ fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
 /// new one in words, and the selected zone's status with it.
 fn announce(ui: &Ui, id: egui::Id, session: &Session) {
     ui.ctx().accesskit_node_builder(id, |node| {
-        let engine = session.engine();
-        let (instant, known_on) = (session.instant(), session.known_on());
-        let mut words = crate::timefmt::instant_words(instant, engine.dataset().meta.timezone);
-        if let Some(z) = session.selected() {
-            let r = engine.status(z, instant, known_on);
-            let after = engine.after_reports(instant, known_on);
-            let summary = crate::present::zone_summary(engine, z, r, after);
-            let name = &engine.dataset().zones[z].name;
-            words.push_str(&format!(". {}", summary.words(name, engine.dataset())));
-        }
+        let s = session;
+        let words =
+            present::instant_announcement(s.engine(), s.instant(), s.known_on(), s.selected());
         node.set_label(words);
         node.set_live(egui::accesskit::Live::Polite);
     });
