@@ -28,6 +28,18 @@ pub fn focus_voices_the_instant(ctx: &egui::Context) -> bool {
     voice.is_some() && ctx.memory(|m| m.focused()) == voice
 }
 
+/// Where a widget leaves words to say this pass, for the app's [`Announcer`] to take.
+fn said_key() -> egui::Id {
+    egui::Id::unique("truce-atlas-words-to-say")
+}
+
+/// Words for a screen reader from a widget that has the focus and changed what it points at
+/// without a change of its own name or value that Orca would speak (a move in the event
+/// lanes). The app's [`Announcer`] puts them on the widget's description after the panels.
+pub fn say(ctx: &egui::Context, words: String) {
+    ctx.data_mut(|d| d.insert_temp(said_key(), words));
+}
+
 /// Whether a screen reader (or any accessibility client) is reading the window: egui builds
 /// the accessibility tree only then.
 pub fn listening(ctx: &egui::Context) -> bool {
@@ -64,6 +76,9 @@ impl Announcer {
     /// After the panels of each pass: the words onto the focused widget's description, for as
     /// long as it keeps the focus. Nothing happens unless there are words.
     pub fn apply(&mut self, ctx: &egui::Context) {
+        if let Some(words) = ctx.data_mut(|d| d.remove_temp::<String>(said_key())) {
+            self.pending = Some(words);
+        }
         if self.pending.is_none() && self.shown.is_none() && self.leaving.is_none() {
             return;
         }

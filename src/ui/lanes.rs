@@ -276,11 +276,16 @@ fn keyboard(
             .collect();
             (moves, key(egui::Key::Enter) | key(egui::Key::Space))
         });
+        let moved = !moves.is_empty();
         for m in moves {
             cursor = cursor.moved(m, engine, rows, range, instant);
             if matches!(m, Move::Up | Move::Down) {
                 scroll_to = Some(rows.row(cursor.zone));
             }
+        }
+        // Said on the lanes' description, which Orca speaks (it reads no live region here).
+        if moved {
+            crate::ui::announce::say(ui.ctx(), cursor.words(engine));
         }
         if pick {
             if let Some(e) = cursor.event {

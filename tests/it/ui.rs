@@ -1255,6 +1255,12 @@ fn the_event_lanes_are_one_tab_stop_whose_arrows_pick_an_event_and_enter_goes_to
         .accesskit_node()
         .live();
     assert_eq!(live, egui::accesskit::Live::Polite, "each move is said");
+    // And on the lanes' description, which Orca speaks where it reads no live region.
+    let said = harness
+        .get_by_role_and_label(Role::Group, lanes())
+        .accesskit_node()
+        .description();
+    assert_eq!(said, Some(value(&harness)));
     harness.key_press(Key::ArrowDown);
     harness.run();
     assert!(value(&harness).contains(&format!(" in {}, ", ds.zones[1].name)));
