@@ -117,9 +117,11 @@ def press_until(app, orca, key, pattern, presses):
     """Presses `key` until Orca says something matching `pattern`; returns what it said."""
     for _ in range(presses):
         app.key(key)
-        said = orca.listen(until=pattern, timeout=3.0, quiet=0.4)
+        # Each press is said at once; what it says is checked after a short silence.
+        said = orca.listen(timeout=3.0, quiet=0.4)
         if any(re.search(pattern, s) for s in said):
-            return said
+            # What follows it (a description) comes after the same short pause.
+            return said + orca.listen(timeout=1.0, quiet=0.6)
     return said
 
 
