@@ -235,9 +235,12 @@ impl AtlasApp {
         let mut view = View::new(&session);
         if let (false, Some(text)) = (start.ephemeral, saved) {
             match serde_json::from_str::<Saved>(&text) {
+                // Another dataset than the one the camera was saved with opens fitted to
+                // its own zones.
                 Ok(saved) => {
-                    session.restore(&saved.session);
-                    restore_camera(&mut view.map, saved.view);
+                    if session.restore(&saved.session) {
+                        restore_camera(&mut view.map, saved.view);
+                    }
                 }
                 Err(e) => session.tell(format!(
                     "The view saved by the last run could not be read ({e}); starting fresh."

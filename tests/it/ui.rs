@@ -336,6 +336,46 @@ fn the_view_saved_on_exit_is_restored_on_the_next_start() {
 }
 
 #[test]
+fn another_dataset_opens_on_its_own_zones_not_on_the_view_saved_with_syria() {
+    let mut first = harness();
+    let later = damascus_time("2016-04-20 12:00");
+    first
+        .state_mut()
+        .apply(truce_atlas::session::Command::SetInstant(later));
+    first.run();
+    let saved = first.state().saved();
+    let (lon, lat, _) = saved.view.expect("the Syria view is saved");
+    let text = serde_json::to_string(&saved).expect("serialises");
+
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
+    let open = || truce_atlas::open(Some(&example)).expect("valid");
+    let start = || StartOptions {
+        session: Start {
+            data_dir: Some(example.clone()),
+            ..Start::default()
+        },
+        ..StartOptions::default()
+    };
+    let fresh = harness_with(AtlasApp::new(open(), start(), None));
+    let other = harness_with(AtlasApp::new(open(), start(), Some(text)));
+    let (lon2, lat2, _) = other.state().saved().view.expect("a view");
+    // Fitted to two districts near Paris, not left over Syria.
+    assert!(
+        (lon2 - lon).abs() > 10.0 && (lat2 - lat).abs() > 5.0,
+        "{lon2}, {lat2}"
+    );
+    assert!(
+        (0.0..5.0).contains(&lon2) && (47.0..51.0).contains(&lat2),
+        "{lon2}, {lat2}"
+    );
+    assert_eq!(
+        other.state().instant(),
+        fresh.state().instant(),
+        "its own opening instant"
+    );
+}
+
+#[test]
 fn escape_clears_the_selection() {
     let mut harness = harness_with(AtlasApp::new(
         engine(),

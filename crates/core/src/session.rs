@@ -214,6 +214,10 @@ pub struct Start {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Remembered {
+    /// The dataset the instant, the selection and the map camera were saved with
+    /// ([`Session::dataset_key`]); they are restored only for it. `None` in a state saved
+    /// before the key existed, which is restored as it was.
+    pub dataset: Option<String>,
     /// Unix seconds.
     pub instant: Option<i64>,
     pub zone: Option<String>,
@@ -537,8 +541,21 @@ impl Session {
     }
 
     /// What to remember between runs.
+    /// Which dataset is open, for what is remembered of it: its folder's absolute path, or
+    /// "built-in" for the embedded default.
+    pub fn dataset_key(&self) -> String {
+        match &self.data_dir {
+            Some(dir) => std::fs::canonicalize(dir)
+                .unwrap_or_else(|_| dir.clone())
+                .display()
+                .to_string(),
+            None => "built-in".to_owned(),
+        }
+    }
+
     pub fn remembered(&self) -> Remembered {
         Remembered {
+            dataset: Some(self.dataset_key()),
             instant: Some(self.instant.timestamp()),
             zone: self
                 .selected
@@ -552,22 +569,32 @@ impl Session {
     }
 
     /// Takes back what an earlier run remembered; what no longer fits (a zone not in this
-    /// dataset, a time outside it) is left as it is.
-    pub fn restore(&mut self, saved: &Remembered) {
+    /// dataset, a time outside it) is left as it is. The instant and the selection come back
+    /// only for the dataset they were saved with (the preferences for any): another dataset
+    /// opens on its own default instant. Returns whether it was that dataset, so that the app
+    /// restores the map camera too.
+    pub fn restore(&mut self, saved: &Remembered) -> bool {
         self.apply(Command::SetWindow(saved.window));
-        if let Some(t) = saved.instant.and_then(|s| Utc.timestamp_opt(s, 0).single()) {
-            self.apply(Command::SetInstant(t));
+        let same = saved
+            .dataset
+            .as_ref()
+            .is_none_or(|key| *key == self.dataset_key());
+        if same {
+            if let Some(t) = saved.instant.and_then(|s| Utc.timestamp_opt(s, 0).single()) {
+                self.apply(Command::SetInstant(t));
+            }
+            let zone = saved
+                .zone
+                .as_deref()
+                .and_then(|id| self.engine.dataset().zone_index(id));
+            self.apply(Command::Select(zone));
         }
-        let zone = saved
-            .zone
-            .as_deref()
-            .and_then(|id| self.engine.dataset().zone_index(id));
-        self.apply(Command::Select(zone));
         self.apply(Command::SetOnlineTiles(saved.online_tiles));
         // A contrast asked for on the command line outlasts the saved one.
         self.high_contrast |= saved.high_contrast;
         self.apply(Command::SetPlayback(saved.playback));
         self.kinds = saved.kinds;
+        same
     }
 }
 
@@ -581,6 +608,49 @@ mod tests {
 
     fn t(text: &str) -> DateTime<Utc> {
         crate::timefmt::parse_user_time(text, chrono_tz::Asia::Damascus).expect("valid")
+    }
+
+    #[test]
+    fn the_instant_and_selection_come_back_only_for_the_dataset_they_were_saved_with() {
+        let mut syria = session();
+        syria.apply(Command::SetInstant(t("2016-04-20 12:00")));
+        syria.apply(Command::Select(
+            syria.engine().dataset().zone_index("aleppo"),
+        ));
+        syria.apply(Command::SetOnlineTiles(true));
+        let saved = syria.remembered();
+        assert_eq!(saved.dataset.as_deref(), Some("built-in"));
+
+        let mut again = session();
+        assert!(again.restore(&saved));
+        assert_eq!(again.instant(), t("2016-04-20 12:00"));
+        assert_eq!(
+            again.selected(),
+            again.engine().dataset().zone_index("aleppo")
+        );
+
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/example-minimal");
+        let engine = crate::engine::open(Some(&example)).expect("valid");
+        let start = Start {
+            data_dir: Some(example),
+            ..Start::default()
+        };
+        let mut other = Session::new(engine, start);
+        let opening = other.instant();
+        assert!(!other.restore(&saved));
+        assert_eq!(other.instant(), opening, "its own default instant");
+        assert_eq!(other.selected(), None);
+        assert!(
+            other.online_tiles(),
+            "preferences come back for any dataset"
+        );
+
+        // A state saved before the key existed is restored as it was.
+        let old = Remembered {
+            dataset: None,
+            ..saved
+        };
+        assert!(session().restore(&old));
     }
 
     #[test]
