@@ -376,6 +376,19 @@ fn another_dataset_opens_on_its_own_zones_not_on_the_view_saved_with_syria() {
 }
 
 #[test]
+fn the_basemap_is_credited_only_while_some_of_it_is_in_view() {
+    let syria = harness();
+    let credit = &truce_atlas::basemap::Basemap::shared().attribution;
+    assert!(credit.starts_with("Boundaries: Natural Earth"), "{credit}");
+    assert_eq!(syria.query_all_by_label(credit).count(), 1);
+    // Two districts near Paris: nothing of the built-in basemap is drawn there.
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
+    let engine = truce_atlas::open(Some(&example)).expect("valid");
+    let paris = harness_with(AtlasApp::new(engine, StartOptions::default(), None));
+    assert_eq!(paris.query_all_by_label(credit).count(), 0);
+}
+
+#[test]
 fn escape_clears_the_selection() {
     let mut harness = harness_with(AtlasApp::new(
         engine(),

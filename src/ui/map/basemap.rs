@@ -58,6 +58,12 @@ impl walkers::Plugin for Plugin<'_> {
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
         let mut this = *self;
+        let (countries, divisions) = (&this.shapes.countries, &this.shapes.divisions);
+        let shown = countries
+            .iter()
+            .chain(divisions)
+            .any(|f| visible(view, &t, &f.shape));
+        this.frame.basemap_shown.set(shown);
         if this.frame.online {
             // The tiles are the land and sea: only the lines go over them.
             this.fill_lines(&painter, &t, view);

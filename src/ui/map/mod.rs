@@ -399,6 +399,9 @@ struct Frame {
     transform: Cell<Option<Transform>>,
     /// Whether online tiles are drawn (they replace the vector land and sea).
     online: bool,
+    /// Whether any shape of the built-in basemap is in view this frame: its credit is shown
+    /// only then (near Paris the Syria basemap draws nothing, and says nothing).
+    basemap_shown: Cell<bool>,
 }
 
 /// Everything the map needs from the app for one frame.
@@ -489,8 +492,8 @@ pub fn map_view(
         None => false,
     };
     // The dataset's own attribution is in the side panel, beside its description: on the map,
-    // the basemap's and the tiles'.
-    let mut attribution = vec![layers.basemap.attribution.clone()];
+    // the basemap's (when any of it is in view) and the tiles'.
+    let mut attribution = Vec::new();
     if let Some(t) = tiles.as_deref().filter(|_| online) {
         attribution.push(t.attribution().text.to_string());
     }
@@ -543,6 +546,7 @@ pub fn map_view(
                 according_to,
             })
             .with_plugin(overlay::Footer {
+                basemap: &basemap.attribution,
                 attribution: &attribution,
                 frame: &frame,
             })

@@ -175,6 +175,9 @@ fn row_text(painter: &egui::Painter, swatch: Rect, text: String) {
 /// The scale bar and the attribution. Like the legend, they claim their room before any
 /// label is placed.
 pub(super) struct Footer<'a> {
+    /// The built-in basemap's credit, shown while any of it is in view.
+    pub basemap: &'a str,
+    /// The other lines: the online tiles' credit, or a note on them.
     pub attribution: &'a [String],
     pub frame: &'a Frame,
 }
@@ -196,7 +199,19 @@ impl walkers::Plugin for Footer<'_> {
             view,
             projector.scale_pixel_per_meter(centre),
         ));
-        occupied.extend(attribution(&painter, view, self.attribution));
+        let basemap = (self.frame.basemap_shown.get() && !self.basemap.trim().is_empty())
+            .then(|| self.basemap.to_string());
+        let lines: Vec<String> = basemap
+            .into_iter()
+            .chain(self.attribution.iter().cloned())
+            .collect();
+        let taken = attribution(&painter, view, &lines);
+        // Each credit is a node a screen reader can read (and a test can find).
+        for (k, (rect, line)) in taken.iter().zip(lines.iter().rev()).enumerate() {
+            let response = ui.interact(*rect, ui.scope_id().with(("credit", k)), Sense::hover());
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, line));
+        }
+        occupied.extend(taken);
     }
 }
 
