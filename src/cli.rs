@@ -273,6 +273,19 @@ pub enum Command {
         #[command(flatten)]
         who: WhoFlags,
     },
+    /// List the areas a zone can name by `admin_code`: countries and their first-level
+    /// divisions in the built-in world basemap, with their names. TEXT matches a code or any
+    /// name, with case, accents and punctuation ignored ("Donetsk" and "Donets'k" find UA-14)
+    Areas {
+        /// Words of a name or a code, e.g. Donetsk (every area if not given)
+        #[arg(value_name = "TEXT")]
+        text: Option<String>,
+        /// Only this country's areas (its ISO 3166-1 alpha-2 code, e.g. UA)
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Print the JSON Schema of a dataset file (the copies in data/schema/ are these)
     Schema {
         #[arg(value_enum)]
@@ -387,6 +400,7 @@ impl Command {
             Command::Verify { .. } => "verify",
             Command::Export { .. } => "export",
             Command::Schema { .. } => "schema",
+            Command::Areas { .. } => "areas",
         }
     }
 }
@@ -586,18 +600,50 @@ pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
 
 /// Runs a subcommand, writing its output to `out` and messages to `err`. Returns the exit code.
 pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    // The schema is the format's, not a dataset's: no dataset is read for it.
-    if let Command::Schema { file } = command {
-        let text = crate::load::schema::schema((*file).into());
-        return match out.write_all(text.as_bytes()) {
-            Ok(()) => 0,
-            Err(e) => {
-                let _ = writeln!(err, "error: cannot write output: {e}");
-                EXIT_INVALID
-            }
-        };
+    let result = match without_dataset(command, out) {
+        Some(result) => result,
+        None => with_dataset(command, data, out),
+    };
+    match result {
+        Ok(()) => 0,
+        Err((code, message)) => {
+            let _ = writeln!(err, "{}", message.trim_end());
+            code
+        }
     }
-    let result = open_dataset(data).and_then(|engine| match command {
+}
+
+/// The commands that read no dataset: the schema is the format's, the areas the built-in
+/// basemap's. `None` for every other command.
+fn without_dataset(command: &Command, out: &mut dyn Write) -> Option<Result<(), Failure>> {
+    match command {
+        Command::Schema { file } => {
+            let text = crate::load::schema::schema((*file).into());
+            Some(
+                out.write_all(text.as_bytes())
+                    .map_err(|e| (EXIT_INVALID, format!("error: cannot write output: {e}"))),
+            )
+        }
+        Command::Areas {
+            text,
+            country,
+            format,
+        } => Some(areas(
+            text.as_deref().unwrap_or(""),
+            country.as_deref(),
+            *format,
+            out,
+        )),
+        _ => None,
+    }
+}
+
+fn with_dataset(
+    command: &Command,
+    data: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    open_dataset(data).and_then(|engine| match command {
         Command::Status {
             at,
             known_on,
@@ -673,15 +719,8 @@ pub fn run(command: &Command, data: Option<&Path>, out: &mut dyn Write, err: &mu
             };
             export(&engine, *what, &flags, out)
         }
-        Command::Schema { .. } => Ok(()),
-    });
-    match result {
-        Ok(()) => 0,
-        Err((code, message)) => {
-            let _ = writeln!(err, "{}", message.trim_end());
-            code
-        }
-    }
+        Command::Schema { .. } | Command::Areas { .. } => Ok(()),
+    })
 }
 
 struct ExportFlags<'a> {
@@ -795,6 +834,34 @@ fn search(engine: &Engine, text: &str, format: Format, out: &mut dyn Write) -> R
         Format::Table => {
             write!(out, "{}", crate::search::search_table(ds, &hits)).map_err(write_failed)
         }
+    }
+}
+
+/// `areas`: nothing found is an error (exit 1), as for grep, so that a script can tell.
+fn areas(
+    text: &str,
+    country: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let world = crate::basemap::Basemap::shared();
+    let doc = report::areas_doc(world, text, country);
+    if doc.areas.is_empty() {
+        let near = world.suggest(text, 5);
+        let within = country
+            .map(|c| format!(" in {}", c.to_uppercase()))
+            .unwrap_or_default();
+        return Err((
+            EXIT_INVALID,
+            format!(
+                "error: no area{within} matches \"{text}\"; nearest codes: {}",
+                near.join(", ")
+            ),
+        ));
+    }
+    match format {
+        Format::Json => json(out, &doc),
+        Format::Table => write!(out, "{}", report::areas_table(&doc)).map_err(write_failed),
     }
 }
 

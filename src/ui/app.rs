@@ -321,6 +321,11 @@ impl AtlasApp {
     pub fn screen_position(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
         self.view.map.screen_position(lon, lat)
     }
+    /// Moves the map's camera to (lon, lat) at walkers' `zoom`, as a user panning and zooming
+    /// would (tests and benchmarks look at places this way).
+    pub fn look_at(&mut self, lon: f64, lat: f64, zoom: f64) {
+        restore_camera(&mut self.view.map, Some((lon, lat, zoom)));
+    }
     /// Where the zone's label box was drawn on the last frame.
     pub fn zone_label_rect(&self, zone: usize) -> Option<egui::Rect> {
         self.view.map.label_rect(zone)

@@ -918,3 +918,101 @@ fn usage_error(o: &Output, says: &str) {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(o));
     assert!(stderr(o).contains(says), "{}", stderr(o));
 }
+
+#[test]
+fn areas_donetsk_lists_ua_14_and_its_json_keeps_its_documented_shape() {
+    let table = atlas(&["areas", "Donetsk"]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let first = stdout(&table)
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    assert!(first.starts_with("UA-14  Donetsk"), "{first}");
+    // The same area by its local spelling, its Ukrainian name, or with the country given.
+    for text in ["Donets'k", "Донецька"] {
+        assert!(stdout(&atlas(&["areas", text])).contains("UA-14"), "{text}");
+    }
+    let json = atlas(&["areas", "donetsk", "--country", "ua", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&stdout(&json)).expect("json");
+    assert_eq!(keys(&doc), ["areas", "country", "query", "source"]);
+    assert_eq!(doc["country"], "UA");
+    assert_eq!(doc["query"], "donetsk");
+    assert!(
+        doc["source"]
+            .as_str()
+            .is_some_and(|s| s.contains("Natural Earth") && s.contains("5.0"))
+    );
+    let area = &doc["areas"][0];
+    assert_eq!(
+        keys(area),
+        ["code", "country", "kind", "level", "name", "other_names"]
+    );
+    assert_eq!(area["code"], "UA-14");
+    assert_eq!(area["level"], "division");
+    assert_eq!(area["name"], "Donetsk");
+    assert_eq!(area["country"], "UA");
+    assert!(
+        area["other_names"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n == "Донецька область"))
+    );
+    // A country by its code.
+    let ps: Value =
+        serde_json::from_str(&stdout(&atlas(&["areas", "PS", "--format", "json"]))).expect("json");
+    assert_eq!(ps["areas"][0]["code"], "PS");
+    assert_eq!(ps["areas"][0]["level"], "country");
+}
+
+#[test]
+fn areas_that_match_nothing_exit_1_with_the_nearest_codes() {
+    let o = atlas(&["areas", "Donetsk", "--country", "FR"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no area in FR matches \"Donetsk\"; nearest codes: UA-14"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn a_dataset_with_zones_only_by_code_validates_and_reports_their_status() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ukraine-by-code");
+    let data = dir.to_str().expect("utf-8");
+    let v = atlas(&["--data", data, "validate"]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    let s = atlas(&[
+        "--data",
+        data,
+        "status",
+        "--at",
+        "2024-06-02T12:00:00+03:00",
+        "--format",
+        "json",
+    ]);
+    assert!(s.status.success(), "{}", stderr(&s));
+    assert!(stdout(&s).contains("Kharkiv and Luhansk"));
+    // The exported outline is the dissolved area, so the dataset can be frozen with it.
+    let g = atlas(&["--data", data, "export", "geojson"]);
+    let doc: Value = serde_json::from_str(&stdout(&g)).expect("geojson");
+    let donetsk = doc["features"]
+        .as_array()
+        .and_then(|f| {
+            f.iter()
+                .find(|f| f["properties"]["id"] == "donetsk" || f["id"] == "donetsk")
+        })
+        .expect("donetsk");
+    assert_eq!(donetsk["geometry"]["type"], "MultiPolygon");
+    let rings = donetsk["geometry"]["coordinates"][0][0]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert!(rings > 100, "{rings} positions");
+    let source = donetsk["properties"]["geometry_source"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        source.contains("version 5.0") && source.ends_with("UA-14 (Donetsk)"),
+        "{source}"
+    );
+}

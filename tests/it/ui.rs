@@ -377,15 +377,113 @@ fn another_dataset_opens_on_its_own_zones_not_on_the_view_saved_with_syria() {
 
 #[test]
 fn the_basemap_is_credited_only_while_some_of_it_is_in_view() {
-    let syria = harness();
-    let credit = &truce_atlas::basemap::Basemap::shared().attribution;
-    assert!(credit.starts_with("Boundaries: Natural Earth"), "{credit}");
+    let mut syria = harness();
+    let credit = truce_atlas::basemap::Basemap::shared().attribution();
+    assert!(credit.starts_with("Map: Natural Earth 5.0"), "{credit}");
+    assert!(credit.contains("GeoNames (CC BY 4.0)"), "{credit}");
     assert_eq!(syria.query_all_by_label(credit).count(), 1);
-    // Two districts near Paris: nothing of the built-in basemap is drawn there.
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-minimal");
-    let engine = truce_atlas::open(Some(&example)).expect("valid");
-    let paris = harness_with(AtlasApp::new(engine, StartOptions::default(), None));
-    assert_eq!(paris.query_all_by_label(credit).count(), 0);
+    // Out over the open Atlantic, nothing of the basemap is drawn, and nothing is credited.
+    syria.state_mut().look_at(-35.0, 45.0, 7.0);
+    syria.run();
+    assert_eq!(syria.query_all_by_label(credit).count(), 0);
+    // Zoomed into the middle of a country, with no border in view, its land is.
+    syria.state_mut().look_at(38.5, 35.3, 12.0);
+    syria.run();
+    assert_eq!(syria.query_all_by_label(credit).count(), 1);
+}
+
+/// What the last frame painted over the map: land, borders (a country's or a division's) and
+/// the words written there.
+struct Painted {
+    land: usize,
+    borders: usize,
+    words: Vec<String>,
+}
+
+fn painted(h: &Harness<'static, AtlasApp>) -> Painted {
+    let colors = truce_atlas::ui::theme::tokens(&h.ctx).colors;
+    let shapes: Vec<(egui::Rect, &egui::Shape)> = h
+        .output()
+        .shapes
+        .iter()
+        .flat_map(|c| match &c.shape {
+            egui::Shape::Vec(shapes) => shapes.iter().map(|s| (c.clip_rect, s)).collect(),
+            shape => vec![(c.clip_rect, shape)],
+        })
+        .collect();
+    // The map's area: where its legend is drawn (the legend is clipped to the map).
+    let map = shapes
+        .iter()
+        .find_map(|(clip, s)| match s {
+            egui::Shape::Text(t) if t.galley.text() == "Truce status" => Some(*clip),
+            _ => None,
+        })
+        .expect("the map's legend");
+    let mut p = Painted {
+        land: 0,
+        borders: 0,
+        words: Vec::new(),
+    };
+    for (_, shape) in shapes.iter().filter(|(clip, _)| *clip == map) {
+        match shape {
+            egui::Shape::Mesh(mesh) => {
+                // A triangle of that colour overlapping the map (a country's corners may all
+                // lie outside a view zoomed into it).
+                let inside = |c| {
+                    mesh.indices.chunks_exact(3).any(|t| {
+                        let v: Vec<_> = t.iter().map(|&i| mesh.vertices[i as usize]).collect();
+                        let corners: Vec<egui::Pos2> = v.iter().map(|v| v.pos).collect();
+                        v.iter().all(|v| v.color == c)
+                            && egui::Rect::from_points(&corners).intersects(map)
+                    })
+                };
+                p.land += usize::from(inside(colors.land) || inside(colors.focus_land));
+                p.borders += usize::from(inside(colors.border) || inside(colors.division));
+            }
+            egui::Shape::Text(text) if map.contains(text.pos) => {
+                p.words.push(text.galley.text().to_string());
+            }
+            _ => {}
+        }
+    }
+    p
+}
+
+#[test]
+fn datasets_near_paris_in_chile_and_in_ukraine_by_code_open_on_land_borders_and_place_names() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let world = truce_atlas::basemap::Basemap::shared();
+    let place_names: std::collections::HashSet<&str> =
+        world.places().iter().map(|p| p.name.as_str()).collect();
+    for dir in [
+        "data/example-minimal",
+        "tests/data/chile",
+        "tests/data/ukraine-by-code",
+    ] {
+        let engine = truce_atlas::open(Some(&root.join(dir))).expect(dir);
+        let mut h = harness_with(AtlasApp::new(engine, StartOptions::default(), None));
+        h.run();
+        let p = painted(&h);
+        assert!(p.land > 0, "{dir}: no land painted");
+        assert!(p.borders > 0, "{dir}: no border painted");
+        let places: Vec<&String> = p
+            .words
+            .iter()
+            .filter(|w| place_names.contains(w.as_str()))
+            .collect();
+        assert!(
+            !places.is_empty(),
+            "{dir}: no place name among {:?}",
+            p.words
+        );
+    }
+    // Shown to fail: the same checks over open sea find no land, border or place.
+    let mut sea = harness();
+    sea.state_mut().look_at(-35.0, 45.0, 7.0);
+    sea.run();
+    let p = painted(&sea);
+    assert_eq!((p.land, p.borders), (0, 0));
+    assert!(!p.words.iter().any(|w| place_names.contains(w.as_str())));
 }
 
 #[test]

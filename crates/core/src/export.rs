@@ -243,6 +243,9 @@ pub fn geojson_snapshot(
             put("lead_outlet", lead.map(|(_, s)| s.outlet.clone()).into());
             put("lead_source", lead.map(|(_, s)| s.id.clone()).into());
             put("approximate_outline", zone.approximate.into());
+            // Where the outline comes from: for a zone given by `admin_code`, the data, its
+            // version and the codes, so that a frozen copy still says so.
+            put("geometry_source", zone.geometry_source.clone().into());
             put("according_to", according_to.clone().into());
             geojson::Feature {
                 geometry: Some(geojson::Geometry::from(&zone.geometry)),

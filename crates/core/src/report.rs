@@ -540,3 +540,105 @@ pub fn diff_table(engine: &Engine, from: crate::compare::View, to: crate::compar
     }
     out
 }
+
+/// `truce-atlas areas --format json`: the areas a text matches, as documented in data/FORMAT.md
+/// ("Zones by code").
+#[derive(Serialize)]
+pub struct AreasDoc {
+    /// The basemap's data and version.
+    pub source: String,
+    pub query: String,
+    pub country: Option<String>,
+    pub areas: Vec<AreaDoc>,
+}
+
+#[derive(Serialize)]
+pub struct AreaDoc {
+    /// The code, exactly as `admin_code` takes it.
+    pub code: String,
+    /// "country" or "division".
+    pub level: &'static str,
+    /// The English name.
+    pub name: String,
+    /// "Country", or the division's kind in English.
+    pub kind: String,
+    /// The country's ISO 3166-1 alpha-2 code.
+    pub country: String,
+    /// The other names the data gives (other languages, spellings and former names).
+    pub other_names: Vec<String>,
+}
+
+pub fn areas_doc(world: &crate::basemap::Basemap, query: &str, country: Option<&str>) -> AreasDoc {
+    use crate::basemap::Layer;
+    let areas = world
+        .search(query, country)
+        .into_iter()
+        .map(|(layer, i)| {
+            let a = &world.areas(layer)[i];
+            AreaDoc {
+                code: a.code.clone(),
+                level: match layer {
+                    Layer::Countries => "country",
+                    Layer::Regions => "division",
+                },
+                name: a.name.clone(),
+                kind: a.kind.clone(),
+                country: a.country.clone(),
+                other_names: a.names.iter().filter(|n| **n != a.name).cloned().collect(),
+            }
+        })
+        .collect();
+    AreasDoc {
+        source: world.source_short().to_string(),
+        query: query.to_string(),
+        country: country.map(str::to_uppercase),
+        areas,
+    }
+}
+
+/// `truce-atlas areas`: one line per area, code first.
+pub fn areas_table(doc: &AreasDoc) -> String {
+    let code = doc
+        .areas
+        .iter()
+        .map(|a| a.code.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let name = doc
+        .areas
+        .iter()
+        .map(|a| a.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 40);
+    let kind_of = |a: &AreaDoc| format!("{} / {}", a.kind, a.country);
+    let kind = doc
+        .areas
+        .iter()
+        .map(|a| kind_of(a).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14);
+    let mut out = format!(
+        "{}  {}  {}  OTHER NAMES\n",
+        pad("CODE", code),
+        pad("NAME", name),
+        pad("KIND / COUNTRY", kind)
+    );
+    for a in &doc.areas {
+        out.push_str(&format!(
+            "{}  {}  {}  {}\n",
+            pad(&a.code, code),
+            pad(&a.name, name),
+            pad(&kind_of(a), kind),
+            a.other_names.join(", ")
+        ));
+    }
+    out.push_str(&format!(
+        "{} areas; codes and names from {}\n",
+        doc.areas.len(),
+        doc.source
+    ));
+    out
+}

@@ -8,8 +8,6 @@
 //! again only for the results shown, in the field's own text, to highlight it.
 
 use chrono::{DateTime, Utc};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 use crate::model::Dataset;
 
@@ -40,14 +38,7 @@ impl Field {
     }
 }
 
-/// Text folded for matching: lower case, without accents or other combining marks.
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.nfd().filter(|c| !is_combining_mark(*c)) {
-        out.extend(c.to_lowercase());
-    }
-    out
-}
+pub use crate::text::fold;
 
 /// The byte ranges of `text` where `word` (already folded) occurs once folded. Each range covers
 /// whole characters of the original text.

@@ -1,14 +1,20 @@
-//! The offline basemap: sea, land, borders, first-level divisions and their names.
+//! The offline basemap: sea, land, borders and first-level divisions, at the level of detail
+//! the zoom asks for (their names are written later, by [`super::world`], once the zones'
+//! labels have taken their room).
 
-use egui::{Align2, FontId, Rect, Response, Shape, Ui, vec2};
+use egui::{Rect, Response, Shape, Ui};
 use walkers::{MapMemory, Projector};
 
 use super::{
-    BasemapMeshes, BasemapShapes, Frame, Transform, push_fill, push_fill_edge, push_outline,
-    visible,
+    BasemapMeshes, BasemapShapes, Frame, Transform, in_view, push_fill, push_fill_edge,
+    push_outline, visible,
 };
-use crate::geometry::mercator;
+use crate::basemap::Layer;
 use crate::ui::{flat, theme};
+
+/// Other countries' division lines show from this zoom (walkers'), where they no longer crowd
+/// the map; those of the countries that hold zones show at every zoom.
+pub(super) const OTHER_DIVISIONS_FROM_ZOOM: f64 = 5.0;
 
 /// What the kept basemap picture depends on: these layers, the camera, the map's place and
 /// size on screen, the pixel density and the look (the tokens are one static per look).
@@ -41,8 +47,6 @@ fn picture_key(
 pub(super) struct Plugin<'a> {
     pub shapes: &'a BasemapShapes,
     pub meshes: &'a mut BasemapMeshes,
-    /// Division names that are also zone names are left to the zone labels.
-    pub zone_names: &'a [String],
     pub frame: &'a Frame,
 }
 
@@ -58,12 +62,17 @@ impl walkers::Plugin for Plugin<'_> {
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
         let mut this = *self;
-        let (countries, divisions) = (&this.shapes.countries, &this.shapes.divisions);
-        let shown = countries
-            .iter()
-            .chain(divisions)
-            .any(|f| visible(view, &t, &f.shape));
-        this.frame.basemap_shown.set(shown);
+        let key = picture_key(
+            this.meshes.generation,
+            &t,
+            view,
+            ui.ctx(),
+            theme::tokens(ui.ctx()),
+        );
+        if this.meshes.shown.0 != Some(key) {
+            this.meshes.shown = (Some(key), land_in_view(this.shapes, &t, view));
+        }
+        this.frame.basemap_shown.set(this.meshes.shown.1);
         if this.frame.online {
             // The tiles are the land and sea: only the lines go over them.
             this.fill_lines(&painter, &t, view);
@@ -73,8 +82,38 @@ impl walkers::Plugin for Plugin<'_> {
         } else {
             this.backdrop(&painter, &t, view);
         }
-        this.names(&painter, &t, view);
     }
+}
+
+/// The countries in view, each with its shape at this zoom's level of detail.
+fn countries<'s>(
+    shapes: &'s BasemapShapes,
+    t: &'s Transform,
+    view: Rect,
+) -> impl Iterator<Item = (usize, &'s crate::geometry::Shape)> + 's {
+    let world = shapes.world;
+    let level = world.level_for(t.scale());
+    (0..world.areas(Layer::Countries).len())
+        .filter(move |&i| in_view(view, t, world.bounds(Layer::Countries, i)))
+        .flat_map(move |i| {
+            world
+                .pieces(Layer::Countries, i, level)
+                .iter()
+                .filter(move |p| visible(view, t, p))
+                .map(move |p| (i, p))
+        })
+}
+
+/// Whether any land is in view: a corner of a country's outline, or the view's middle inside a
+/// country (zoomed into one). Only then is the basemap credited: over open sea there is none
+/// of it to credit.
+fn land_in_view(shapes: &BasemapShapes, t: &Transform, view: Rect) -> bool {
+    let middle = crate::geometry::unmercator(t.projected(view.center()));
+    let corner_in_view = countries(shapes, t, view).any(|(_, shape)| {
+        let (fill, _) = shape.at_scale(t.scale());
+        fill.vertices.iter().any(|&p| view.contains(t.screen(p)))
+    });
+    corner_in_view || shapes.world.country_at(middle.0, middle.1).is_some()
 }
 
 impl Plugin<'_> {
@@ -102,15 +141,16 @@ impl Plugin<'_> {
 
     fn fill_land(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
         let tk = theme::tokens(painter.ctx());
-        let countries = &self.shapes.countries;
+        let countries: Vec<_> = countries(self.shapes, t, view).collect();
+        let focus = &self.shapes.focus;
         self.meshes.land.fill(egui::TextureId::default(), |mesh| {
-            for c in countries.iter().filter(|c| visible(view, t, &c.shape)) {
-                let color = if c.focus {
+            for (i, shape) in countries {
+                let color = if focus[i] {
                     tk.colors.focus_land
                 } else {
                     tk.colors.land
                 };
-                let (fill, outline) = c.shape.at_scale(t.scale());
+                let (fill, outline) = shape.at_scale(t.scale());
                 push_fill(mesh, fill, t, color, None);
                 push_fill_edge(mesh, outline, t, color);
             }
@@ -120,73 +160,40 @@ impl Plugin<'_> {
     fn fill_lines(&mut self, painter: &egui::Painter, t: &Transform, view: Rect) {
         let tk = theme::tokens(painter.ctx());
         let (colors, sizes) = (tk.colors, tk.sizes);
-        let divisions = &self.shapes.divisions;
+        let world = self.shapes.world;
+        let level = world.level_for(t.scale());
+        let others = (t.scale() / 256.0).log2() >= OTHER_DIVISIONS_FROM_ZOOM;
+        let focus = &self.shapes.focus_regions;
         self.meshes
             .division_lines
             .fill(egui::TextureId::default(), |mesh| {
-                for d in divisions.iter().filter(|d| visible(view, t, &d.shape)) {
+                let regions = (0..world.areas(Layer::Regions).len())
+                    .filter(|&i| others || focus[i])
+                    .filter(|&i| in_view(view, t, world.bounds(Layer::Regions, i)));
+                let pieces = regions.flat_map(|i| world.pieces(Layer::Regions, i, level));
+                for shape in pieces.filter(|p| visible(view, t, p)) {
                     push_outline(
                         mesh,
-                        d.shape.at_scale(t.scale()).1,
+                        shape.at_scale(t.scale()).1,
                         t,
                         colors.division,
                         sizes.division_width,
                     );
                 }
             });
-        let countries = &self.shapes.countries;
+        let countries: Vec<_> = countries(self.shapes, t, view).map(|(_, s)| s).collect();
         self.meshes
             .borders
             .fill(egui::TextureId::default(), |mesh| {
-                for c in countries.iter().filter(|c| visible(view, t, &c.shape)) {
+                for shape in countries {
                     push_outline(
                         mesh,
-                        c.shape.at_scale(t.scale()).1,
+                        shape.at_scale(t.scale()).1,
                         t,
                         colors.border,
                         sizes.border_width,
                     );
                 }
             });
-    }
-
-    /// Country names, and division names once there is room for them.
-    fn names(&self, painter: &egui::Painter, t: &Transform, view: Rect) {
-        let tk = theme::tokens(painter.ctx());
-        let (colors, text) = (tk.colors, tk.text);
-        for c in self
-            .shapes
-            .countries
-            .iter()
-            .filter(|c| !c.focus && c.labelled)
-        {
-            let p = t.screen(mercator(c.shape.label.0, c.shape.label.1));
-            if view.shrink(30.0).contains(p) {
-                painter.text(
-                    p,
-                    Align2::CENTER_CENTER,
-                    c.name.to_uppercase(),
-                    FontId::proportional(text.country),
-                    colors.country_text,
-                );
-            }
-        }
-        if t.scale <= 256.0 * 2f64.powf(7.5) {
-            return;
-        }
-        for d in self.shapes.divisions.iter().filter(|d| d.labelled) {
-            let p = t.screen(mercator(d.shape.label.0, d.shape.label.1));
-            let size = t.rect(d.shape.bounds).size();
-            let named_zone = self.zone_names.iter().any(|z| z == &d.name);
-            if view.contains(p) && size.x > 90.0 && !named_zone {
-                painter.text(
-                    p + vec2(0.0, 26.0),
-                    Align2::CENTER_CENTER,
-                    d.name.to_uppercase(),
-                    FontId::proportional(text.division),
-                    colors.country_text,
-                );
-            }
-        }
     }
 }

@@ -6,6 +6,7 @@ use egui::{FontId, Galley, Pos2, Rect, Response, Stroke, Ui, Vec2, vec2};
 use std::sync::Arc;
 use walkers::{MapMemory, Projector};
 
+use super::placement::Occupied;
 use super::{Frame, Place, Transform, ZoneShapes};
 use crate::geometry::mercator;
 use crate::present::ZoneSummary;
@@ -84,7 +85,7 @@ impl walkers::Plugin for Places<'_> {
     }
 }
 
-fn draw_dot(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec<Rect>) {
+fn draw_dot(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Occupied) {
     let tk = theme::tokens(painter.ctx());
     let colors = tk.colors;
     let capital = place.kind == "capital";
@@ -100,7 +101,7 @@ fn draw_dot(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec<
 }
 
 /// Above right of the dot, else another corner; a name that fits nowhere is left out.
-fn draw_name(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec<Rect>) {
+fn draw_name(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Occupied) {
     let tk = theme::tokens(painter.ctx());
     let (colors, text) = (tk.colors, tk.text);
     let size = if place.kind == "capital" {
@@ -118,7 +119,7 @@ fn draw_name(painter: &egui::Painter, place: &Place, p: Pos2, occupied: &mut Vec
         p + vec2(8.0, 2.0),
         p + vec2(-size.x - 8.0, -size.y - 2.0),
     ];
-    let free = |r: &Rect| !occupied.iter().any(|o: &Rect| o.intersects(*r));
+    let free = |r: &Rect| occupied.clear_of(*r);
     let Some(at) = spots
         .into_iter()
         .find(|at| free(&Rect::from_min_size(*at, size).expand(1.0)))
@@ -156,7 +157,7 @@ impl walkers::Plugin for ZoneLabels<'_> {
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
         let (order, many) = self.order(&t, view);
-        let mut occupied = Occupied::new(&self.frame.occupied.borrow());
+        let mut occupied = self.frame.occupied.borrow_mut();
         let mut drawn = self.frame.labels.borrow_mut();
         let shapes = &self.shapes.shapes;
         for z in order {
@@ -172,7 +173,6 @@ impl walkers::Plugin for ZoneLabels<'_> {
             occupied.push(rect);
             drawn.push((z, rect));
         }
-        *self.frame.occupied.borrow_mut() = occupied.rects;
     }
 }
 
@@ -211,74 +211,6 @@ impl ZoneLabels<'_> {
             order.insert(0, z);
         }
         (order, true)
-    }
-}
-
-/// Room taken on the map, with a grid of cells so that "is this free?" looks only nearby:
-/// placing thousands of labels stays near-linear.
-struct Occupied {
-    rects: Vec<Rect>,
-    cells: std::collections::HashMap<(i32, i32), Vec<usize>>,
-}
-
-const CELL: f32 = 64.0;
-
-impl Occupied {
-    fn new(rects: &[Rect]) -> Occupied {
-        let mut o = Occupied {
-            rects: Vec::with_capacity(rects.len()),
-            cells: std::collections::HashMap::new(),
-        };
-        for &r in rects {
-            o.push(r);
-        }
-        o
-    }
-
-    fn cells_of(r: Rect) -> impl Iterator<Item = (i32, i32)> {
-        let (x0, x1) = (
-            (r.min.x / CELL).floor() as i32,
-            (r.max.x / CELL).floor() as i32,
-        );
-        let (y0, y1) = (
-            (r.min.y / CELL).floor() as i32,
-            (r.max.y / CELL).floor() as i32,
-        );
-        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
-    }
-
-    fn push(&mut self, r: Rect) {
-        let i = self.rects.len();
-        self.rects.push(r);
-        for cell in Self::cells_of(r.expand(2.0)) {
-            self.cells.entry(cell).or_default().push(i);
-        }
-    }
-
-    /// The rects near `r`, each once.
-    fn near(&self, r: Rect) -> Vec<Rect> {
-        let mut ids: Vec<usize> = Self::cells_of(r)
-            .filter_map(|c| self.cells.get(&c))
-            .flatten()
-            .copied()
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter().map(|i| self.rects[i]).collect()
-    }
-
-    fn free(&self, r: Rect) -> bool {
-        !self.near(r).iter().any(|o| o.expand(2.0).intersects(r))
-    }
-
-    /// How much of `r` is already taken.
-    fn covered(&self, r: Rect) -> f32 {
-        self.near(r)
-            .iter()
-            .map(|o| o.expand(2.0).intersect(r))
-            .filter(|i| i.is_positive())
-            .map(|i| i.area())
-            .sum()
     }
 }
 

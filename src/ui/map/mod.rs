@@ -12,6 +12,8 @@
 mod basemap;
 mod labels;
 mod overlay;
+mod placement;
+mod world;
 mod zones;
 
 use std::cell::{Cell, RefCell};
@@ -21,7 +23,7 @@ use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Rect, Ui, Vec2, pos2, vec2};
 use walkers::{HttpTiles, Map, MapMemory, Projector, Tiles, lon_lat};
 
-use crate::basemap::Basemap;
+use crate::basemap::{Basemap, Layer};
 use crate::geometry::{Fill, Outline, Shape as GeoShape, mercator, unmercator};
 use crate::model::Dataset;
 use crate::present::ZoneSummary;
@@ -162,31 +164,74 @@ impl Buffer {
     }
 }
 
-/// A shape of the basemap.
-struct Feature {
-    name: String,
-    shape: GeoShape,
-    /// The country that holds the zones.
-    focus: bool,
-    /// Whether its name is written on the map (the basemap data can say not to).
-    labelled: bool,
-}
-
 struct Place {
     name: String,
     kind: String,
     at: [f64; 2],
 }
 
-/// The basemap's shapes, prepared once.
+/// The basemap as this dataset sees it, prepared once.
 struct BasemapShapes {
-    countries: Vec<Feature>,
-    divisions: Vec<Feature>,
-    attribution: String,
+    world: &'static Basemap,
+    /// Per country: whether it holds a zone. It is drawn a shade lighter, and its divisions'
+    /// lines and names show from lower zooms than other countries'.
+    focus: Vec<bool>,
+    /// Per division: whether its country holds a zone.
+    focus_regions: Vec<bool>,
+    /// The world's places to write, in order of importance: those the dataset does not name
+    /// itself (its own places.geojson wins, so there is no second "Aleppo").
+    places: Vec<usize>,
+}
+
+impl BasemapShapes {
+    fn new(world: &'static Basemap, ds: &Dataset, zones: &[GeoShape], centre: (f64, f64)) -> Self {
+        let mut focus = vec![false; world.areas(Layer::Countries).len()];
+        let points = zones.iter().map(|z| z.label).chain([centre]);
+        for (lon, lat) in points {
+            if let Some(i) = world.country_at(lon, lat) {
+                focus[i] = true;
+            }
+        }
+        let countries = world.areas(Layer::Countries);
+        let focus_regions = world
+            .areas(Layer::Regions)
+            .iter()
+            .map(|r| {
+                countries
+                    .iter()
+                    .zip(&focus)
+                    .any(|(c, &f)| f && c.code == r.country)
+            })
+            .collect();
+        let own: Vec<(String, [f64; 2])> = ds
+            .places
+            .iter()
+            .map(|p| (crate::text::fold(&p.name), [p.lon, p.lat]))
+            .collect();
+        // Within about 5 km of one of the dataset's places, or of the same name.
+        let named_by_dataset = |p: &crate::basemap::Place| {
+            let [lon, lat] = crate::basemap::format::degrees(p.at);
+            let name = crate::text::fold(&p.name);
+            own.iter().any(|(n, at)| {
+                *n == name || ((at[0] - lon).abs() < 0.05 && (at[1] - lat).abs() < 0.05)
+            })
+        };
+        let places = (0..world.places().len())
+            .filter(|&i| !named_by_dataset(&world.places()[i]))
+            .collect();
+        BasemapShapes {
+            world,
+            focus,
+            focus_regions,
+            places,
+        }
+    }
 }
 
 /// The basemap's meshes, refilled when the camera, the window or the look change.
 struct BasemapMeshes {
+    /// Whether land is in view, and the picture key it was found for.
+    shown: (Option<u64>, bool),
     land: Buffer,
     borders: Buffer,
     division_lines: Buffer,
@@ -200,6 +245,7 @@ impl Default for BasemapMeshes {
     fn default() -> Self {
         static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         BasemapMeshes {
+            shown: (None, false),
             land: Buffer::default(),
             borders: Buffer::default(),
             division_lines: Buffer::default(),
@@ -265,38 +311,19 @@ fn bounds_of<'a>(shapes: impl Iterator<Item = &'a GeoShape>) -> ([f64; 2], [f64;
 }
 
 impl MapLayers {
-    pub fn new(basemap: &Basemap, ds: &Dataset) -> MapLayers {
+    pub fn new(basemap: &'static Basemap, ds: &Dataset) -> MapLayers {
         let shapes: Vec<GeoShape> = ds
             .zones
             .iter()
             .map(|z| GeoShape::new(&z.geometry))
             .collect();
         let zones_bounds = bounds_of(shapes.iter());
-        // The country that holds the zones is drawn a shade lighter, to put it in focus.
         let (clon, clat) = unmercator([
             (zones_bounds.0[0] + zones_bounds.1[0]) / 2.0,
             (zones_bounds.0[1] + zones_bounds.1[1]) / 2.0,
         ]);
-        let feature = |f: &crate::basemap::BaseFeature, focus: bool| Feature {
-            name: f.name.clone(),
-            focus,
-            labelled: f.labelled,
-            shape: f.shape.clone(),
-        };
         MapLayers {
-            basemap: BasemapShapes {
-                countries: basemap
-                    .countries
-                    .iter()
-                    .map(|c| feature(c, c.shape.contains(clon, clat)))
-                    .collect(),
-                divisions: basemap
-                    .divisions
-                    .iter()
-                    .map(|d| feature(d, false))
-                    .collect(),
-                attribution: basemap.attribution.clone(),
-            },
+            basemap: BasemapShapes::new(basemap, ds, &shapes, (clon, clat)),
             basemap_meshes: BasemapMeshes::default(),
             zones: ZoneShapes {
                 names: ds.zones.iter().map(|z| z.name.clone()).collect(),
@@ -384,14 +411,18 @@ fn push_fill_edge(mesh: &mut Mesh, outline: &Outline, t: &Transform, color: Colo
 }
 
 fn visible(view: Rect, t: &Transform, shape: &GeoShape) -> bool {
-    view.intersects(t.rect(shape.bounds))
+    in_view(view, t, shape.bounds)
+}
+
+fn in_view(view: Rect, t: &Transform, bounds: ([f64; 2], [f64; 2])) -> bool {
+    view.intersects(t.rect(bounds))
 }
 
 /// What the plugins share within one frame.
 #[derive(Default)]
 struct Frame {
     /// Room taken on screen: the legend, city names, zone labels claim theirs in turn.
-    occupied: RefCell<Vec<Rect>>,
+    occupied: RefCell<placement::Occupied>,
     hovered: Cell<Option<usize>>,
     /// `Some(Some(z))`: zone z was clicked; `Some(None)`: empty map was clicked.
     clicked: Cell<Option<Option<usize>>>,
@@ -527,7 +558,6 @@ pub fn map_view(
             .with_plugin(basemap::Plugin {
                 shapes: basemap,
                 meshes: basemap_meshes,
-                zone_names: &shapes.names,
                 frame: &frame,
             })
             .with_plugin(zones::Plugin {
@@ -546,7 +576,7 @@ pub fn map_view(
                 according_to,
             })
             .with_plugin(overlay::Footer {
-                basemap: &basemap.attribution,
+                basemap: basemap.world.attribution(),
                 attribution: &attribution,
                 frame: &frame,
             })
@@ -558,6 +588,11 @@ pub fn map_view(
                 shapes,
                 zones,
                 selected,
+                frame: &frame,
+            })
+            .with_plugin(world::Labels {
+                shapes: basemap,
+                zone_names: &shapes.names,
                 frame: &frame,
             })
             .show(ui, |_, _, _, _| ())

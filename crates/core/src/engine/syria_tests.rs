@@ -315,14 +315,16 @@ fn the_reports_speak_up_to_the_end_of_4_may_and_no_further() {
 #[test]
 fn latakia_is_its_northern_countryside_and_damascus_takes_in_its_outskirts() {
     let e = engine();
-    let basemap = crate::basemap::Basemap::embedded();
+    let basemap = crate::basemap::Basemap::shared();
+    let layer = crate::basemap::Layer::Regions;
     let governorate = |name: &str| {
-        basemap
-            .divisions
-            .iter()
-            .find(|d| d.name == name)
-            .map(|d| d.shape.area)
-            .expect("governorate")
+        let i = basemap
+            .search("", Some("SY"))
+            .into_iter()
+            .find(|&(l, i)| l == layer && basemap.areas(l)[i].name == name)
+            .map(|(_, i)| i)
+            .expect("governorate");
+        basemap.area(layer, i, 2)
     };
     let zone_area = |id: &str| {
         let z = &e.dataset().zones[zone(&e, id)];

@@ -115,6 +115,19 @@ pub fn multipolygon(parts: &[Vec<Vec<[f64; 2]>>]) -> Result<MultiPolygon<f64>, I
     Ok(mp)
 }
 
+/// A multipolygon's rings as positions, each polygon's outer ring first: the form
+/// [`multipolygon`] checks.
+pub fn parts_of(mp: &MultiPolygon<f64>) -> Vec<Vec<Vec<[f64; 2]>>> {
+    mp.0.iter()
+        .map(|p| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .map(|r| r.0.iter().map(|c| [c.x, c.y]).collect())
+                .collect()
+        })
+        .collect()
+}
+
 /// Rings as geo polygons, unchecked: the first ring of each part is its outer ring. Rings are
 /// turned to the usual orientation (outer counter-clockwise, holes clockwise), which RFC 7946
 /// asks writers for but readers may not rely on; point-in-polygon tests count on it.

@@ -71,6 +71,8 @@ pub const MAX_CITATIONS_PER_EVENT: usize = 1_000;
 /// Positions in one zone, and in all zones together.
 pub const MAX_ZONE_VERTICES: usize = 2_000_000;
 pub const MAX_TOTAL_VERTICES: usize = 20_000_000;
+/// Codes in one zone's `admin_code` (a union of areas).
+pub const MAX_ADMIN_CODES: usize = 500;
 
 /// Lengths in characters (Unicode scalar values), not bytes.
 pub const MAX_ID_CHARS: usize = 200;

@@ -865,3 +865,184 @@ fn the_default_dataset_puts_its_events_on_the_sides_it_declares() {
     assert_eq!(side("aleppo-renewed-cessation"), Some("us"));
     assert_eq!(side("factions-call-coh-dead"), Some("opposition"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Zones by code (data/FORMAT.md, "Zones by code").
+
+/// The default dataset with `latakia`'s feature given `admin_code` (a JSON value) and the
+/// geometry `geometry` (a JSON text), its source left as it was unless `source` is given.
+fn latakia_by_code(code: &str, geometry: &str) -> MemFiles {
+    let files = latakia_geometry(geometry);
+    let zones = files.text(ZONES_FILE);
+    let from = "{\"type\":\"Feature\",\"id\":\"latakia\",\"properties\":{";
+    assert!(zones.contains(from));
+    let edited = zones.replacen(from, &format!("{from}\"admin_code\":{code},"), 1);
+    files.with(ZONES_FILE, edited)
+}
+
+fn latakia_zone(files: &MemFiles) -> crate::model::Zone {
+    let ds = load(files).unwrap_or_else(|e| panic!("{}", e.report()));
+    ds.zones
+        .into_iter()
+        .find(|z| z.id == "latakia")
+        .expect("latakia")
+}
+
+fn area(mp: &geo::MultiPolygon<f64>) -> f64 {
+    crate::geometry::Shape::new(mp).area
+}
+
+#[test]
+fn a_zone_given_only_by_its_code_takes_that_divisions_outline() {
+    let zone = latakia_zone(&latakia_by_code("\"SY-LA\"", "null"));
+    let world = crate::basemap::Basemap::shared();
+    let (layer, i) = world.find("SY-LA").expect("SY-LA");
+    let governorate = world.area(layer, i, 2);
+    let ratio = area(&zone.geometry) / governorate;
+    assert!((ratio - 1.0).abs() < 1e-6, "{ratio}");
+    // The dataset's own words on where the outline comes from are kept.
+    assert!(
+        zone.geometry_source.starts_with("Approximate outline"),
+        "{}",
+        zone.geometry_source
+    );
+}
+
+#[test]
+fn a_zone_by_code_with_no_source_of_its_own_names_the_data_its_version_and_the_code() {
+    let files = latakia_by_code("\"SY-LA\"", "null");
+    let mut zones: serde_json::Value = serde_json::from_str(&files.text(ZONES_FILE)).expect("json");
+    let latakia = zones["features"]
+        .as_array_mut()
+        .and_then(|f| f.iter_mut().find(|f| f["id"] == "latakia"))
+        .expect("latakia");
+    latakia["properties"]
+        .as_object_mut()
+        .expect("properties")
+        .remove("geometry_source");
+    let edited = zones.to_string();
+    let zone = latakia_zone(&files.with(ZONES_FILE, edited));
+    assert!(
+        zone.geometry_source.contains("Natural Earth"),
+        "{}",
+        zone.geometry_source
+    );
+    assert!(
+        zone.geometry_source.contains("version 5.0"),
+        "{}",
+        zone.geometry_source
+    );
+    assert!(
+        zone.geometry_source.contains("SY-LA (Latakia)"),
+        "{}",
+        zone.geometry_source
+    );
+}
+
+#[test]
+fn a_zone_with_both_a_geometry_and_a_code_keeps_its_geometry() {
+    let drawn = latakia_zone(&MemFiles::default_dataset());
+    let both = latakia_zone(&latakia_by_code("\"SY-HL\"", &{
+        let files = MemFiles::default_dataset();
+        let zones = files.text(ZONES_FILE);
+        let start = zones.find("\"id\":\"latakia\"").expect("latakia");
+        let g = start + zones[start..].find("\"geometry\":").expect("geometry") + 11;
+        let end = g + zones[g..].find("}}").expect("end") + 1;
+        zones[g..end].to_string()
+    }));
+    assert_eq!(area(&both.geometry), area(&drawn.geometry));
+}
+
+#[test]
+fn an_unknown_code_is_an_error_naming_the_zone_the_code_and_near_codes() {
+    let p = problems(latakia_by_code("\"SY-LAX\"", "null"));
+    assert!(
+        has(
+            &p,
+            ZONES_FILE,
+            "latakia",
+            "no area has the code `SY-LAX`; nearest: SY-LA"
+        ),
+        "{p:#?}"
+    );
+    let p = problems(latakia_by_code("[\"SY-LA\", 4]", "null"));
+    assert!(has(&p, ZONES_FILE, "latakia", "must be a code"), "{p:#?}");
+    let p = problems(latakia_by_code("[]", "null"));
+    assert!(has(&p, ZONES_FILE, "latakia", "must be a code"), "{p:#?}");
+    let p = problems(latakia_geometry("null"));
+    assert!(has(&p, ZONES_FILE, "latakia", "no geometry"), "{p:#?}");
+}
+
+#[test]
+fn a_list_of_neighbouring_codes_is_dissolved_into_one_outline_without_their_shared_border() {
+    let zone = latakia_zone(&latakia_by_code("[\"SY-LA\", \"SY-TA\"]", "null"));
+    let world = crate::basemap::Basemap::shared();
+    let part = |code: &str| {
+        let (layer, i) = world.find(code).expect(code);
+        world.area(layer, i, 2)
+    };
+    let sum = part("SY-LA") + part("SY-TA");
+    assert!((area(&zone.geometry) / sum - 1.0).abs() < 1e-6);
+    // One outline: the two governorates share a border, which the union takes away.
+    let largest = zone.geometry.0.iter().map(|p| p.exterior().0.len()).max();
+    let separate: usize = ["SY-LA", "SY-TA"]
+        .iter()
+        .map(|c| {
+            let (layer, i) = world.find(c).expect("code");
+            world.parts(layer, i, 2).expect("parts")[0][0].len()
+        })
+        .sum();
+    assert!(
+        largest.is_some_and(|n| n < separate),
+        "{largest:?} {separate}"
+    );
+}
+
+#[test]
+fn every_pair_of_neighbouring_divisions_of_three_countries_dissolves_into_a_valid_outline() {
+    use crate::basemap::Layer;
+    let world = crate::basemap::Basemap::shared();
+    let mut pairs = 0;
+    for country in ["UA", "SY", "CL"] {
+        let regions: Vec<usize> = world
+            .search("", Some(country))
+            .into_iter()
+            .filter(|(l, _)| *l == Layer::Regions)
+            .map(|(_, i)| i)
+            .collect();
+        for (k, &a) in regions.iter().enumerate() {
+            for &b in &regions[k + 1..] {
+                let (ba, bb) = (
+                    world.bounds(Layer::Regions, a),
+                    world.bounds(Layer::Regions, b),
+                );
+                let apart = ba.1[0] < bb.0[0]
+                    || bb.1[0] < ba.0[0]
+                    || ba.1[1] < bb.0[1]
+                    || bb.1[1] < ba.0[1];
+                if apart {
+                    continue;
+                }
+                let parts = |i| world.parts(Layer::Regions, i, 2).expect("parts").len();
+                let union = world
+                    .union(&[(Layer::Regions, a), (Layer::Regions, b)])
+                    .expect("union");
+                // Neighbours: the union has fewer polygons than the two had.
+                if union.0.len() >= parts(a) + parts(b) {
+                    continue;
+                }
+                pairs += 1;
+                let codes = (
+                    &world.areas(Layer::Regions)[a].code,
+                    &world.areas(Layer::Regions)[b].code,
+                );
+                if let Err(e) = crate::geometry::validity::multipolygon(
+                    &crate::geometry::validity::parts_of(&union),
+                ) {
+                    panic!("{codes:?}: {e}");
+                }
+            }
+        }
+    }
+    assert!(pairs > 60, "{pairs} neighbouring pairs");
+}

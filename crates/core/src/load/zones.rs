@@ -7,8 +7,8 @@ use serde_json::Value;
 use super::geojson::{self, Feature, Geometry};
 use super::json::Text;
 use super::limits::{
-    MAX_LONG_TEXT_CHARS, MAX_NAME_CHARS, MAX_PLACES, MAX_TOTAL_VERTICES, MAX_ZONE_VERTICES,
-    MAX_ZONES,
+    MAX_ADMIN_CODES, MAX_LONG_TEXT_CHARS, MAX_NAME_CHARS, MAX_PLACES, MAX_TOTAL_VERTICES,
+    MAX_ZONE_VERTICES, MAX_ZONES,
 };
 use super::report::{Collector, Scope};
 use super::{PLACES_FILE, ZONES_FILE, check_id, within_count};
@@ -16,7 +16,14 @@ use crate::geometry::validity;
 use crate::model::{Place, Zone};
 
 /// The properties a zone uses; any other is listed as ignored.
-const ZONE_PROPERTIES: [&str; 5] = ["id", "name", "kind", "approximate", "geometry_source"];
+const ZONE_PROPERTIES: [&str; 6] = [
+    "id",
+    "name",
+    "kind",
+    "approximate",
+    "geometry_source",
+    "admin_code",
+];
 const PLACE_PROPERTIES: [&str; 2] = ["name", "kind"];
 
 /// Members and properties read past, with how many features had each, for one note per name.
@@ -155,7 +162,7 @@ fn zone(
         s.add("property `name` is missing or empty");
     }
     let kind = text_property(&feature, "kind", MAX_NAME_CHARS, s);
-    let geometry_source = text_property(&feature, "geometry_source", MAX_LONG_TEXT_CHARS, s);
+    let mut geometry_source = text_property(&feature, "geometry_source", MAX_LONG_TEXT_CHARS, s);
     let approximate = match feature.properties.get("approximate") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
@@ -164,7 +171,18 @@ fn zone(
             false
         }
     };
-    let geometry = zone_geometry(feature.geometry.as_ref(), vertices, s)?;
+    let codes = admin_codes(&feature, s);
+    // A drawn outline wins over a code: the code then only says what the zone stands for.
+    let geometry = match (&feature.geometry, codes) {
+        (None, Some(codes)) => {
+            let (geometry, source) = by_code(&codes, vertices, s)?;
+            if geometry_source.trim().is_empty() {
+                geometry_source = source;
+            }
+            geometry
+        }
+        _ => zone_geometry(feature.geometry.as_ref(), vertices, s)?,
+    };
     s.ok().then_some(Zone {
         id,
         name,
@@ -175,13 +193,99 @@ fn zone(
     })
 }
 
+/// `properties.admin_code`: a code, or a list of codes for a union. `None` when absent or
+/// wrong (wrong is an error in the scope).
+fn admin_codes(feature: &Feature, s: &mut Scope<'_>) -> Option<Vec<String>> {
+    const SHAPE: &str = "property `admin_code` must be a code such as \"UA-14\" or a list of codes (see `truce-atlas areas`)";
+    let codes: Vec<String> = match feature.properties.get("admin_code")? {
+        Value::Null => return None,
+        Value::String(code) => vec![code.clone()],
+        Value::Array(list) if !list.is_empty() => {
+            let codes: Option<Vec<String>> = list
+                .iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect();
+            let Some(codes) = codes else {
+                s.add(SHAPE);
+                return None;
+            };
+            codes
+        }
+        _ => {
+            s.add(SHAPE);
+            return None;
+        }
+    };
+    if codes.len() > MAX_ADMIN_CODES {
+        s.add(format!(
+            "property `admin_code` lists {} codes; the limit is {MAX_ADMIN_CODES}",
+            codes.len()
+        ));
+        return None;
+    }
+    Some(codes)
+}
+
+/// The outline of the areas `codes` name, dissolved into one, from the built-in world basemap
+/// at its finest level, checked by the same rules as a drawn outline; and the words for the
+/// zone's `geometry_source`. An unknown code is an error naming up to five near ones.
+fn by_code(
+    codes: &[String],
+    vertices: &mut usize,
+    s: &mut Scope<'_>,
+) -> Option<(geo::MultiPolygon<f64>, String)> {
+    let world = crate::basemap::Basemap::shared();
+    let mut found = Vec::new();
+    let mut names = Vec::new();
+    for code in codes {
+        let Some((layer, i)) = world.find(code) else {
+            let near = world.suggest(code, 5);
+            s.add(format!(
+                "property `admin_code`: no area has the code `{code}`; nearest: {} (`truce-atlas areas` lists them all)",
+                near.join(", ")
+            ));
+            continue;
+        };
+        let area = &world.areas(layer)[i];
+        names.push(format!("{} ({})", area.code, area.name));
+        found.push((layer, i));
+    }
+    if !s.ok() {
+        return None;
+    }
+    let Ok(union) = world.union(&found) else {
+        s.add("property `admin_code`: the built-in basemap's outline could not be read");
+        return None;
+    };
+    let parts = validity::parts_of(&union);
+    let n: usize = parts.iter().flatten().map(Vec::len).sum();
+    *vertices = vertices.saturating_add(n);
+    if *vertices > MAX_TOTAL_VERTICES {
+        s.add(format!(
+            "the zones so far have {vertices} positions in all; the limit is {MAX_TOTAL_VERTICES}"
+        ));
+        return None;
+    }
+    let geometry = match validity::multipolygon(&parts) {
+        Ok(mp) => mp,
+        Err(e) => {
+            s.add(format!(
+                "the outline of `admin_code` dissolved is invalid: {e}"
+            ));
+            return None;
+        }
+    };
+    let source = format!("{}: {}", world.source_short(), names.join(" + "));
+    Some((geometry, source))
+}
+
 fn zone_geometry(
     geometry: Option<&Geometry>,
     vertices: &mut usize,
     s: &mut Scope<'_>,
 ) -> Option<geo::MultiPolygon<f64>> {
     let Some(geometry) = geometry else {
-        s.add("feature has no geometry");
+        s.add("feature has no geometry (a zone is drawn as a Polygon or MultiPolygon, or named by `admin_code` with `\"geometry\": null`)");
         return None;
     };
     let Some(parts) = geometry.polygon_parts() else {

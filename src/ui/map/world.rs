@@ -1,0 +1,230 @@
+//! The basemap's names: countries, the world's places and first-level divisions. They are
+//! written last, each where nothing is yet (the legend, the credits, the dataset's places and
+//! the zones' labels have taken their room first), by priority: larger countries first, then
+//! capitals and the largest places, then divisions; more of them as the user zooms in.
+
+use egui::{Align2, FontId, Pos2, Rect, Response, Stroke, Ui, Vec2, vec2};
+use walkers::{MapMemory, Projector};
+
+use super::placement::Occupied;
+use super::{BasemapShapes, Frame, Transform, in_view};
+use crate::basemap::{Layer, Place, format};
+use crate::geometry::mercator;
+use crate::text::clip;
+use crate::ui::script::visual;
+use crate::ui::theme;
+
+const NAME_CHARS: usize = 32;
+
+/// The zoom (walkers') from which a place is written: capitals first, then by size.
+fn place_from_zoom(p: &Place) -> f64 {
+    match p.population {
+        _ if p.capital => 3.0,
+        5_000_000.. => 4.0,
+        1_000_000.. => 5.0,
+        300_000.. => 6.0,
+        100_000.. => 7.0,
+        _ => 8.0,
+    }
+}
+
+/// Division names of the countries that hold zones show from this zoom; others' from the next.
+const FOCUS_DIVISION_NAMES_FROM_ZOOM: f64 = 7.5;
+const OTHER_DIVISION_NAMES_FROM_ZOOM: f64 = 8.0;
+
+pub(super) struct Labels<'a> {
+    pub shapes: &'a BasemapShapes,
+    /// Division names that are also zone names are left to the zone labels.
+    pub zone_names: &'a [String],
+    pub frame: &'a Frame,
+}
+
+impl walkers::Plugin for Labels<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        response: &Response,
+        projector: &Projector,
+        _: &MapMemory,
+    ) {
+        let view = response.rect;
+        let t = Transform::of(projector, view);
+        let painter = ui.painter().with_clip_rect(view);
+        let mut occupied = self.frame.occupied.borrow_mut();
+        self.countries(&painter, &t, view, &mut occupied);
+        self.places(&painter, &t, view, &mut occupied);
+        self.divisions(&painter, &t, view, &mut occupied);
+    }
+}
+
+/// The words to write for a name in this font: as they are, or without their accents where
+/// the fonts lack an accented letter ("Al Ḩasakah" as "Al Hasakah"), or `None` where even that
+/// cannot be drawn: no empty boxes on the map.
+fn drawable(ctx: &egui::Context, name: &str, font: &FontId) -> Option<String> {
+    let text = visual(&clip(name, NAME_CHARS)).into_owned();
+    if ctx.fonts_mut(|f| f.has_glyphs(font, &text)) {
+        return Some(text);
+    }
+    let plain = crate::text::without_marks(&text);
+    ctx.fonts_mut(|f| f.has_glyphs(font, &plain))
+        .then_some(plain)
+}
+
+/// Writes `text` centred on `at` if it fits in `view` and on free room; says whether it did.
+fn write_centred(
+    painter: &egui::Painter,
+    text: &str,
+    at: Pos2,
+    size: f32,
+    view: Rect,
+    occupied: &mut Occupied,
+) -> bool {
+    let tk = theme::tokens(painter.ctx());
+    let font = FontId::proportional(size);
+    let Some(text) = drawable(painter.ctx(), text, &font) else {
+        return false;
+    };
+    let galley = painter.layout_no_wrap(text, font, tk.colors.country_text);
+    let rect = Align2::CENTER_CENTER.anchor_size(at, galley.size());
+    if !view.shrink(4.0).contains_rect(rect) || !occupied.free(rect) {
+        return false;
+    }
+    painter.galley(rect.min, galley, tk.colors.country_text);
+    occupied.push(rect);
+    true
+}
+
+impl Labels<'_> {
+    /// Countries other than those that hold zones (theirs is the map's subject), larger on
+    /// screen first, each only where its name fits inside it.
+    fn countries(
+        &self,
+        painter: &egui::Painter,
+        t: &Transform,
+        view: Rect,
+        occupied: &mut Occupied,
+    ) {
+        let world = self.shapes.world;
+        let size = theme::tokens(painter.ctx()).text.country;
+        let areas = world.areas(Layer::Countries);
+        let mut shown: Vec<(usize, Rect)> = (0..areas.len())
+            .filter(|&i| areas[i].labelled && !self.shapes.focus[i])
+            .map(|i| (i, t.rect(world.bounds(Layer::Countries, i))))
+            .filter(|(_, r)| r.intersects(view))
+            .collect();
+        shown.sort_by(|a, b| b.1.area().total_cmp(&a.1.area()));
+        for (i, on_screen) in shown {
+            let name = areas[i].name.to_uppercase();
+            // Roughly: a name wider than its country would sit on its neighbours.
+            if on_screen.width() < name.chars().count() as f32 * size * 0.5 {
+                continue;
+            }
+            let [lon, lat] = format::degrees(areas[i].label);
+            write_centred(
+                painter,
+                &name,
+                t.screen(mercator(lon, lat)),
+                size,
+                view,
+                occupied,
+            );
+        }
+    }
+
+    /// The world's places: a small dot and the name beside it, or nothing where the name finds
+    /// no room (a dot without its name tells nothing).
+    fn places(&self, painter: &egui::Painter, t: &Transform, view: Rect, occupied: &mut Occupied) {
+        let tk = theme::tokens(painter.ctx());
+        let zoom = (t.scale() / 256.0).log2();
+        let world = self.shapes.world;
+        for &i in &self.shapes.places {
+            let place = &world.places()[i];
+            if place_from_zoom(place) > zoom {
+                continue;
+            }
+            let [lon, lat] = format::degrees(place.at);
+            let p = t.screen(mercator(lon, lat));
+            if !view.shrink(8.0).contains(p) {
+                continue;
+            }
+            let size = if place.capital {
+                tk.text.capital
+            } else {
+                tk.text.place
+            } - 1.0;
+            let font = FontId::proportional(size);
+            let Some(name) = drawable(painter.ctx(), &place.name, &font) else {
+                continue;
+            };
+            let galley = painter.layout_no_wrap(name, font, tk.colors.map_text);
+            let dot = Rect::from_center_size(p, Vec2::splat(7.0));
+            let gs = galley.size();
+            let spots = [
+                p + vec2(6.0, -gs.y / 2.0),
+                p + vec2(-gs.x - 6.0, -gs.y / 2.0),
+            ];
+            let Some(at) = spots
+                .into_iter()
+                .map(|at| Rect::from_min_size(at, gs).expand(1.0))
+                .find(|r| view.contains_rect(*r) && occupied.free(*r) && occupied.free(dot))
+            else {
+                continue;
+            };
+            painter.circle(
+                p,
+                2.5,
+                tk.colors.place_dot,
+                Stroke::new(1.0, tk.colors.map_text),
+            );
+            painter.rect_filled(at, 2.0, tk.colors.halo);
+            painter.galley(at.min + vec2(1.0, 1.0), galley, tk.colors.map_text);
+            occupied.push(dot);
+            occupied.push(at);
+        }
+    }
+
+    /// First-level divisions' names once there is room for them: those of the countries that
+    /// hold zones from a lower zoom than others'. Not over a zone of the same name.
+    fn divisions(
+        &self,
+        painter: &egui::Painter,
+        t: &Transform,
+        view: Rect,
+        occupied: &mut Occupied,
+    ) {
+        let zoom = (t.scale() / 256.0).log2();
+        if zoom <= FOCUS_DIVISION_NAMES_FROM_ZOOM {
+            return;
+        }
+        let world = self.shapes.world;
+        let size = theme::tokens(painter.ctx()).text.division;
+        let areas = world.areas(Layer::Regions);
+        let mut shown: Vec<(usize, Rect)> = (0..areas.len())
+            .filter(|&i| areas[i].labelled)
+            .filter(|&i| self.shapes.focus_regions[i] || zoom > OTHER_DIVISION_NAMES_FROM_ZOOM)
+            .filter(|&i| in_view(view, t, world.bounds(Layer::Regions, i)))
+            .map(|i| (i, t.rect(world.bounds(Layer::Regions, i))))
+            .filter(|(_, r)| r.width() > 90.0)
+            .filter(|&(i, _)| !self.zone_names.iter().any(|z| *z == areas[i].name))
+            .collect();
+        shown.sort_by(|a, b| {
+            areas[a.0]
+                .rank
+                .total_cmp(&areas[b.0].rank)
+                .then(b.1.area().total_cmp(&a.1.area()))
+        });
+        for (i, _) in shown {
+            let [lon, lat] = format::degrees(areas[i].label);
+            // Below the point: a division's chief town is often at its middle.
+            let at = t.screen(mercator(lon, lat)) + vec2(0.0, 26.0);
+            write_centred(
+                painter,
+                &areas[i].name.to_uppercase(),
+                at,
+                size,
+                view,
+                occupied,
+            );
+        }
+    }
+}
