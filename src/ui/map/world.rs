@@ -96,7 +96,8 @@ fn write_centred(
 
 impl Labels<'_> {
     /// Countries other than those that hold zones (theirs is the map's subject), larger on
-    /// screen first, each only where its name fits inside it.
+    /// screen first, each only where its name fits inside its main land (the polygon that
+    /// holds its label point: the Netherlands' name is not measured against the Caribbean).
     fn countries(
         &self,
         painter: &egui::Painter,
@@ -106,17 +107,25 @@ impl Labels<'_> {
     ) {
         let world = self.shapes.world;
         let size = theme::tokens(painter.ctx()).text.country;
+        let level = world.level_for(t.scale());
         let areas = world.areas(Layer::Countries);
         let mut shown: Vec<(usize, Rect)> = (0..areas.len())
             .filter(|&i| areas[i].labelled && !self.shapes.focus[i])
-            .map(|i| (i, t.rect(world.bounds(Layer::Countries, i))))
+            .filter(|&i| in_view(view, t, world.bounds(Layer::Countries, i)))
+            .filter_map(|i| {
+                let main = world
+                    .pieces(Layer::Countries, i, level)
+                    .iter()
+                    .max_by(|a, b| a.area.total_cmp(&b.area))?;
+                Some((i, t.rect(main.bounds)))
+            })
             .filter(|(_, r)| r.intersects(view))
             .collect();
         shown.sort_by(|a, b| b.1.area().total_cmp(&a.1.area()));
-        for (i, on_screen) in shown {
+        for (i, main) in shown {
             let name = areas[i].name.to_uppercase();
-            // Roughly: a name wider than its country would sit on its neighbours.
-            if on_screen.width() < name.chars().count() as f32 * size * 0.5 {
+            // Roughly: a name wider than its land would sit on its neighbours.
+            if main.width() < name.chars().count() as f32 * size * 0.75 {
                 continue;
             }
             let [lon, lat] = format::degrees(areas[i].label);
