@@ -1,6 +1,8 @@
 //! One frame of the whole window while the instant moves, headless (egui_kittest, no GPU): the
 //! layout and painting of every panel, and the tessellation of what they painted, at 4 (the
-//! Syria dataset), 100, 1,000 and 10,000 zones.
+//! Syria dataset), 100, 1,000 and 10,000 zones; then the Syria dataset with the map over the
+//! whole world and over Europe at zoom 5 (the world basemap's coarse levels, every country's
+//! name and the places), and one frame of a pan over Europe (the basemap's meshes rebuilt).
 //!
 //!     cargo bench --bench frame
 //!
@@ -72,5 +74,68 @@ fn frames(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, frames);
+fn syria_harness() -> Harness<'static, AtlasApp> {
+    let engine = truce_atlas::default_engine().expect("the default dataset is valid");
+    let options = StartOptions {
+        ephemeral: true,
+        ..StartOptions::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(
+            |ui, app: &mut AtlasApp| app.show(ui),
+            AtlasApp::new(engine, options, None),
+        );
+    harness.run_steps(4);
+    harness
+}
+
+fn frame(harness: &mut Harness<'static, AtlasApp>) {
+    harness.step();
+    let shapes = harness.output().shapes.clone();
+    let ppp = harness.output().pixels_per_point;
+    black_box(harness.ctx.tessellate(shapes, ppp));
+}
+
+fn world_frames(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame_world");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(8));
+    for (name, lon, lat, zoom) in [("world", 10.0, 25.0, 1.8), ("europe_z5", 10.0, 50.0, 5.0)] {
+        let mut harness = syria_harness();
+        harness.state_mut().look_at(lon, lat, zoom);
+        // The first frames at a view decode and mesh its areas once; the figure is the frames
+        // after.
+        harness.run_steps(4);
+        let (lo, hi) = harness.state().engine().span();
+        let step = (hi - lo) / STOPS as i32;
+        let mut stop = 0;
+        group.bench_function(BenchmarkId::new("instant_moves", name), |b| {
+            b.iter(|| {
+                stop = (stop + 1) % STOPS;
+                harness
+                    .state_mut()
+                    .apply(Command::SetInstant(lo + step * stop as i32));
+                frame(&mut harness);
+            });
+        });
+    }
+    let mut harness = syria_harness();
+    harness.state_mut().look_at(10.0, 50.0, 5.0);
+    harness.run_steps(4);
+    let mut k = 0u32;
+    group.bench_function(BenchmarkId::new("pan", "europe_z5"), |b| {
+        b.iter(|| {
+            // A pan of about 6 px a frame, back and forth over 40 frames: the meshes are
+            // rebuilt for each new camera; the areas were decoded on the first pass.
+            k = (k + 1) % 80;
+            let dx = f64::from(k.min(80 - k)) * 0.1;
+            harness.state_mut().look_at(10.0 + dx, 50.0, 5.0);
+            frame(&mut harness);
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, frames, world_frames);
 criterion_main!(benches);

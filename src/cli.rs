@@ -375,6 +375,7 @@ pub enum SchemaArg {
     Dataset,
     Sources,
     Events,
+    Zones,
 }
 
 impl From<SchemaArg> for crate::load::schema::SchemaFile {
@@ -384,6 +385,7 @@ impl From<SchemaArg> for crate::load::schema::SchemaFile {
             SchemaArg::Dataset => SchemaFile::Dataset,
             SchemaArg::Sources => SchemaFile::Sources,
             SchemaArg::Events => SchemaFile::Events,
+            SchemaArg::Zones => SchemaFile::Zones,
         }
     }
 }

@@ -513,7 +513,10 @@ fn schema_prints_the_json_schema_of_a_dataset_file_without_reading_a_dataset() {
     ))
     .expect("shipped schema");
     assert_eq!(stdout(&o), shipped);
-    assert_eq!(atlas(&["schema", "zones"]).status.code(), Some(2));
+    assert_eq!(atlas(&["schema", "places"]).status.code(), Some(2));
+    let zones: Value = serde_json::from_str(&stdout(&atlas(&["schema", "zones"]))).expect("JSON");
+    assert_eq!(zones["title"], "Truce Atlas zones.geojson");
+    assert!(zones["definitions"]["AdminCode"].is_object());
 }
 
 #[test]

@@ -14,7 +14,7 @@ use crate::ui::{flat, theme};
 
 /// Other countries' division lines show from this zoom (walkers'), where they no longer crowd
 /// the map; those of the countries that hold zones show at every zoom.
-pub(super) const OTHER_DIVISIONS_FROM_ZOOM: f64 = 5.0;
+pub(super) const OTHER_DIVISIONS_FROM_ZOOM: f64 = 6.0;
 
 /// What the kept basemap picture depends on: these layers, the camera, the map's place and
 /// size on screen, the pixel density and the look (the tokens are one static per look).

@@ -185,9 +185,10 @@ pub fn collection<'a>(text: &Text<'a>) -> Result<Collection<'a>, Failure> {
             ));
         }
     };
+    // `$schema` names data/schema/zones.schema.json for editors: read past without a note.
     let ignored = m
         .keys()
-        .filter(|k| !matches!(k.as_str(), "type" | "features"))
+        .filter(|k| !matches!(k.as_str(), "type" | "features" | "$schema"))
         .cloned()
         .collect();
     Ok(Collection { features, ignored })

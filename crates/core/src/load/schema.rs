@@ -1,5 +1,6 @@
 //! JSON Schemas for `dataset.json`, `sources.json` and `events.json`, generated from the very
-//! record types the loader reads, so that they cannot drift from it. The shipped copies live in
+//! record types the loader reads, so that they cannot drift from it; and for the properties of
+//! `zones.geojson`'s features (GeoJSON itself is the geometry's schema). The shipped copies live in
 //! `data/schema/` (a test checks they are current; `truce-atlas schema FILE` prints one), and a
 //! dataset's files name theirs in a top-level `"$schema"`, which editors use to complete and
 //! check as you type. The schema is a help for writing: `validate` remains the judge (times,
@@ -23,6 +24,7 @@ pub enum SchemaFile {
     Dataset,
     Sources,
     Events,
+    Zones,
 }
 
 impl SchemaFile {
@@ -32,6 +34,7 @@ impl SchemaFile {
             SchemaFile::Dataset => "dataset.schema.json",
             SchemaFile::Sources => "sources.schema.json",
             SchemaFile::Events => "events.schema.json",
+            SchemaFile::Zones => "zones.schema.json",
         }
     }
 }
@@ -62,6 +65,81 @@ struct EventsFile {
     events: Vec<RawEvent>,
 }
 
+/// `zones.geojson`: a GeoJSON FeatureCollection, one feature per zone. Foreign members are read
+/// past (and noted by `validate`), so the schema allows them.
+#[derive(JsonSchema)]
+#[schemars(title = "Truce Atlas zones.geojson")]
+#[allow(dead_code)]
+struct ZonesFile {
+    /// The schema this file follows, for editors.
+    #[serde(rename = "$schema", default)]
+    schema: Option<String>,
+    #[serde(rename = "type")]
+    kind: FeatureCollection,
+    features: Vec<ZoneFeature>,
+}
+
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+enum FeatureCollection {
+    FeatureCollection,
+}
+
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+enum FeatureType {
+    Feature,
+}
+
+/// A zone: drawn (`geometry` a Polygon or MultiPolygon) or named by `properties.admin_code`
+/// with `"geometry": null`.
+#[derive(JsonSchema)]
+#[schemars(rename = "Zone")]
+#[allow(dead_code)]
+struct ZoneFeature {
+    #[serde(rename = "type")]
+    kind: FeatureType,
+    /// A unique id, used by events (or give it as `properties.id`).
+    #[serde(default)]
+    id: Option<String>,
+    properties: ZoneProperties,
+    /// A GeoJSON Polygon or MultiPolygon (RFC 7946), valid as data/FORMAT.md says; `null` for a
+    /// zone given by `admin_code`.
+    geometry: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct ZoneProperties {
+    /// The zone's id, where the feature has no `id` member (as QGIS writes it).
+    #[serde(default)]
+    id: Option<String>,
+    /// The name shown on the map.
+    name: String,
+    /// governorate, city, area... (free text)
+    #[serde(default)]
+    kind: Option<String>,
+    /// `true` where the outline is drawn by hand: the app draws it dashed.
+    #[serde(default)]
+    approximate: Option<bool>,
+    /// Where the outline comes from (filled in for a zone given by `admin_code`, when empty).
+    #[serde(default)]
+    geometry_source: Option<String>,
+    /// A country (ISO 3166-1 alpha-2, "PS") or first-level division (ISO 3166-2 as Natural
+    /// Earth gives it, "UA-14") of the built-in world basemap, or a list of codes for their
+    /// union; `truce-atlas areas` lists them. Used when `geometry` is null.
+    #[serde(default)]
+    admin_code: Option<AdminCode>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum AdminCode {
+    One(String),
+    Union(Vec<String>),
+}
+
 /// The schema of `file`, as pretty-printed JSON ending in a newline.
 pub fn schema(file: SchemaFile) -> String {
     // Draft 7: the draft most editors (VS Code, JetBrains) read completely.
@@ -70,11 +148,12 @@ pub fn schema(file: SchemaFile) -> String {
         SchemaFile::Dataset => generator().into_root_schema_for::<RawMeta>(),
         SchemaFile::Sources => generator().into_root_schema_for::<SourcesFile>(),
         SchemaFile::Events => generator().into_root_schema_for::<EventsFile>(),
+        SchemaFile::Zones => generator().into_root_schema_for::<ZonesFile>(),
     };
     let precisions: Vec<&str> = Precision::VARIANTS.iter().map(|p| p.as_str()).collect();
     let kinds: Vec<&str> = EventKind::VARIANTS.iter().map(|k| k.as_str()).collect();
     match file {
-        SchemaFile::Dataset => {}
+        SchemaFile::Dataset | SchemaFile::Zones => {}
         SchemaFile::Sources => restrict(&mut schema, "Source", "published_precision", &precisions),
         SchemaFile::Events => {
             restrict(&mut schema, "Event", "precision", &precisions);
