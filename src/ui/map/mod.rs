@@ -665,3 +665,46 @@ fn centre_tile_loaded(tiles: &mut HttpTiles, memory: &MapMemory) -> bool {
     };
     tiles.at(id).is_some()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_datasets_own_places_win_over_the_basemaps_and_syria_is_its_focus() {
+        let engine = crate::default_engine().expect("the default dataset is valid");
+        let world = Basemap::shared();
+        let layers = MapLayers::new(world, engine.dataset());
+        let shown: Vec<&str> = layers
+            .basemap
+            .places
+            .iter()
+            .map(|&i| world.places()[i].name.as_str())
+            .collect();
+        // The dataset names these itself; the world's copies stay off the map, by name or,
+        // spelt otherwise (GeoNames' "Ḩamāh", "Ar Raqqah", "Dūmā"), by lying within about
+        // 5 km of one of its own.
+        let all: Vec<&str> = world.places().iter().map(|p| p.name.as_str()).collect();
+        for own in [
+            "Aleppo",
+            "Damascus",
+            "Homs",
+            "Ḩamāh",
+            "Ar Raqqah",
+            "Dūmā",
+            "Ţarţūs",
+        ] {
+            assert!(all.contains(&own), "{own} is in the world's places");
+            assert!(!shown.contains(&own), "a second {own}");
+        }
+        assert!(
+            shown.contains(&"Beirut"),
+            "a place the dataset does not name stays"
+        );
+        let focus: Vec<&str> = (0..layers.basemap.focus.len())
+            .filter(|&i| layers.basemap.focus[i])
+            .map(|i| world.areas(Layer::Countries)[i].code.as_str())
+            .collect();
+        assert_eq!(focus, ["SY"]);
+    }
+}
