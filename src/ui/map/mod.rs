@@ -292,6 +292,8 @@ pub struct MapLayers {
     basemap_meshes: BasemapMeshes,
     zones: ZoneShapes,
     zone_meshes: ZoneMeshes,
+    /// The basemap's names as last placed.
+    world_labels: world::Kept,
     places: Vec<Place>,
     zones_bounds: ([f64; 2], [f64; 2]),
     /// The middle of the zones (lon, lat): where the map looks before it is fitted.
@@ -331,6 +333,7 @@ impl MapLayers {
                 shapes,
             },
             zone_meshes: ZoneMeshes::default(),
+            world_labels: world::Kept::default(),
             places: ds
                 .places
                 .iter()
@@ -542,6 +545,7 @@ pub fn map_view(
             basemap_meshes,
             zones: shapes,
             zone_meshes,
+            world_labels,
             places,
             ..
         } = &mut *layers;
@@ -592,6 +596,7 @@ pub fn map_view(
             })
             .with_plugin(world::Labels {
                 shapes: basemap,
+                kept: world_labels,
                 zone_names: &shapes.names,
                 frame: &frame,
             })

@@ -46,6 +46,11 @@ impl Occupied {
         ids.into_iter().map(|i| self.rects[i]).collect()
     }
 
+    /// Every rect taken, in the order taken.
+    pub(super) fn rects(&self) -> &[Rect] {
+        &self.rects
+    }
+
     pub(super) fn extend(&mut self, rects: impl IntoIterator<Item = Rect>) {
         for r in rects {
             self.push(r);

@@ -32,8 +32,45 @@ fn place_from_zoom(p: &Place) -> f64 {
 const FOCUS_DIVISION_NAMES_FROM_ZOOM: f64 = 7.5;
 const OTHER_DIVISION_NAMES_FROM_ZOOM: f64 = 8.0;
 
+/// What the names pass paints: placed once for a camera, a window and the room the other
+/// labels left, then painted again as it is while only the instant moves.
+#[derive(Clone)]
+enum Mark {
+    Text {
+        at: Pos2,
+        text: String,
+        size: f32,
+        color: egui::Color32,
+    },
+    Halo(Rect),
+    Dot(Pos2),
+}
+
+/// The names last placed, and what they were placed for.
+#[derive(Default)]
+pub(super) struct Kept {
+    key: Option<u64>,
+    marks: Vec<Mark>,
+    claimed: Vec<Rect>,
+}
+
+/// The room being taken, and what was written in it.
+struct Placer<'o> {
+    occupied: &'o mut Occupied,
+    marks: Vec<Mark>,
+    claimed: Vec<Rect>,
+}
+
+impl Placer<'_> {
+    fn claim(&mut self, r: Rect) {
+        self.occupied.push(r);
+        self.claimed.push(r);
+    }
+}
+
 pub(super) struct Labels<'a> {
     pub shapes: &'a BasemapShapes,
+    pub kept: &'a mut Kept,
     /// Division names that are also zone names are left to the zone labels.
     pub zone_names: &'a [String],
     pub frame: &'a Frame,
@@ -51,9 +88,74 @@ impl walkers::Plugin for Labels<'_> {
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
         let mut occupied = self.frame.occupied.borrow_mut();
-        self.countries(&painter, &t, view, &mut occupied);
-        self.places(&painter, &t, view, &mut occupied);
-        self.divisions(&painter, &t, view, &mut occupied);
+        let key = key(&t, view, ui.ctx(), &occupied);
+        let this = *self;
+        if this.kept.key != Some(key) {
+            let mut placer = Placer {
+                occupied: &mut occupied,
+                marks: Vec::new(),
+                claimed: Vec::new(),
+            };
+            this.countries(&painter, &t, view, &mut placer);
+            this.places(&painter, &t, view, &mut placer);
+            this.divisions(&painter, &t, view, &mut placer);
+            *this.kept = Kept {
+                key: Some(key),
+                marks: placer.marks,
+                claimed: placer.claimed,
+            };
+        } else {
+            occupied.extend(this.kept.claimed.iter().copied());
+        }
+        paint(&painter, &this.kept.marks);
+    }
+}
+
+/// What the placed names depend on: the camera, the map's place on screen, the pixel density,
+/// the look, and the room the legend, credits and other labels took before them.
+fn key(t: &Transform, view: Rect, ctx: &egui::Context, occupied: &Occupied) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::hash::DefaultHasher::new();
+    for v in [t.scale(), t.offset()[0], t.offset()[1]] {
+        v.to_bits().hash(&mut h);
+    }
+    let rects = occupied.rects().iter().chain(std::iter::once(&view));
+    for r in rects {
+        for v in [r.min.x, r.min.y, r.max.x, r.max.y] {
+            v.to_bits().hash(&mut h);
+        }
+    }
+    ctx.pixels_per_point().to_bits().hash(&mut h);
+    std::ptr::from_ref(theme::tokens(ctx)).hash(&mut h);
+    h.finish()
+}
+
+fn paint(painter: &egui::Painter, marks: &[Mark]) {
+    let tk = theme::tokens(painter.ctx());
+    for mark in marks {
+        match mark {
+            Mark::Text {
+                at,
+                text,
+                size,
+                color,
+            } => {
+                let galley =
+                    painter.layout_no_wrap(text.clone(), FontId::proportional(*size), *color);
+                painter.galley(*at, galley, *color);
+            }
+            Mark::Halo(r) => {
+                painter.rect_filled(*r, 2.0, tk.colors.halo);
+            }
+            Mark::Dot(p) => {
+                painter.circle(
+                    *p,
+                    2.5,
+                    tk.colors.place_dot,
+                    Stroke::new(1.0, tk.colors.map_text),
+                );
+            }
+        }
     }
 }
 
@@ -77,20 +179,25 @@ fn write_centred(
     at: Pos2,
     size: f32,
     view: Rect,
-    occupied: &mut Occupied,
+    placer: &mut Placer<'_>,
 ) -> bool {
-    let tk = theme::tokens(painter.ctx());
+    let color = theme::tokens(painter.ctx()).colors.country_text;
     let font = FontId::proportional(size);
     let Some(text) = drawable(painter.ctx(), text, &font) else {
         return false;
     };
-    let galley = painter.layout_no_wrap(text, font, tk.colors.country_text);
+    let galley = painter.layout_no_wrap(text.clone(), font, color);
     let rect = Align2::CENTER_CENTER.anchor_size(at, galley.size());
-    if !view.shrink(4.0).contains_rect(rect) || !occupied.free(rect) {
+    if !view.shrink(4.0).contains_rect(rect) || !placer.occupied.free(rect) {
         return false;
     }
-    painter.galley(rect.min, galley, tk.colors.country_text);
-    occupied.push(rect);
+    placer.marks.push(Mark::Text {
+        at: rect.min,
+        text,
+        size,
+        color,
+    });
+    placer.claim(rect);
     true
 }
 
@@ -103,7 +210,7 @@ impl Labels<'_> {
         painter: &egui::Painter,
         t: &Transform,
         view: Rect,
-        occupied: &mut Occupied,
+        placer: &mut Placer<'_>,
     ) {
         let world = self.shapes.world;
         let size = theme::tokens(painter.ctx()).text.country;
@@ -135,14 +242,14 @@ impl Labels<'_> {
                 t.screen(mercator(lon, lat)),
                 size,
                 view,
-                occupied,
+                placer,
             );
         }
     }
 
     /// The world's places: a small dot and the name beside it, or nothing where the name finds
     /// no room (a dot without its name tells nothing).
-    fn places(&self, painter: &egui::Painter, t: &Transform, view: Rect, occupied: &mut Occupied) {
+    fn places(&self, painter: &egui::Painter, t: &Transform, view: Rect, placer: &mut Placer<'_>) {
         let tk = theme::tokens(painter.ctx());
         let zoom = (t.scale() / 256.0).log2();
         let world = self.shapes.world;
@@ -165,7 +272,7 @@ impl Labels<'_> {
             let Some(name) = drawable(painter.ctx(), &place.name, &font) else {
                 continue;
             };
-            let galley = painter.layout_no_wrap(name, font, tk.colors.map_text);
+            let galley = painter.layout_no_wrap(name.clone(), font, tk.colors.map_text);
             let dot = Rect::from_center_size(p, Vec2::splat(7.0));
             let gs = galley.size();
             let spots = [
@@ -175,20 +282,24 @@ impl Labels<'_> {
             let Some(at) = spots
                 .into_iter()
                 .map(|at| Rect::from_min_size(at, gs).expand(1.0))
-                .find(|r| view.contains_rect(*r) && occupied.free(*r) && occupied.free(dot))
+                .find(|r| {
+                    view.contains_rect(*r) && placer.occupied.free(*r) && placer.occupied.free(dot)
+                })
             else {
                 continue;
             };
-            painter.circle(
-                p,
-                2.5,
-                tk.colors.place_dot,
-                Stroke::new(1.0, tk.colors.map_text),
-            );
-            painter.rect_filled(at, 2.0, tk.colors.halo);
-            painter.galley(at.min + vec2(1.0, 1.0), galley, tk.colors.map_text);
-            occupied.push(dot);
-            occupied.push(at);
+            placer.marks.extend([
+                Mark::Dot(p),
+                Mark::Halo(at),
+                Mark::Text {
+                    at: at.min + vec2(1.0, 1.0),
+                    text: name,
+                    size,
+                    color: tk.colors.map_text,
+                },
+            ]);
+            placer.claim(dot);
+            placer.claim(at);
         }
     }
 
@@ -199,7 +310,7 @@ impl Labels<'_> {
         painter: &egui::Painter,
         t: &Transform,
         view: Rect,
-        occupied: &mut Occupied,
+        placer: &mut Placer<'_>,
     ) {
         let zoom = (t.scale() / 256.0).log2();
         if zoom <= FOCUS_DIVISION_NAMES_FROM_ZOOM {
@@ -232,7 +343,7 @@ impl Labels<'_> {
                 at,
                 size,
                 view,
-                occupied,
+                placer,
             );
         }
     }
