@@ -454,7 +454,7 @@ fn datasets_near_paris_in_chile_and_in_ukraine_by_code_open_on_land_borders_and_
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let world = truce_atlas::basemap::Basemap::shared();
     let place_names: std::collections::HashSet<&str> =
-        world.places().iter().map(|p| p.name.as_str()).collect();
+        world.places().iter().map(|p| p.name).collect();
     for dir in [
         "data/example-minimal",
         "tests/data/chile",

@@ -576,15 +576,19 @@ pub fn areas_doc(world: &crate::basemap::Basemap, query: &str, country: Option<&
         .map(|(layer, i)| {
             let a = &world.areas(layer)[i];
             AreaDoc {
-                code: a.code.clone(),
+                code: a.code.to_string(),
                 level: match layer {
                     Layer::Countries => "country",
                     Layer::Regions => "division",
                 },
-                name: a.name.clone(),
-                kind: a.kind.clone(),
-                country: a.country.clone(),
-                other_names: a.names.iter().filter(|n| **n != a.name).cloned().collect(),
+                name: a.name.to_string(),
+                kind: a.kind.to_string(),
+                country: a.country.to_string(),
+                other_names: a
+                    .names()
+                    .filter(|n| *n != a.name)
+                    .map(str::to_string)
+                    .collect(),
             }
         })
         .collect();

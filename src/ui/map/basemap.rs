@@ -7,14 +7,14 @@ use walkers::{MapMemory, Projector};
 
 use super::{
     BasemapMeshes, BasemapShapes, Frame, Transform, in_view, push_fill, push_fill_edge,
-    push_outline, visible,
+    push_outline,
 };
 use crate::basemap::Layer;
 use crate::ui::{flat, theme};
 
 /// Other countries' division lines show from this zoom (walkers'), where they no longer crowd
 /// the map; those of the countries that hold zones show at every zoom.
-pub(super) const OTHER_DIVISIONS_FROM_ZOOM: f64 = 6.0;
+pub(super) const OTHER_DIVISIONS_FROM_ZOOM: f64 = 8.0;
 
 /// What the kept basemap picture depends on: these layers, the camera, the map's place and
 /// size on screen, the pixel density and the look (the tokens are one static per look).
@@ -62,6 +62,9 @@ impl walkers::Plugin for Plugin<'_> {
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
         let mut this = *self;
+        if this.frame.fitting {
+            return;
+        }
         let key = picture_key(
             this.meshes.generation,
             &t,
@@ -99,21 +102,30 @@ fn countries<'s>(
             world
                 .pieces(Layer::Countries, i, level)
                 .iter()
-                .filter(move |p| visible(view, t, p))
-                .map(move |p| (i, p))
+                .filter(move |p| in_view(view, t, p.bounds))
+                .map(move |p| (i, p.shape()))
         })
 }
 
 /// Whether any land is in view: a corner of a country's outline, or the view's middle inside a
 /// country (zoomed into one). Only then is the basemap credited: over open sea there is none
-/// of it to credit.
+/// of it to credit. The coarsest level answers (its corners are within 5 km of the finest),
+/// so that the answer decodes nothing the view does not draw.
 fn land_in_view(shapes: &BasemapShapes, t: &Transform, view: Rect) -> bool {
+    let world = shapes.world;
     let middle = crate::geometry::unmercator(t.projected(view.center()));
-    let corner_in_view = countries(shapes, t, view).any(|(_, shape)| {
-        let (fill, _) = shape.at_scale(t.scale());
-        fill.vertices.iter().any(|&p| view.contains(t.screen(p)))
-    });
-    corner_in_view || shapes.world.country_at(middle.0, middle.1).is_some()
+    let corner_in_view = (0..world.areas(Layer::Countries).len())
+        .filter(|&i| in_view(view, t, world.bounds(Layer::Countries, i)))
+        .flat_map(|i| world.pieces(Layer::Countries, i, 0))
+        .filter(|p| in_view(view, t, p.bounds))
+        .any(|p| {
+            p.shape()
+                .fill
+                .vertices
+                .iter()
+                .any(|&v| view.contains(t.screen(v)))
+        });
+    corner_in_view || world.country_at(middle.0, middle.1).is_some()
 }
 
 impl Plugin<'_> {
@@ -171,7 +183,8 @@ impl Plugin<'_> {
                     .filter(|&i| others || focus[i])
                     .filter(|&i| in_view(view, t, world.bounds(Layer::Regions, i)));
                 let pieces = regions.flat_map(|i| world.pieces(Layer::Regions, i, level));
-                for shape in pieces.filter(|p| visible(view, t, p)) {
+                for piece in pieces.filter(|p| in_view(view, t, p.bounds)) {
+                    let shape = piece.shape();
                     push_outline(
                         mesh,
                         shape.at_scale(t.scale()).1,

@@ -193,6 +193,20 @@ impl BasemapShapes {
             }
         }
         let countries = world.areas(Layer::Countries);
+        // The zones' surroundings, three times their size, at the level a view fitted to them
+        // in a window of common size is drawn at, made ready while the window opens.
+        let (lo, hi) = bounds_of(zones.iter());
+        if lo[0].is_finite() && hi[0].is_finite() {
+            let (w, h) = (hi[0] - lo[0], hi[1] - lo[1]);
+            let around = ([lo[0] - w, lo[1] - h], [hi[0] + w, hi[1] + h]);
+            let codes = (0..focus.len())
+                .filter(|&i| focus[i])
+                .map(|i| world.areas(Layer::Countries)[i].code)
+                .collect();
+            let zoom = fit_zoom((lo, hi), Vec2::new(1000.0, 680.0));
+            let level = world.level_for(256.0 * 2f64.powf(zoom));
+            world.prepare_around(around, vec![level], codes);
+        }
         let focus_regions = world
             .areas(Layer::Regions)
             .iter()
@@ -211,7 +225,7 @@ impl BasemapShapes {
         // Within about 5 km of one of the dataset's places, or of the same name.
         let named_by_dataset = |p: &crate::basemap::Place| {
             let [lon, lat] = crate::basemap::format::degrees(p.at);
-            let name = crate::text::fold(&p.name);
+            let name = crate::text::fold(p.name);
             own.iter().any(|(n, at)| {
                 *n == name || ((at[0] - lon).abs() < 0.05 && (at[1] - lat).abs() < 0.05)
             })
@@ -300,6 +314,15 @@ pub struct MapLayers {
     centre: (f64, f64),
 }
 
+/// The zoom that shows projected `bounds` in a rect of the given size, with room around them
+/// for their labels and the overlays.
+fn fit_zoom((lo, hi): ([f64; 2], [f64; 2]), size: Vec2) -> f64 {
+    let w = (hi[0] - lo[0]).max(1e-6);
+    let h = (hi[1] - lo[1]).max(1e-6);
+    let scale = (f64::from(size.x) * 0.8 / w).min(f64::from(size.y) * 0.8 / h);
+    (scale / 256.0).log2().clamp(2.0, 16.0)
+}
+
 fn bounds_of<'a>(shapes: impl Iterator<Item = &'a GeoShape>) -> ([f64; 2], [f64; 2]) {
     shapes.fold(
         ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
@@ -356,13 +379,8 @@ impl MapLayers {
     /// The camera that shows every zone in a rect of the given size: (lon, lat, zoom).
     pub fn fit(&self, size: Vec2) -> (f64, f64, f64) {
         let (lo, hi) = self.zones_bounds;
-        let w = (hi[0] - lo[0]).max(1e-6);
-        let h = (hi[1] - lo[1]).max(1e-6);
-        // Leave room around the zones for their labels and the overlays.
-        let scale = (f64::from(size.x) * 0.8 / w).min(f64::from(size.y) * 0.8 / h);
-        let zoom = (scale / 256.0).log2().clamp(2.0, 16.0);
         let (lon, lat) = unmercator([(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0]);
-        (lon, lat, zoom)
+        (lon, lat, fit_zoom(self.zones_bounds, size))
     }
 }
 
@@ -433,6 +451,10 @@ struct Frame {
     transform: Cell<Option<Transform>>,
     /// Whether online tiles are drawn (they replace the vector land and sea).
     online: bool,
+    /// Whether the map is about to be fitted to the zones: this pass's camera is not the one
+    /// the user will see, so the basemap is not decoded nor drawn for it (at launch, the first
+    /// pass's camera would decode Syria at full detail for nothing).
+    fitting: bool,
     /// Whether any shape of the built-in basemap is in view this frame: its credit is shown
     /// only then (near Paris the Syria basemap draws nothing, and says nothing).
     basemap_shown: Cell<bool>,
@@ -535,6 +557,7 @@ pub fn map_view(
     attribution.retain(|line| !line.trim().is_empty());
     let frame = Frame {
         online,
+        fitting: state.fit_requested,
         ..Frame::default()
     };
     let my_position = lon_lat(layers.centre.0, layers.centre.1);
@@ -684,12 +707,12 @@ mod tests {
             .basemap
             .places
             .iter()
-            .map(|&i| world.places()[i].name.as_str())
+            .map(|&i| world.places()[i].name)
             .collect();
         // The dataset names these itself; the world's copies stay off the map, by name or,
         // spelt otherwise (GeoNames' "Ḩamāh", "Ar Raqqah", "Dūmā"), by lying within about
         // 5 km of one of its own.
-        let all: Vec<&str> = world.places().iter().map(|p| p.name.as_str()).collect();
+        let all: Vec<&str> = world.places().iter().map(|p| p.name).collect();
         for own in [
             "Aleppo",
             "Damascus",
@@ -708,7 +731,7 @@ mod tests {
         );
         let focus: Vec<&str> = (0..layers.basemap.focus.len())
             .filter(|&i| layers.basemap.focus[i])
-            .map(|i| world.areas(Layer::Countries)[i].code.as_str())
+            .map(|i| world.areas(Layer::Countries)[i].code)
             .collect();
         assert_eq!(focus, ["SY"]);
     }

@@ -87,6 +87,9 @@ impl walkers::Plugin for Labels<'_> {
         let view = response.rect;
         let t = Transform::of(projector, view);
         let painter = ui.painter().with_clip_rect(view);
+        if self.frame.fitting {
+            return;
+        }
         let mut occupied = self.frame.occupied.borrow_mut();
         let key = key(&t, view, ui.ctx(), &occupied);
         let this = *self;
@@ -223,7 +226,7 @@ impl Labels<'_> {
                 let main = world
                     .pieces(Layer::Countries, i, level)
                     .iter()
-                    .max_by(|a, b| a.area.total_cmp(&b.area))?;
+                    .max_by(|a, b| a.area().total_cmp(&b.area()))?;
                 Some((i, t.rect(main.bounds)))
             })
             .filter(|(_, r)| r.intersects(view))
@@ -269,7 +272,7 @@ impl Labels<'_> {
                 tk.text.place
             } - 1.0;
             let font = FontId::proportional(size);
-            let Some(name) = drawable(painter.ctx(), &place.name, &font) else {
+            let Some(name) = drawable(painter.ctx(), place.name, &font) else {
                 continue;
             };
             let galley = painter.layout_no_wrap(name.clone(), font, tk.colors.map_text);

@@ -245,7 +245,7 @@ fn build_level(work: &Path, index: usize, from_zoom: f32) -> Result<Built> {
     Ok(built)
 }
 
-fn areas(levels: &[Built], layer: &str, log: &mut Vec<String>) -> Result<Vec<Area>> {
+fn areas<'b>(levels: &'b [Built], layer: &str, log: &mut Vec<String>) -> Result<Vec<Area<'b>>> {
     let finest = levels.last().ok_or("no levels")?;
     let mut out = Vec::new();
     for (code, props) in finest.props.get(layer).into_iter().flatten() {
@@ -282,11 +282,11 @@ fn areas(levels: &[Built], layer: &str, log: &mut Vec<String>) -> Result<Vec<Are
         });
         let (lon, lat) = label_point(&to_multipolygon(&decoded));
         out.push(Area {
-            code: code.clone(),
-            name: props.name.clone(),
-            names: props.names.split('|').map(str::to_string).collect(),
-            country: props.country.clone(),
-            kind: props.kind.clone(),
+            code,
+            name: &props.name,
+            names: &props.names,
+            country: &props.country,
+            kind: &props.kind,
             rank: props.rank,
             labelled: props.label,
             label: format::grid(lon, lat),
@@ -318,14 +318,21 @@ fn run(work: &Path, out: &Path) -> Result<()> {
     let file = File {
         source: meta.source,
         attribution: meta.attribution,
-        levels: levels.into_iter().map(|b| b.level).collect(),
+        levels: levels
+            .iter()
+            .map(|b| Level {
+                from_zoom: b.level.from_zoom,
+                arcs: b.level.arcs,
+                arc_starts: b.level.arc_starts.clone(),
+            })
+            .collect(),
         countries,
         regions,
         places: places
-            .into_iter()
+            .iter()
             .map(|p| Place {
-                name: p.name,
-                country: p.country,
+                name: &p.name,
+                country: &p.country,
                 at: format::grid(p.lon, p.lat),
                 population: p.population,
                 capital: p.capital,

@@ -12,18 +12,18 @@ impl Basemap {
     pub fn search(&self, text: &str, country: Option<&str>) -> Vec<(Layer, usize)> {
         let wanted = fold_loose(text);
         let country = country.map(str::to_uppercase);
-        let matches = |a: &Area| {
+        let matches = |a: &Area<'_>| {
             country.as_deref().is_none_or(|c| a.country == c)
                 && (wanted.is_empty()
-                    || fold_loose(&a.code).contains(&wanted)
-                    || a.names.iter().any(|n| fold_loose(n).contains(&wanted)))
+                    || fold_loose(a.code).contains(&wanted)
+                    || a.names().any(|n| fold_loose(n).contains(&wanted)))
         };
         let mut out = Vec::new();
         for layer in [Layer::Countries, Layer::Regions] {
             let mut found: Vec<usize> = (0..self.areas(layer).len())
                 .filter(|&i| matches(&self.areas(layer)[i]))
                 .collect();
-            found.sort_by(|&a, &b| self.areas(layer)[a].code.cmp(&self.areas(layer)[b].code));
+            found.sort_by(|&a, &b| self.areas(layer)[a].code.cmp(self.areas(layer)[b].code));
             out.extend(found.into_iter().map(|i| (layer, i)));
         }
         // An area whose code is the text itself comes first ("SO" is Somalia before South
@@ -35,14 +35,13 @@ impl Basemap {
 
     /// Up to `n` codes nearest to `code`, a code that is not known: by edit distance to each
     /// area's code and to its names (for a zone that wrote a name where the code goes).
-    pub fn suggest(&self, code: &str, n: usize) -> Vec<&str> {
+    pub fn suggest(&self, code: &str, n: usize) -> Vec<&'static str> {
         let as_code = code.trim().to_uppercase();
         let as_name = fold_loose(code);
-        let distance = |a: &Area| {
-            let by_code = strsim::levenshtein(&as_code, &a.code);
+        let distance = |a: &Area<'_>| {
+            let by_code = strsim::levenshtein(&as_code, a.code);
             let by_name = a
-                .names
-                .iter()
+                .names()
                 .map(|name| strsim::levenshtein(&as_name, &fold_loose(name)))
                 .min()
                 .unwrap_or(usize::MAX);
@@ -51,7 +50,7 @@ impl Basemap {
         let mut scored: Vec<(usize, &str)> = [Layer::Countries, Layer::Regions]
             .into_iter()
             .flat_map(|layer| self.areas(layer).iter())
-            .map(|a| (distance(a), a.code.as_str()))
+            .map(|a| (distance(a), a.code))
             .collect();
         scored.sort();
         scored.dedup_by_key(|(_, c)| *c);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// The file's first bytes; the digit is the format's version.
-pub const MAGIC: &[u8; 8] = b"TAWORLD1";
+pub const MAGIC: &[u8; 8] = b"TAWORLD2";
 /// Degrees per grid step.
 pub const GRID: f64 = 1e-4;
 
@@ -27,9 +27,12 @@ pub struct File<'a> {
     pub attribution: String,
     #[serde(borrow)]
     pub levels: Vec<Level<'a>>,
-    pub countries: Vec<Area>,
-    pub regions: Vec<Area>,
-    pub places: Vec<Place>,
+    #[serde(borrow)]
+    pub countries: Vec<Area<'a>>,
+    #[serde(borrow)]
+    pub regions: Vec<Area<'a>>,
+    #[serde(borrow)]
+    pub places: Vec<Place<'a>>,
 }
 
 /// One level of detail: drawn from `from_zoom` (walkers' zoom) up to the next level's.
@@ -44,18 +47,20 @@ pub struct Level<'a> {
 }
 
 /// A country (ISO 3166-1 alpha-2 code) or a first-level division (ISO 3166-2 as Natural Earth
-/// gives it).
+/// gives it). Its words are borrowed from the file, which is embedded: reading the world's
+/// 4,700 areas allocates no string.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Area {
-    pub code: String,
+pub struct Area<'a> {
+    pub code: &'a str,
     /// The English name.
-    pub name: String,
-    /// Every name the data gives, the English one first, for finding the area by name.
-    pub names: Vec<String>,
+    pub name: &'a str,
+    /// Every name the data gives, the English one first, separated by `|` (see
+    /// [`Area::names`]).
+    pub names: &'a str,
     /// The country's ISO 3166-1 alpha-2 code (a country's own code for a country).
-    pub country: String,
+    pub country: &'a str,
     /// "Country", or the division's kind in English ("Province", "Region", …).
-    pub kind: String,
+    pub kind: &'a str,
     /// Natural Earth's zoom from which the name suits the map (0 for countries).
     pub rank: f32,
     /// Whether the name is written on the map.
@@ -69,10 +74,17 @@ pub struct Area {
     pub shapes: Vec<Option<Parts>>,
 }
 
+impl<'a> Area<'a> {
+    /// Every name the data gives, the English one first, for finding the area by name.
+    pub fn names(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.names.split('|').filter(|n| !n.is_empty())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Place {
-    pub name: String,
-    pub country: String,
+pub struct Place<'a> {
+    pub name: &'a str,
+    pub country: &'a str,
     pub at: Point,
     pub population: u32,
     pub capital: bool,

@@ -27,15 +27,65 @@ pub type LonLatParts = Vec<Vec<Vec<[f64; 2]>>>;
 
 static WORLD: &[u8] = include_bytes!("../../../../assets/basemap/world.bin");
 
-/// One layer's areas, each with its pieces per level, made when first asked for, and its
+/// One polygon of an area at a level: its rings and bounds, decoded with its area's, and its
+/// shape, meshed only when a view first draws it (Russia's Kaliningrad is not meshed for a
+/// view of Syria, though Russia's box spans both).
+pub struct Piece {
+    /// Projected bounds, min and max.
+    pub bounds: ([f64; 2], [f64; 2]),
+    rings: Vec<Vec<[f64; 2]>>,
+    filled: bool,
+    shape: OnceLock<Shape>,
+}
+
+impl Piece {
+    fn new(rings: Vec<Vec<[f64; 2]>>, filled: bool) -> Piece {
+        let bounds = rings.iter().flatten().fold(
+            ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
+            |(lo, hi), p| {
+                let m = mercator(p[0], p[1]);
+                (
+                    [lo[0].min(m[0]), lo[1].min(m[1])],
+                    [hi[0].max(m[0]), hi[1].max(m[1])],
+                )
+            },
+        );
+        Piece {
+            bounds,
+            rings,
+            filled,
+            shape: OnceLock::new(),
+        }
+    }
+
+    /// The polygon ready to draw (a division's as lines only: no fill, area or label point).
+    pub fn shape(&self) -> &Shape {
+        self.shape.get_or_init(|| {
+            let polygon = to_multipolygon(std::slice::from_ref(&self.rings));
+            if self.filled {
+                Shape::new(&polygon)
+            } else {
+                Shape::outline_only(&polygon)
+            }
+        })
+    }
+
+    /// Its area in projected units, without meshing it.
+    pub fn area(&self) -> f64 {
+        let (lo, hi) = self.bounds;
+        (hi[0] - lo[0]) * (hi[1] - lo[1])
+    }
+}
+
+/// One layer's areas, each with its pieces per level, decoded when first asked for, and its
 /// projected bounds.
 struct Prepared {
-    pieces: Vec<Vec<OnceLock<Vec<Shape>>>>,
+    pieces: Vec<Vec<OnceLock<Vec<Piece>>>>,
     bounds: Vec<([f64; 2], [f64; 2])>,
 }
 
 impl Prepared {
-    fn new(areas: &[Area], levels: usize) -> Prepared {
+    fn new(areas: &[Area<'_>], levels: usize) -> Prepared {
         Prepared {
             pieces: areas
                 .iter()
@@ -59,7 +109,7 @@ pub struct Basemap {
     file: format::File<'static>,
     countries: Prepared,
     regions: Prepared,
-    by_code: HashMap<String, (Layer, usize)>,
+    by_code: HashMap<&'static str, (Layer, usize)>,
 }
 
 impl std::fmt::Debug for Basemap {
@@ -117,10 +167,10 @@ impl Basemap {
         let levels = file.levels.len();
         let mut by_code = HashMap::new();
         for (i, a) in file.countries.iter().enumerate() {
-            by_code.insert(a.code.clone(), (Layer::Countries, i));
+            by_code.insert(a.code, (Layer::Countries, i));
         }
         for (i, a) in file.regions.iter().enumerate() {
-            by_code.entry(a.code.clone()).or_insert((Layer::Regions, i));
+            by_code.entry(a.code).or_insert((Layer::Regions, i));
         }
         Basemap {
             countries: Prepared::new(&file.countries, levels),
@@ -150,7 +200,7 @@ impl Basemap {
         &self.file.attribution
     }
 
-    pub fn areas(&self, layer: Layer) -> &[Area] {
+    pub fn areas(&self, layer: Layer) -> &[Area<'static>] {
         match layer {
             Layer::Countries => &self.file.countries,
             Layer::Regions => &self.file.regions,
@@ -164,7 +214,7 @@ impl Basemap {
         }
     }
 
-    pub fn places(&self) -> &[Place] {
+    pub fn places(&self) -> &[Place<'static>] {
         &self.file.places
     }
 
@@ -217,11 +267,10 @@ impl Basemap {
             .collect()
     }
 
-    /// An area's polygons at `level`, each a shape of its own with its own bounds, ready to
-    /// draw: decoded and meshed the first time a view asks for them, then kept. A view draws
-    /// only the pieces it sees (France's outline also holds French Guiana and Réunion). Empty
-    /// for an area with no outline.
-    pub fn pieces(&self, layer: Layer, i: usize, level: usize) -> &[Shape] {
+    /// An area's polygons at `level`, each with its own bounds, so that a view meshes and draws
+    /// only those it sees (France's outline also holds French Guiana and Réunion). Decoded the
+    /// first time they are asked for, then kept. Empty for an area with no outline.
+    pub fn pieces(&self, layer: Layer, i: usize, level: usize) -> &[Piece] {
         let Some(cell) = self
             .prepared(layer)
             .pieces
@@ -231,17 +280,19 @@ impl Basemap {
             return &[];
         };
         cell.get_or_init(|| {
+            let filled = layer == Layer::Countries;
             let parts = self.parts(layer, i, level).unwrap_or_default();
             parts
                 .into_iter()
-                .map(|polygon| Shape::new(&to_multipolygon(&[polygon])))
+                .map(|rings| Piece::new(rings, filled))
                 .collect()
         })
     }
 
     /// An area's area at `level`, in projected units.
     pub fn area(&self, layer: Layer, i: usize, level: usize) -> f64 {
-        self.pieces(layer, i, level).iter().map(|p| p.area).sum()
+        let parts = self.parts(layer, i, level).unwrap_or_default();
+        crate::geometry::triangulate(&to_multipolygon(&parts)).area()
     }
 
     /// The areas' outlines at the finest level, dissolved into one: where two share a border,
@@ -260,6 +311,47 @@ impl Basemap {
         Ok(union.unwrap_or_else(|| geo::MultiPolygon(Vec::new())))
     }
 
+    /// Decodes and meshes, on a thread of its own, the areas whose bounds meet `bounds`
+    /// (projected, min and max) at the given levels, so that the first frame there finds them
+    /// ready: at launch, the zones' surroundings, while the window is being made. Divisions only
+    /// of the `countries` given (their lines show from lower zooms). Where no thread can be
+    /// made, they are made when first drawn.
+    pub fn prepare_around(
+        &'static self,
+        bounds: ([f64; 2], [f64; 2]),
+        levels: Vec<usize>,
+        countries: Vec<&'static str>,
+    ) {
+        let meets = move |b: ([f64; 2], [f64; 2])| {
+            b.0[0] <= bounds.1[0]
+                && bounds.0[0] <= b.1[0]
+                && b.0[1] <= bounds.1[1]
+                && bounds.0[1] <= b.1[1]
+        };
+        let _ = std::thread::Builder::new()
+            .name("basemap-around".to_owned())
+            .spawn(move || {
+                for &level in &levels {
+                    let regions = (0..self.file.regions.len())
+                        .filter(|&i| countries.contains(&self.file.regions[i].country))
+                        .map(|i| (Layer::Regions, i));
+                    let areas = (0..self.file.countries.len())
+                        .map(|i| (Layer::Countries, i))
+                        .chain(regions);
+                    for (layer, i) in areas {
+                        if !meets(self.prepared(layer).bounds[i]) {
+                            continue;
+                        }
+                        for piece in self.pieces(layer, i, level) {
+                            if meets(piece.bounds) {
+                                piece.shape();
+                            }
+                        }
+                    }
+                }
+            });
+    }
+
     /// The country (its index) whose outline holds the point, if any.
     pub fn country_at(&self, lon: f64, lat: f64) -> Option<usize> {
         let p = mercator(lon, lat);
@@ -267,10 +359,11 @@ impl Basemap {
             let (lo, hi) = self.countries.bounds[i];
             (lo[0]..=hi[0]).contains(&p[0])
                 && (lo[1]..=hi[1]).contains(&p[1])
-                && self
-                    .pieces(Layer::Countries, i, 0)
-                    .iter()
-                    .any(|s| s.contains(lon, lat))
+                && self.pieces(Layer::Countries, i, 0).iter().any(|piece| {
+                    (piece.bounds.0[0]..=piece.bounds.1[0]).contains(&p[0])
+                        && (piece.bounds.0[1]..=piece.bounds.1[1]).contains(&p[1])
+                        && piece.shape().contains(lon, lat)
+                })
         })
     }
 }

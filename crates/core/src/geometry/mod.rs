@@ -99,11 +99,27 @@ pub struct Shape {
     pub bounds: ([f64; 2], [f64; 2]),
     pub area: f64,
     geometry: MultiPolygon<f64>,
+    /// Whether it has a fill (a line-only shape, such as a division drawn only as its outline,
+    /// has none, and no label point: both cost time and memory it would never use).
+    filled: bool,
 }
 
 impl Shape {
     pub fn new(geometry: &MultiPolygon<f64>) -> Shape {
-        let fill = triangulate(geometry);
+        Shape::with(geometry, true)
+    }
+
+    /// A shape drawn only as its outline: no triangles, no label point, no area.
+    pub fn outline_only(geometry: &MultiPolygon<f64>) -> Shape {
+        Shape::with(geometry, false)
+    }
+
+    fn with(geometry: &MultiPolygon<f64>, filled: bool) -> Shape {
+        let fill = if filled {
+            triangulate(geometry)
+        } else {
+            Fill::default()
+        };
         let rings: Vec<Vec<[f64; 2]>> = geometry
             .0
             .iter()
@@ -111,7 +127,11 @@ impl Shape {
             .map(|ring| ring.0.iter().map(|c| mercator(c.x, c.y)).collect())
             .collect();
         let outline = outline(&rings);
-        let label = label_point(geometry);
+        let label = if filled {
+            label_point(geometry)
+        } else {
+            (0.0, 0.0)
+        };
         let bounds = rings.iter().flatten().fold(
             ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
             |(lo, hi), p| {
@@ -139,6 +159,7 @@ impl Shape {
             bounds,
             area,
             geometry: geometry.clone(),
+            filled,
         }
     }
 
@@ -158,7 +179,8 @@ impl Shape {
         let Some(cell) = self.coarser.get(level) else {
             return full;
         };
-        let detail = cell.get_or_init(|| detail(&self.geometry, zoom as i32, self.points));
+        let detail =
+            cell.get_or_init(|| detail(&self.geometry, zoom as i32, self.points, self.filled));
         detail.as_ref().map_or(full, |d| (&d.fill, &d.outline))
     }
 
@@ -188,7 +210,7 @@ fn triangulate_with(geometry: &MultiPolygon<f64>, project: impl Fn([f64; 2]) -> 
 /// A coarser version of a shape (lon/lat) for views at `zoom` or further out: simplified in
 /// projected units (Ramer-Douglas-Peucker) by half a pixel at that zoom, with parts smaller than
 /// that left out. `None` if it would keep most of the `points`.
-fn detail(geometry: &MultiPolygon<f64>, zoom: i32, points: usize) -> Option<Detail> {
+fn detail(geometry: &MultiPolygon<f64>, zoom: i32, points: usize, filled: bool) -> Option<Detail> {
     let tolerance = MAX_SHIFT_PX / (256.0 * 2f64.powi(zoom));
     let big_enough = |p: &&geo::Polygon<f64>| {
         p.bounding_rect()
@@ -218,7 +240,11 @@ fn detail(geometry: &MultiPolygon<f64>, zoom: i32, points: usize) -> Option<Deta
         .collect();
     Some(Detail {
         tolerance,
-        fill: triangulate_with(&simple, |v| v),
+        fill: if filled {
+            triangulate_with(&simple, |v| v)
+        } else {
+            Fill::default()
+        },
         outline: outline(&rings),
     })
 }
