@@ -222,12 +222,14 @@ impl BasemapShapes {
             .iter()
             .map(|p| (crate::text::fold(&p.name), [p.lon, p.lat]))
             .collect();
-        // Within about 5 km of one of the dataset's places, or of the same name.
-        let named_by_dataset = |p: &crate::basemap::Place| {
-            let [lon, lat] = crate::basemap::format::degrees(p.at);
-            let name = crate::text::fold(p.name);
-            own.iter().any(|(n, at)| {
-                *n == name || ((at[0] - lon).abs() < 0.05 && (at[1] - lat).abs() < 0.05)
+        // Within about 5 km of one of the dataset's places, or within about 50 km and of the
+        // same name (a spelling of its own: "Ḩamāh" for "Hama" is caught by the first).
+        let near =
+            |a: [f64; 2], b: [f64; 2], d: f64| (a[0] - b[0]).abs() < d && (a[1] - b[1]).abs() < d;
+        let named_by_dataset = |p: &crate::basemap::Place<'_>| {
+            let at = crate::basemap::format::degrees(p.at);
+            own.iter().any(|(n, o)| {
+                near(at, *o, 0.05) || (near(at, *o, 0.5) && *n == crate::text::fold(p.name))
             })
         };
         let places = (0..world.places().len())

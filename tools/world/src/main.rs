@@ -290,6 +290,15 @@ fn areas<'b>(levels: &'b [Built], layer: &str, log: &mut Vec<String>) -> Result<
             rank: props.rank,
             labelled: props.label,
             label: format::grid(lon, lat),
+            shapes: shapes
+                .iter()
+                .map(|s| {
+                    let Some(parts) = s else { return Ok(None) };
+                    let bytes = format::encode_parts(parts).map_err(|e| e.to_string())?;
+                    // Lives as long as the tool, as the levels' arcs do.
+                    Ok(Some(&*Box::leak(bytes.into_boxed_slice())))
+                })
+                .collect::<Result<_>>()?,
             bbox: [
                 format::grid(bbox[0], bbox[1]),
                 format::grid(bbox[2], bbox[3]),
@@ -297,7 +306,6 @@ fn areas<'b>(levels: &'b [Built], layer: &str, log: &mut Vec<String>) -> Result<
             .concat()
             .try_into()
             .map_err(|_| "bbox")?,
-            shapes,
         });
     }
     Ok(out)

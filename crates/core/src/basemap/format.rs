@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// The file's first bytes; the digit is the format's version.
-pub const MAGIC: &[u8; 8] = b"TAWORLD2";
+pub const MAGIC: &[u8; 8] = b"TAWORLD3";
 /// Degrees per grid step.
 pub const GRID: f64 = 1e-4;
 
@@ -69,9 +69,12 @@ pub struct Area<'a> {
     pub label: Point,
     /// Bounding box: west, south, east, north.
     pub bbox: [i32; 4],
-    /// The outline at each level; `None` where that level's could not be made valid, in which
-    /// case the next finer level's is drawn, else the nearest coarser one's.
-    pub shapes: Vec<Option<Parts>>,
+    /// The outline at each level, as postcard-encoded [`Parts`] decoded only when the area is
+    /// first drawn (reading 4,700 areas' rings of arc references up front took most of the
+    /// file's reading time); `None` where that level's could not be made valid, in which case
+    /// the next finer level's is drawn, else the nearest coarser one's.
+    #[serde(borrow)]
+    pub shapes: Vec<Option<&'a [u8]>>,
 }
 
 impl<'a> Area<'a> {
@@ -113,6 +116,16 @@ impl<'a> File<'a> {
         let body = bytes.strip_prefix(MAGIC).ok_or(FormatError::Magic)?;
         Ok(postcard::from_bytes(body)?)
     }
+}
+
+/// An area's outline at one level, as [`Area::shapes`] holds it.
+pub fn encode_parts(parts: &Parts) -> Result<Vec<u8>, FormatError> {
+    Ok(postcard::to_allocvec(parts)?)
+}
+
+/// The outline [`encode_parts`] wrote.
+pub fn decode_parts(bytes: &[u8]) -> Result<Parts, FormatError> {
+    Ok(postcard::from_bytes(bytes)?)
 }
 
 /// Encodes arcs (absolute grid positions) into a level's `arcs` and `arc_starts`.

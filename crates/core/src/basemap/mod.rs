@@ -247,11 +247,12 @@ impl Basemap {
     /// could not make it valid), the next finer level's, else the nearest coarser one's.
     pub fn parts(&self, layer: Layer, i: usize, level: usize) -> Result<LonLatParts, FormatError> {
         let area = &self.areas(layer)[i];
-        let at = |l: usize| area.shapes.get(l).and_then(Option::as_ref).map(|p| (l, p));
-        let Some((level, parts)) = (level..self.levels()).chain((0..level).rev()).find_map(at)
+        let at = |l: usize| area.shapes.get(l).copied().flatten().map(|p| (l, p));
+        let Some((level, bytes)) = (level..self.levels()).chain((0..level).rev()).find_map(at)
         else {
             return Ok(Vec::new());
         };
+        let parts = format::decode_parts(bytes)?;
         let data = &self.file.levels[level];
         parts
             .iter()

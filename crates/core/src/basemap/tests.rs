@@ -135,7 +135,7 @@ fn a_region_is_found_by_any_of_its_names_and_an_unknown_code_gets_near_ones() {
 
 #[test]
 fn a_corrupt_basemap_is_an_error_and_the_embedded_one_falls_back_to_empty_not_a_panic() {
-    assert!(Basemap::from_bytes(b"TAWORLD2\xff\xff\xff").is_err());
+    assert!(Basemap::from_bytes(b"TAWORLD3\xff\xff\xff").is_err());
     assert!(Basemap::from_bytes(b"").is_err());
     let empty = Basemap::empty();
     assert_eq!(empty.areas(Layer::Countries).len(), 0);
