@@ -180,7 +180,8 @@ struct BasemapShapes {
     focus_regions: Vec<bool>,
     /// The world's places to write, in order of importance: those the dataset does not name
     /// itself (its own places.geojson wins, so there is no second "Aleppo").
-    places: Vec<usize>,
+    /// Each with its projected position, worked out once.
+    places: Vec<(usize, [f64; 2])>,
 }
 
 impl BasemapShapes {
@@ -234,6 +235,10 @@ impl BasemapShapes {
         };
         let places = (0..world.places().len())
             .filter(|&i| !named_by_dataset(&world.places()[i]))
+            .map(|i| {
+                let [lon, lat] = crate::basemap::format::degrees(world.places()[i].at);
+                (i, mercator(lon, lat))
+            })
             .collect();
         BasemapShapes {
             world,
@@ -709,7 +714,7 @@ mod tests {
             .basemap
             .places
             .iter()
-            .map(|&i| world.places()[i].name)
+            .map(|&(i, _)| world.places()[i].name)
             .collect();
         // The dataset names these itself; the world's copies stay off the map, by name or,
         // spelt otherwise (GeoNames' "Ḩamāh", "Ar Raqqah", "Dūmā"), by lying within about

@@ -256,13 +256,12 @@ impl Labels<'_> {
         let tk = theme::tokens(painter.ctx());
         let zoom = (t.scale() / 256.0).log2();
         let world = self.shapes.world;
-        for &i in &self.shapes.places {
+        for &(i, at) in &self.shapes.places {
             let place = &world.places()[i];
             if place_from_zoom(place) > zoom {
                 continue;
             }
-            let [lon, lat] = format::degrees(place.at);
-            let p = t.screen(mercator(lon, lat));
+            let p = t.screen(at);
             if !view.shrink(8.0).contains(p) {
                 continue;
             }
