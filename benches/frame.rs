@@ -47,17 +47,7 @@ fn frames(c: &mut Criterion) {
         };
         let (lo, hi) = engine.span();
         let step = (hi - lo) / STOPS as i32;
-        let options = StartOptions {
-            ephemeral: true,
-            ..StartOptions::default()
-        };
-        let mut harness = Harness::builder()
-            .with_size([1400.0, 900.0])
-            .build_ui_state(
-                |ui, app: &mut AtlasApp| app.show(ui),
-                AtlasApp::new(engine, options, None),
-            );
-        harness.run_steps(4);
+        let mut harness = harness_for(engine);
         let mut stop = 0;
         group.bench_with_input(BenchmarkId::new("instant_moves", zones), &zones, |b, _| {
             b.iter(|| {
@@ -75,7 +65,11 @@ fn frames(c: &mut Criterion) {
 }
 
 fn syria_harness() -> Harness<'static, AtlasApp> {
-    let engine = truce_atlas::default_engine().expect("the default dataset is valid");
+    harness_for(truce_atlas::default_engine().expect("the default dataset is valid"))
+}
+
+/// The whole 1400x900 window on `engine`, settled.
+fn harness_for(engine: Engine) -> Harness<'static, AtlasApp> {
     let options = StartOptions {
         ephemeral: true,
         ..StartOptions::default()

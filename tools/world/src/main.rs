@@ -116,20 +116,7 @@ fn shoelace(ring: &[[f64; 2]]) -> f64 {
 
 /// The outline an area's references give at a level, in degrees, as the app decodes it.
 fn decode(level: &Level, index: usize, parts: &Parts) -> Result<Vec<Vec<Vec<[f64; 2]>>>> {
-    parts
-        .iter()
-        .map(|rings| {
-            rings
-                .iter()
-                .map(|refs| {
-                    level
-                        .ring(index, refs)
-                        .map(|r| r.into_iter().map(format::degrees).collect())
-                        .map_err(|e| e.to_string())
-                })
-                .collect()
-        })
-        .collect()
+    level.outline(index, parts).map_err(|e| e.to_string())
 }
 
 /// The references made valid, or `None` (the app then draws the nearest level that has one,

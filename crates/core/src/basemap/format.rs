@@ -187,6 +187,26 @@ impl Level<'_> {
     }
 }
 
+impl Level<'_> {
+    /// An area's outline from its references, in degrees: polygons of rings, as GeoJSON nests
+    /// them. `level` is this level's index, for errors.
+    pub fn outline(
+        &self,
+        level: usize,
+        parts: &Parts,
+    ) -> Result<Vec<Vec<Vec<[f64; 2]>>>, FormatError> {
+        parts
+            .iter()
+            .map(|rings| {
+                rings
+                    .iter()
+                    .map(|refs| Ok(self.ring(level, refs)?.into_iter().map(degrees).collect()))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 /// Grid position to (longitude, latitude).
 pub fn degrees(p: Point) -> [f64; 2] {
     [f64::from(p[0]) * GRID, f64::from(p[1]) * GRID]

@@ -253,19 +253,7 @@ impl Basemap {
             return Ok(Vec::new());
         };
         let parts = format::decode_parts(bytes)?;
-        let data = &self.file.levels[level];
-        parts
-            .iter()
-            .map(|rings| {
-                rings
-                    .iter()
-                    .map(|refs| {
-                        let ring = data.ring(level, refs)?;
-                        Ok(ring.into_iter().map(format::degrees).collect())
-                    })
-                    .collect()
-            })
-            .collect()
+        self.file.levels[level].outline(level, &parts)
     }
 
     /// An area's polygons at `level`, each with its own bounds, so that a view meshes and draws
