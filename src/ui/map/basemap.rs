@@ -94,8 +94,17 @@ fn countries<'s>(
     t: &'s Transform,
     view: Rect,
 ) -> impl Iterator<Item = (usize, &'s crate::geometry::Shape)> + 's {
+    countries_at(shapes, t, view, shapes.world.level_for(t.scale()))
+}
+
+/// The countries' polygons in view at a level of detail, with the country of each.
+fn countries_at<'s>(
+    shapes: &'s BasemapShapes,
+    t: &'s Transform,
+    view: Rect,
+    level: usize,
+) -> impl Iterator<Item = (usize, &'s crate::geometry::Shape)> + 's {
     let world = shapes.world;
-    let level = world.level_for(t.scale());
     (0..world.areas(Layer::Countries).len())
         .filter(move |&i| in_view(view, t, world.bounds(Layer::Countries, i)))
         .flat_map(move |i| {

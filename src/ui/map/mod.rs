@@ -185,7 +185,14 @@ struct BasemapShapes {
 }
 
 impl BasemapShapes {
-    fn new(world: &'static Basemap, ds: &Dataset, zones: &[GeoShape], centre: (f64, f64)) -> Self {
+    /// `zones_bounds` are the zones' projected bounds (as [`MapLayers`] keeps them).
+    fn new(
+        world: &'static Basemap,
+        ds: &Dataset,
+        zones: &[GeoShape],
+        zones_bounds: ([f64; 2], [f64; 2]),
+        centre: (f64, f64),
+    ) -> Self {
         let mut focus = vec![false; world.areas(Layer::Countries).len()];
         let points = zones.iter().map(|z| z.label).chain([centre]);
         for (lon, lat) in points {
@@ -194,16 +201,17 @@ impl BasemapShapes {
             }
         }
         let countries = world.areas(Layer::Countries);
+        let focus_codes: std::collections::HashSet<&str> = (0..focus.len())
+            .filter(|&i| focus[i])
+            .map(|i| countries[i].code)
+            .collect();
         // The zones' surroundings, three times their size, at the level a view fitted to them
         // in a window of common size is drawn at, made ready while the window opens.
-        let (lo, hi) = bounds_of(zones.iter());
+        let (lo, hi) = zones_bounds;
         if lo[0].is_finite() && hi[0].is_finite() {
             let (w, h) = (hi[0] - lo[0], hi[1] - lo[1]);
             let around = ([lo[0] - w, lo[1] - h], [hi[0] + w, hi[1] + h]);
-            let codes = (0..focus.len())
-                .filter(|&i| focus[i])
-                .map(|i| world.areas(Layer::Countries)[i].code)
-                .collect();
+            let codes = focus_codes.iter().copied().collect();
             let zoom = fit_zoom((lo, hi), Vec2::new(1000.0, 680.0));
             let level = world.level_for(256.0 * 2f64.powf(zoom));
             world.prepare_around(around, vec![level], codes);
@@ -211,12 +219,7 @@ impl BasemapShapes {
         let focus_regions = world
             .areas(Layer::Regions)
             .iter()
-            .map(|r| {
-                countries
-                    .iter()
-                    .zip(&focus)
-                    .any(|(c, &f)| f && c.code == r.country)
-            })
+            .map(|r| focus_codes.contains(r.country))
             .collect();
         let own: Vec<(String, [f64; 2])> = ds
             .places
@@ -355,7 +358,7 @@ impl MapLayers {
             (zones_bounds.0[1] + zones_bounds.1[1]) / 2.0,
         ]);
         MapLayers {
-            basemap: BasemapShapes::new(basemap, ds, &shapes, (clon, clat)),
+            basemap: BasemapShapes::new(basemap, ds, &shapes, zones_bounds, (clon, clat)),
             basemap_meshes: BasemapMeshes::default(),
             zones: ZoneShapes {
                 names: ds.zones.iter().map(|z| z.name.clone()).collect(),
