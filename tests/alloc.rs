@@ -471,6 +471,8 @@ fn synthetic(zones: usize, events: usize, days: usize) -> truce_atlas::model::Da
                 kind: String::new(),
                 approximate: false,
                 geometry_source: String::new(),
+                admin_codes: Vec::new(),
+                outline_by_code: false,
                 geometry: square.clone(),
             })
             .collect(),

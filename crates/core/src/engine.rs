@@ -1155,7 +1155,7 @@ fn build_timeline_with(
 /// in for the app, the command line and tests. Every problem found is in the error.
 pub fn open(dir: Option<&std::path::Path>) -> Result<Engine, crate::load::DatasetError> {
     let (dataset, origin) = match dir {
-        Some(dir) => (crate::load::load_folder(dir)?, dir.display().to_string()),
+        Some(dir) => (crate::load::load_path(dir)?, dir.display().to_string()),
         None => (
             crate::load::load_embedded()?,
             crate::load::DatasetFiles::origin(&crate::load::EmbeddedFiles),

@@ -11,6 +11,7 @@ pub mod axis;
 pub mod basemap;
 pub mod calendar;
 pub mod compare;
+pub mod convert;
 pub mod engine;
 pub mod export;
 pub mod filter;

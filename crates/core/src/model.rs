@@ -187,6 +187,11 @@ pub struct Zone {
     /// True where the outline is drawn by hand rather than taken from an authority.
     pub approximate: bool,
     pub geometry_source: String,
+    /// The codes of the areas it stands for (`admin_code`), empty when it has none. Kept when a
+    /// drawn outline wins, so that a dataset converted to another format says the same.
+    pub admin_codes: Vec<String>,
+    /// Whether `geometry` is the codes' areas' outline (no outline was drawn).
+    pub outline_by_code: bool,
     pub geometry: MultiPolygon<f64>,
 }
 

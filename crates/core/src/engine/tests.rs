@@ -35,6 +35,8 @@ fn dataset(sources_published_at_hours: &[i64]) -> Dataset {
         kind: "area".into(),
         approximate: false,
         geometry_source: String::new(),
+        admin_codes: Vec::new(),
+        outline_by_code: false,
         geometry: square(),
     };
     Dataset {

@@ -301,14 +301,17 @@ fn zone_refs(ids: &[String], refs: &Refs<'_>, s: &mut Scope<'_>) -> Vec<usize> {
     for z in ids {
         match refs.zones.get(z.as_str()) {
             Some(&zi) if listed.insert(zi) => out.push(zi),
-            Some(_) => s.add(format!("zone \"{z}\" is listed twice")),
+            Some(_) => s.add(format!("`zones`: zone \"{z}\" is listed twice")),
             None => match refs.known.zones.as_ref() {
                 Some(ids) if ids.contains(z.as_str()) => {
                     s.add(format!(
-                        "zone \"{z}\" could not be loaded (see zones.geojson)"
+                        "`zones`: zone \"{z}\" could not be loaded (see zones.geojson)"
                     ));
                 }
-                Some(_) => s.add(format!("unknown zone id \"{z}\" (not in zones.geojson)")),
+                Some(_) => s.add(format!(
+                    "`zones`: unknown zone id \"{z}\" (not in zones.geojson; {})",
+                    nearest("zones", z, refs.zones.keys().copied())
+                )),
                 // zones.geojson could not be read at all: that one problem says enough.
                 None => s.fail(),
             },
@@ -353,7 +356,8 @@ fn instrument_ref(
             let found = refs.instruments.get(id).copied();
             if found.is_none() {
                 s.add(format!(
-                    "unknown instrument id \"{id}\" (not in `instruments`)"
+                    "`instrument`: unknown instrument id \"{id}\" (not in `instruments`; {})",
+                    nearest("instruments", id, refs.instruments.keys().copied())
                 ));
             }
             found
@@ -453,25 +457,33 @@ fn citations(raws: &[RawCitation], refs: &Refs<'_>, s: &mut Scope<'_>) -> Vec<Ci
             (None, Some(ids)) if ids.contains(cit.source.as_str()) => s.add_at(
                 &at,
                 format!(
-                    "source \"{}\" could not be loaded (see sources.json)",
+                    "`source`: source \"{}\" could not be loaded (see sources.json)",
                     cit.source
                 ),
             ),
             (None, Some(_)) => s.add_at(
                 &at,
-                format!("unknown source id \"{}\" (not in sources.json)", cit.source),
+                if cit.source.trim().is_empty() {
+                    "`source` is empty: give the id of the source quoted".to_string()
+                } else {
+                    format!(
+                        "`source`: unknown source id \"{}\" (not in sources.json; {})",
+                        cit.source,
+                        nearest("sources", &cit.source, refs.sources.keys().copied())
+                    )
+                },
             ),
             // sources.json could not be read at all: that one problem says enough.
             (None, None) => s.fail(),
         }
         if cit.quote.trim().is_empty() {
-            s.add_at(&at, "quote is empty");
+            s.add_at(&at, "`quote` is empty");
         }
         if super::limits::too_long(&cit.quote, MAX_QUOTE_CHARS) {
             s.add_at(
                 &at,
                 format!(
-                    "the quote is {} characters long; the limit is {MAX_QUOTE_CHARS} (quote a short excerpt)",
+                    "`quote` is {} characters long; the limit is {MAX_QUOTE_CHARS} (quote a short excerpt)",
                     cit.quote.chars().count()
                 ),
             );
@@ -531,4 +543,23 @@ fn check_runs_exist(
             }
         }
     }
+}
+
+/// The ids nearest to a wrong one, for its message: `zones: aleppo, …` (the three nearest by
+/// edit distance, then an ellipsis when there are more), or that there are none.
+fn nearest<'a>(what: &str, wrong: &str, ids: impl Iterator<Item = &'a str>) -> String {
+    let mut ids: Vec<&str> = ids.collect();
+    if ids.is_empty() {
+        return format!("there are no {what}");
+    }
+    let total = ids.len();
+    ids.sort_by_cached_key(|id| {
+        (
+            strsim::levenshtein(&wrong.to_lowercase(), &id.to_lowercase()),
+            *id,
+        )
+    });
+    ids.truncate(3);
+    let more = if total > ids.len() { ", …" } else { "" };
+    format!("{what}: {}{more}", ids.join(", "))
 }

@@ -113,6 +113,8 @@ fn read_sides(raws: Vec<RawSide>, s: &mut Scope<'_>) -> Vec<Side> {
             s.add_at(&at, "`id` is empty");
         } else if !seen.insert(raw.id.clone()) {
             s.add_at(&at, format!("`id` \"{}\" is declared twice", raw.id));
+        } else if raw.id.contains(',') {
+            s.add_at(&at, super::comma_in_id("side", &raw.id));
         }
         if raw.name.trim().is_empty() {
             s.add_at(&at, "`name` is empty: say whose side it is");

@@ -17,8 +17,10 @@ mod events;
 mod meta;
 mod report;
 pub mod schema;
+pub mod sheets;
 mod sources;
 mod times;
+pub mod workbook;
 mod zones;
 
 use std::collections::HashSet;
@@ -111,6 +113,26 @@ pub fn load_folder(dir: &Path) -> Result<Dataset, DatasetError> {
     }
     let files = FolderFiles::new(dir).map_err(|e| not_a_dataset(&e))?;
     load(&files)
+}
+
+/// Loads a dataset from wherever it is on disk: a JSON folder, a folder of CSV files, or an
+/// `.xlsx` or `.ods` workbook.
+pub fn load_path(path: &Path) -> Result<Dataset, DatasetError> {
+    use workbook::Layout;
+    let origin = path.display().to_string();
+    match workbook::layout(path) {
+        Ok(Layout::Json) => load_folder(path),
+        Ok(Layout::Csv) => workbook::load_csv_folder(path),
+        Ok(Layout::Workbook) => workbook::load_workbook(path),
+        Err(why) => Err(DatasetError::single(
+            origin.clone(),
+            &origin,
+            "",
+            &format!(
+                "{why} (a dataset is a folder of JSON or CSV files, or an .xlsx or .ods workbook)"
+            ),
+        )),
+    }
 }
 
 pub fn load_embedded() -> Result<Dataset, DatasetError> {
@@ -294,14 +316,24 @@ fn record_place(array: &str, i: usize, id: Option<&str>) -> String {
     }
 }
 
-/// An id must be non-empty, short and unique.
+/// Ids may not hold a comma in any format: a spreadsheet cell lists zone ids separated by
+/// commas, and the two formats are one.
+fn comma_in_id(what: &str, id: &str) -> String {
+    format!(
+        "`id`: the {what} id \"{id}\" contains a comma, which separates ids in a spreadsheet cell; use another character"
+    )
+}
+
+/// An id must be non-empty, short, unique and free of commas.
 fn check_id(id: &str, seen: &mut HashSet<String>, what: &str, s: &mut Scope<'_>) {
     if id.trim().is_empty() {
-        s.add(format!("{what} id is empty"));
+        s.add(format!("`id`: the {what} id is empty"));
     } else if limits::too_long(id, limits::MAX_ID_CHARS) {
         s.limit("id", id, limits::MAX_ID_CHARS);
     } else if !seen.insert(id.to_string()) {
-        s.add(format!("duplicate {what} id \"{id}\""));
+        s.add(format!("`id`: duplicate {what} id \"{id}\""));
+    } else if id.contains(',') {
+        s.add(comma_in_id(what, id));
     }
 }
 

@@ -235,7 +235,7 @@ fn empty_and_duplicate_ids_are_refused() {
         "{p:?}"
     );
     assert!(
-        has(&p, SOURCES_FILE, "sources[1]", "source id is empty"),
+        has(&p, SOURCES_FILE, "sources[1]", "the source id is empty"),
         "{p:?}"
     );
 }
@@ -253,7 +253,7 @@ fn an_empty_quote_is_refused() {
             &p,
             EVENTS_FILE,
             "aleppo-excluded-from-roc\" citations[0]",
-            "quote is empty"
+            "`quote` is empty"
         ),
         "{p:?}"
     );

@@ -173,9 +173,9 @@ fn zone(
     };
     let codes = admin_codes(&feature, s);
     // A drawn outline wins over a code: the code then only says what the zone stands for.
-    let geometry = match (&feature.geometry, codes) {
+    let geometry = match (&feature.geometry, &codes) {
         (None, Some(codes)) => {
-            let (geometry, source) = by_code(&codes, vertices, s)?;
+            let (geometry, source) = by_code(codes, vertices, s)?;
             if geometry_source.trim().is_empty() {
                 geometry_source = source;
             }
@@ -189,6 +189,8 @@ fn zone(
         kind,
         approximate,
         geometry_source,
+        outline_by_code: feature.geometry.is_none() && codes.is_some(),
+        admin_codes: codes.unwrap_or_default(),
         geometry,
     })
 }
