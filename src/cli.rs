@@ -30,8 +30,9 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Dataset folder to use instead of the embedded default (see data/FORMAT.md)
-    #[arg(long, value_name = "DIR", global = true)]
+    /// Dataset to use instead of the embedded default: a folder of JSON or CSV files, or an
+    /// .xlsx or .ods workbook (see data/FORMAT.md)
+    #[arg(long, value_name = "PATH", global = true)]
     pub data: Option<PathBuf>,
 
     /// The largest dataset file read, e.g. 2GiB or 500MiB (default 1GiB; see data/FORMAT.md,
@@ -286,11 +287,42 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Start a dataset in a spreadsheet: writes DIR/dataset.xlsx, every sheet with its columns,
+    /// drop-down lists, one example row each and a README sheet (see data/FORMAT.md, "Writing
+    /// a dataset in a spreadsheet")
+    New {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Write a dataset in another format: a JSON folder, a CSV folder or an .xlsx workbook
+    /// (with zones.geojson and places.geojson beside it), whole or not at all. SRC is a folder
+    /// or workbook (default: --data, else the embedded dataset)
+    Convert {
+        #[arg(value_name = "SRC")]
+        src: Option<PathBuf>,
+        /// Where to write it; it must not exist yet. A name ending in .xlsx is a workbook
+        #[arg(short, long, value_name = "DEST")]
+        output: PathBuf,
+        /// The format to write (default: xlsx for a name ending in .xlsx, else json)
+        #[arg(long, value_enum)]
+        to: Option<ConvertTo>,
+    },
     /// Print the JSON Schema of a dataset file (the copies in data/schema/ are these)
     Schema {
         #[arg(value_enum)]
         file: SchemaArg,
     },
+}
+
+/// The formats `convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConvertTo {
+    /// A folder of dataset.json, zones.geojson, sources.json and events.json
+    Json,
+    /// A folder of CSV files, one per sheet
+    Csv,
+    /// An .xlsx workbook
+    Xlsx,
 }
 
 /// What `export` writes.
@@ -403,6 +435,8 @@ impl Command {
             Command::Export { .. } => "export",
             Command::Schema { .. } => "schema",
             Command::Areas { .. } => "areas",
+            Command::New { .. } => "new",
+            Command::Convert { .. } => "convert",
         }
     }
 }
@@ -636,8 +670,50 @@ fn without_dataset(command: &Command, out: &mut dyn Write) -> Option<Result<(), 
             *format,
             out,
         )),
+        Command::New { dir } => Some(new_workbook(dir, out)),
         _ => None,
     }
+}
+
+fn new_workbook(dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    let path = crate::convert::template(dir).map_err(|e| (EXIT_INVALID, format!("error: {e}")))?;
+    writeln!(
+        out,
+        "wrote {}: fill it in (its README sheet says how), then: truce-atlas validate --data {}",
+        path.display(),
+        path.display()
+    )
+    .map_err(write_failed)
+}
+
+/// `convert`: the source is read and checked whole before anything is written.
+fn convert(
+    src: Option<&Path>,
+    dest: &Path,
+    to: Option<ConvertTo>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    use crate::convert::Format as F;
+    let format = match to {
+        Some(ConvertTo::Json) => F::Json,
+        Some(ConvertTo::Csv) => F::Csv,
+        Some(ConvertTo::Xlsx) => F::Xlsx,
+        None => F::of(dest, false).map_err(usage)?,
+    };
+    if format == F::Xlsx
+        && dest
+            .extension()
+            .is_none_or(|e| !e.eq_ignore_ascii_case("xlsx"))
+    {
+        return Err(usage(format!(
+            "{}: a workbook's name ends in .xlsx",
+            dest.display()
+        )));
+    }
+    let engine = open_dataset(src)?;
+    crate::convert::write(engine.dataset(), dest, format)
+        .map_err(|e| (EXIT_INVALID, format!("error: {e}")))?;
+    writeln!(out, "wrote {}", dest.display()).map_err(write_failed)
 }
 
 fn with_dataset(
@@ -645,6 +721,9 @@ fn with_dataset(
     data: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    if let Command::Convert { src, output, to } = command {
+        return convert(src.as_deref().or(data), output, *to, out);
+    }
     open_dataset(data).and_then(|engine| match command {
         Command::Status {
             at,
@@ -721,7 +800,7 @@ fn with_dataset(
             };
             export(&engine, *what, &flags, out)
         }
-        Command::Schema { .. } | Command::Areas { .. } => Ok(()),
+        Command::Schema { .. } | Command::Areas { .. } | Command::New { .. } | Command::Convert { .. } => Ok(()),
     })
 }
 

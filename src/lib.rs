@@ -7,8 +7,9 @@
 #![deny(clippy::unwrap_used)]
 
 pub use truce_atlas_core::{
-    animation, axis, basemap, calendar, compare, default_engine, engine, export, filter, geometry,
-    load, model, open, playback, present, report, search, session, synth, text, timefmt, verify,
+    animation, axis, basemap, calendar, compare, convert, default_engine, engine, export, filter,
+    geometry, load, model, open, playback, present, report, search, session, synth, text, timefmt,
+    verify,
 };
 
 pub mod cli;

@@ -125,3 +125,237 @@ fn the_template_is_read_back_and_validates_as_written() {
     assert!(template(&dir.join("new")).is_err());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_syria_workbook_saved_by_libreoffice_as_ods_gives_the_same_statuses() {
+    let original = crate::engine::default_engine().expect("engine");
+    let ods = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/syria-ods/syria.ods");
+    let ds = load_path(&ods).unwrap_or_else(|e| panic!("{}", e.report()));
+    let engine = Engine::new(ds).unwrap_or_else(|e| panic!("{}", e.report()));
+    assert_eq!(statuses(&original), statuses(&engine));
+}
+
+/// Everything a dataset says, in one comparable list (times as instants).
+fn summary(ds: &Dataset) -> Vec<String> {
+    let m = &ds.meta;
+    let utc = |t: &DateTime<chrono::FixedOffset>| t.with_timezone(&Utc).to_rfc3339();
+    let mut out = vec![format!(
+        "meta {:?} {} {:?} {:?} {:?} {:?} {:?}",
+        m.name,
+        m.timezone,
+        m.default_instant.as_ref().map(utc),
+        m.reports_until.as_ref().map(utc),
+        m.attribution,
+        m.description,
+        m.sides
+    )];
+    for z in &ds.zones {
+        out.push(format!(
+            "zone {:?} {:?} {:?} {} {:?} {:?} {} {:?}",
+            z.id,
+            z.name,
+            z.kind,
+            z.approximate,
+            z.geometry_source,
+            z.admin_codes,
+            z.outline_by_code,
+            z.geometry
+        ));
+    }
+    for s in &ds.sources {
+        out.push(format!(
+            "source {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?}",
+            s.id,
+            s.outlet,
+            s.headline,
+            utc(&s.published.time),
+            s.published.precision,
+            s.published_note,
+            s.url,
+            s.sha256,
+            s.archive_file
+        ));
+    }
+    for i in &ds.instruments {
+        out.push(format!(
+            "instrument {:?} {:?} {:?}",
+            i.id, i.name, i.description
+        ));
+    }
+    for e in &ds.events {
+        let cites: Vec<String> = e
+            .citations
+            .iter()
+            .map(|c| {
+                format!(
+                    "{:?} {:?} {:?}",
+                    ds.sources[c.source].id, c.quote, c.speaker
+                )
+            })
+            .collect();
+        out.push(format!(
+            "event {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {cites:?}",
+            e.id,
+            utc(&e.moment.time),
+            e.moment.precision,
+            e.as_reported,
+            e.kind,
+            e.zones,
+            e.actor,
+            e.side,
+            e.instrument,
+            e.until.map(|u| utc(&u.time)),
+            e.duration_hours,
+            e.note
+        ));
+    }
+    for p in &ds.places {
+        out.push(format!(
+            "place {:?} {:?} {} {}",
+            p.name, p.kind, p.lon, p.lat
+        ));
+    }
+    out
+}
+
+mod random {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    const ZONES: [&str; 6] = [
+        "UTC",
+        "Europe/Kyiv",
+        "America/Santiago",
+        "Asia/Damascus",
+        "Australia/Lord_Howe",
+        "America/St_Johns",
+    ];
+    const CODES: [&str; 4] = ["UA-14", "UA-63, UA-09", "CL-LI", "SY-HL"];
+    const KINDS: [&str; 6] = [
+        "truce_start",
+        "breakdown",
+        "affirmation",
+        "statement",
+        "talks",
+        "exclusion",
+    ];
+    const PRECISIONS: [&str; 4] = ["minute", "hour", "day", "approximate"];
+
+    /// Text a person might type: letters in several scripts, punctuation a CSV must quote,
+    /// line breaks, leading and trailing spaces.
+    fn words() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9 ,;\"'\n#éçأبت–…]{0,24}[a-zA-Z0-9éأ]"
+    }
+
+    /// One instant of 2016, to the second, written in the zone's own offset.
+    fn instant(tz: chrono_tz::Tz, seconds: i64) -> String {
+        use chrono::TimeZone;
+        let t = chrono::Utc
+            .timestamp_opt(1_451_606_400 + seconds, 0)
+            .single()
+            .unwrap_or_default();
+        crate::load::workbook::rfc3339(t.with_timezone(&tz).fixed_offset())
+    }
+
+    prop_compose! {
+        /// A valid JSON dataset folder's files.
+        pub fn dataset()(
+            tz in 0..ZONES.len(),
+            zone_codes in prop::collection::vec(prop::option::of(0..CODES.len()), 1..4),
+            names in prop::collection::vec(words(), 12),
+            sources in prop::collection::vec((0i64..31_536_000, any::<bool>(), 0..4usize, prop::option::of(words())), 1..4),
+            events in prop::collection::vec((0i64..31_536_000, 0..KINDS.len(), 0..4usize, prop::option::of(words()), prop::collection::vec((0..4usize, words(), prop::option::of(words())), 1..3), prop::option::of(1u32..500)), 1..8),
+        ) -> Vec<(&'static str, String)> {
+            let tz: chrono_tz::Tz = ZONES[tz].parse().unwrap_or(chrono_tz::UTC);
+            let zones: Vec<serde_json::Value> = zone_codes.iter().enumerate().map(|(i, code)| {
+                let x = 30.0 + i as f64 * 2.0;
+                let mut props = json!({"name": names[i], "kind": names[4], "approximate": i % 2 == 0});
+                let geometry = match code {
+                    Some(c) => {
+                        let codes: Vec<&str> = CODES[*c].split(", ").collect();
+                        props["admin_code"] = if codes.len() == 1 { json!(codes[0]) } else { json!(codes) };
+                        serde_json::Value::Null
+                    }
+                    None => json!({"type": "Polygon", "coordinates": [[[x, 40.0], [x + 1.5, 40.0], [x + 1.0, 41.25], [x, 40.0]]]}),
+                };
+                json!({"type": "Feature", "id": format!("z{i}"), "properties": props, "geometry": geometry})
+            }).collect();
+            let sources: Vec<serde_json::Value> = sources.iter().enumerate().map(|(i, (at, date_only, precision, note))| {
+                let mut s = json!({"id": format!("s-{i}"), "outlet": names[5], "headline": names[6]});
+                if *date_only {
+                    let day = chrono::DateTime::from_timestamp(1_451_606_400 + at, 0).unwrap_or_default().date_naive();
+                    s["published"] = json!(day.format("%Y-%m-%d").to_string());
+                } else {
+                    s["published"] = json!(instant(tz, *at));
+                    s["published_precision"] = json!(PRECISIONS[*precision]);
+                }
+                if let Some(note) = note {
+                    s["published_note"] = json!(note);
+                    s["url"] = json!(format!("https://example.org/{i}"));
+                }
+                s
+            }).collect();
+            let n_sources = sources.len();
+            let n_zones = zones.len();
+            let events: Vec<serde_json::Value> = events.iter().enumerate().map(|(i, (at, kind, precision, note, cites, hours))| {
+                let kind = KINDS[*kind];
+                let citations: Vec<serde_json::Value> = cites.iter().map(|(s, quote, speaker)| {
+                    let mut c = json!({"source": format!("s-{}", s % n_sources), "quote": quote});
+                    if let Some(sp) = speaker { c["speaker"] = json!(sp); }
+                    c
+                }).collect();
+                let mut e = json!({
+                    "id": format!("e{i}"), "time": instant(tz, *at), "precision": PRECISIONS[*precision], "kind": kind,
+                    "zones": (0..=(i % n_zones)).map(|z| format!("z{z}")).collect::<Vec<_>>(),
+                    "actor": names[7], "citations": citations,
+                });
+                if kind != "statement" && kind != "talks" { e["instrument"] = json!("truce"); }
+                if kind == "truce_start" && let Some(h) = hours { e["duration_hours"] = json!(h); }
+                if let Some(note) = note { e["note"] = json!(note); e["as_reported"] = json!(names[8]); }
+                e
+            }).collect();
+            let meta = json!({"format": "truce-atlas/1", "name": names[0], "timezone": tz.name(), "description": names[1], "attribution": names[2]});
+            let instruments = json!({"instruments": [{"id": "truce", "name": names[3]}], "events": events});
+            vec![
+                (crate::load::DATASET_FILE, meta.to_string()),
+                (crate::load::ZONES_FILE, json!({"type": "FeatureCollection", "features": zones}).to_string()),
+                (crate::load::SOURCES_FILE, json!({"sources": sources}).to_string()),
+                (crate::load::EVENTS_FILE, instruments.to_string()),
+            ]
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    #[test]
+    fn any_dataset_converted_to_a_workbook_or_csv_and_back_says_the_same(files in random::dataset()) {
+        let dir = temp(&format!("prop-{}", rand_tag(&files)));
+        let json = dir.join("json");
+        std::fs::create_dir_all(&json).expect("dir");
+        for (name, text) in &files {
+            std::fs::write(json.join(name), text).expect("write");
+        }
+        let ds = load_path(&json).unwrap_or_else(|e| panic!("{}", e.report()));
+        let want = summary(&ds);
+        for (name, format) in [("csv", Format::Csv), ("x/book.xlsx", Format::Xlsx), ("again", Format::Json)] {
+            let dest = dir.join(name);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent).expect("parent");
+            }
+            write(&ds, &dest, format).expect("written");
+            let back = load_path(&dest).unwrap_or_else(|e| panic!("{name}: {}", e.report()));
+            proptest::prop_assert_eq!(&want, &summary(&back), "{}", name);
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+/// A name for a case's folder, so that cases never share one.
+fn rand_tag(files: &[(&'static str, String)]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    files.hash(&mut h);
+    h.finish()
+}

@@ -50,7 +50,7 @@ pub fn read_text(bytes: &[u8], known: &dyn Fn(&str) -> bool) -> Result<Vec<super
         Ok(text) => text,
         Err(e) => {
             return Err(format!(
-                "is not UTF-8 text (an invalid byte at offset {}); save it as \"CSV UTF-8\" (in LibreOffice: character set Unicode (UTF-8))",
+                "is not UTF-8 text (an invalid byte at offset {}): it must be UTF-8; save it as \"CSV UTF-8\" (in LibreOffice: character set Unicode (UTF-8))",
                 e.valid_up_to()
             ));
         }

@@ -133,6 +133,12 @@ impl RowBuilder {
         if matches!(&value, Value::Text(t) if t.trim().is_empty()) {
             return Ok(());
         }
+        self.keep(row, col, value);
+        Ok(())
+    }
+
+    /// Keeps a cell already counted (by [`RowBuilder::skip`]).
+    pub fn keep(&mut self, row: u32, col: u32, value: Value) {
         match self.rows.last_mut() {
             Some(last) if last.row == row => last.cells.push(Cell { col, value }),
             _ => self.rows.push(Row {
@@ -140,10 +146,9 @@ impl RowBuilder {
                 cells: vec![Cell { col, value }],
             }),
         }
-        Ok(())
     }
 
-    /// Counts `n` more empty cell records at once (a run of repeated empty cells).
+    /// Counts `n` more cell records at once (a run of repeated empty cells).
     pub fn skip(&mut self, n: usize) -> Result<(), String> {
         self.records = self.records.saturating_add(n);
         if self.records > MAX_SHEET_CELLS {

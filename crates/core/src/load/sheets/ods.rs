@@ -175,11 +175,11 @@ impl State {
         let repeat = cell.repeat;
         let value = match (cell.value, cell.has_text) {
             (Some(value), _) => Some(value),
-            (None, true) => Some(Value::Text(cell.text)),
-            (None, false) if cell.formula => Some(Value::FormulaWithoutValue(
+            (None, true) if !cell.text.trim().is_empty() => Some(Value::Text(cell.text)),
+            (None, _) if cell.formula => Some(Value::FormulaWithoutValue(
                 "a formula whose result was not saved".into(),
             )),
-            (None, false) => None,
+            (None, _) => None,
         };
         if let Some(value) = value {
             for k in 0..repeat {
@@ -187,11 +187,8 @@ impl State {
                 if col >= MAX_COLUMNS {
                     return Err(format!("has a cell past the last column ({MAX_COLUMNS})"));
                 }
+                // Each copy counts when the row ends (times the row's own repeats).
                 self.row_cells.push((col, value.clone()));
-                // Each copy counts, so a cell repeated a million times is a million cells.
-                if let Some(rows) = self.rows.as_mut() {
-                    rows.skip(1)?;
-                }
             }
         } else if let Some(rows) = self.rows.as_mut() {
             rows.skip(1)?;
@@ -206,13 +203,16 @@ impl State {
         if let Some(rows) = self.rows.as_mut()
             && !self.row_cells.is_empty()
         {
+            // Counted before any copy is made: a row of cells repeated a million times is
+            // refused at once, not after it has filled the memory.
+            rows.skip((repeat as usize).saturating_mul(self.row_cells.len()))?;
             for k in 0..repeat {
                 let row = self.row.saturating_add(k);
                 if row >= MAX_ROWS {
                     return Err(format!("has a cell past the last row ({MAX_ROWS})"));
                 }
                 for (col, value) in &self.row_cells {
-                    rows.push(row, *col, Some(value.clone()))?;
+                    rows.keep(row, *col, value.clone());
                 }
             }
         }

@@ -46,10 +46,13 @@ pub fn number_text(n: f64) -> String {
     }
 }
 
-/// `approximate`: a TRUE/FALSE cell or the text true/false (any case).
+/// `approximate`: a TRUE/FALSE cell or the text true/false (any case). LibreOffice keeps a
+/// TRUE/FALSE cell as the number 1 or 0 shown as a truth value, so those numbers are read too.
 pub fn yes_no(value: &Value) -> Result<bool, String> {
     match value {
         Value::Bool(b) => Ok(*b),
+        Value::Number(n) if *n == 1.0 => Ok(true),
+        Value::Number(n) if *n == 0.0 => Ok(false),
         Value::Text(t) if t.trim().eq_ignore_ascii_case("true") => Ok(true),
         Value::Text(t) if t.trim().eq_ignore_ascii_case("false") => Ok(false),
         Value::Error(_) | Value::FormulaWithoutValue(_) => Err(unusable(value)),

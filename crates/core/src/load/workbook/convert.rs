@@ -24,6 +24,8 @@ pub struct Map {
     /// Each event's rows: its first row, then one per citation (the first row's included).
     pub events: Vec<Vec<u32>>,
     pub event_ids: HashMap<String, usize>,
+    /// Every column the header row names (read-past and unknown ones too), per sheet.
+    pub named: HashMap<&'static str, HashSet<u32>>,
     /// Cells that already have a problem, so the loader's word on them is not said twice.
     pub reported: HashSet<(usize, u32, u32)>,
 }
@@ -67,6 +69,7 @@ pub fn convert(book: &Workbook, beside: &Beside) -> Output {
     // A cell read for two purposes (an event's id) says what is wrong with it once.
     let mut seen = HashSet::new();
     c.problems.retain(|p| seen.insert(p.to_string()));
+    cap_per_file(&mut c.problems);
     Output {
         files,
         problems: c.problems,
@@ -121,6 +124,10 @@ impl<'a> Conv<'a> {
         let Some(first) = sheet.rows.first() else {
             return columns;
         };
+        self.map
+            .named
+            .insert(spec.name, first.cells.iter().map(|c| c.col).collect());
+        self.unnamed_cells(sheet, spec.name);
         for cell in &first.cells {
             let (file, place) = cell_place(self.book, sheet, first.row, Some(cell.col));
             let name = cells::text(&cell.value)
@@ -162,6 +169,18 @@ impl<'a> Conv<'a> {
         columns
     }
 
+    /// A value in a column the header row does not name would be read by nobody: it is an error,
+    /// not dropped (a stray cell at XFD1048576 included).
+    fn unnamed_cells(&mut self, sheet: &Sheet, name: &'static str) {
+        let named = &self.map.named[name];
+        for row in sheet.rows.iter().skip(1) {
+            for cell in row.cells.iter().filter(|c| !named.contains(&c.col)) {
+                let (file, place) = cell_place(self.book, sheet, row.row, Some(cell.col));
+                self.problems.push(problem(file, place, "a value in a column with no name in the header row; name the column (or start its name with # to keep it as a note), or clear the cell"));
+            }
+        }
+    }
+
     /// The sheet and its data rows (every row after the header).
     fn data(&self, name: &'static str) -> Option<(usize, &'a Sheet, &'a [Row])> {
         let i = *self.map.sheets.get(name)?;
@@ -187,8 +206,9 @@ impl<'a> Conv<'a> {
     fn text(&mut self, sheet: &'static str, row: &Row, name: &str) -> Option<String> {
         let col = self.column(sheet, name)?;
         let value = row.get(col)?;
+        // Text is kept as written (a JSON string keeps its spaces too); a blank cell is empty.
         match cells::text(value) {
-            Ok(t) => Some(t.trim().to_string()).filter(|t| !t.is_empty()),
+            Ok(t) => Some(t).filter(|t| !t.trim().is_empty()),
             Err(why) => {
                 let index = self.map.sheets[sheet];
                 self.at(index, row.row, Some(col), format!("`{name}` {why}"));
@@ -312,7 +332,8 @@ impl<'a> Conv<'a> {
                 "default_instant" | "reports_until" => {
                     cells::time(value, self.tz, DateAlone::Refused)
                 }
-                _ => cells::text(value).map(|t| t.trim().to_string()),
+                "timezone" => cells::text(value).map(|t| t.trim().to_string()),
+                _ => cells::text(value),
             };
             match converted {
                 Ok(text) => {
@@ -467,6 +488,29 @@ impl Conv<'_> {
         }
         self.map.rows.insert("sources", at);
         json!({"sources": out})
+    }
+}
+
+/// As the loader does: past [`MAX_PROBLEMS_PER_FILE`] problems in one file, the rest are
+/// counted in one line rather than listed.
+fn cap_per_file(problems: &mut Vec<Problem>) {
+    use super::super::report::MAX_PROBLEMS_PER_FILE;
+    let mut count: HashMap<String, usize> = HashMap::new();
+    problems.retain(|p| {
+        let n = count.entry(p.file.clone()).or_default();
+        *n += 1;
+        *n <= MAX_PROBLEMS_PER_FILE
+    });
+    let mut over: Vec<(String, usize)> = count
+        .into_iter()
+        .filter(|(_, n)| *n > MAX_PROBLEMS_PER_FILE)
+        .collect();
+    over.sort();
+    for (file, n) in over {
+        problems.push(problem(file, String::new(), format!(
+            "and {} more problems in this file (only the first {MAX_PROBLEMS_PER_FILE} are listed)",
+            n - MAX_PROBLEMS_PER_FILE
+        )));
     }
 }
 

@@ -98,7 +98,7 @@ fn record(place: &str) -> (Option<&str>, Option<usize>, Option<usize>) {
     let Some((open, index)) = indexed(place) else {
         return (None, None, None);
     };
-    let array = &place[..open];
+    let array = place[..open].trim();
     let citation = place
         .find("citations[")
         .and_then(|at| indexed(&place[at..]).map(|(_, k)| k));
