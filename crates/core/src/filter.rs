@@ -92,6 +92,61 @@ impl Filter {
         })
     }
 
+    /// The same filter for a new version of the dataset (a reload): sources and sides found
+    /// again by id, actors by name. Returns it (`None` when nothing of it is left) and the names
+    /// of what is no longer there, for a notice.
+    pub fn carried(&self, old: &Dataset, new: &Dataset) -> (Option<Filter>, Vec<String>) {
+        let mut gone = Vec::new();
+        let mut by_id =
+            |set: &Option<BTreeSet<usize>>, old_ids: Vec<&str>, new_ids: Vec<&str>, what: &str| {
+                let set = set.as_ref()?;
+                let kept: BTreeSet<usize> = set
+                    .iter()
+                    .filter_map(|&i| {
+                        let id = old_ids.get(i)?;
+                        let found = new_ids.iter().position(|n| n == id);
+                        if found.is_none() {
+                            gone.push(format!("{what} \"{id}\""));
+                        }
+                        found
+                    })
+                    .collect();
+                (!kept.is_empty()).then_some(kept)
+            };
+        let sources = by_id(
+            &self.sources,
+            old.sources.iter().map(|s| s.id.as_str()).collect(),
+            new.sources.iter().map(|s| s.id.as_str()).collect(),
+            "source",
+        );
+        let sides = by_id(
+            &self.sides,
+            old.meta.sides.iter().map(|s| s.id.as_str()).collect(),
+            new.meta.sides.iter().map(|s| s.id.as_str()).collect(),
+            "side",
+        );
+        let actors = self.actors.as_ref().and_then(|actors| {
+            let kept: BTreeSet<String> = actors
+                .iter()
+                .filter(|a| {
+                    let found = new.events.iter().any(|e| &e.actor == *a);
+                    if !found {
+                        gone.push(format!("actor \"{a}\""));
+                    }
+                    found
+                })
+                .cloned()
+                .collect();
+            (!kept.is_empty()).then_some(kept)
+        });
+        let filter = Filter {
+            sources,
+            sides,
+            actors,
+        };
+        ((!filter.is_all()).then_some(filter), gone)
+    }
+
     /// The flags that give this filter back (for "Copy view as command line").
     pub fn args(&self, ds: &Dataset) -> Vec<String> {
         let mut args = Vec::new();

@@ -151,6 +151,11 @@ pub enum Command {
     /// Take a dataset opened elsewhere (on a worker thread, so the window kept drawing): the
     /// same as `OpenDataset` once the files are read.
     Adopt(Opened),
+    /// The open dataset read again after its files changed (or File > Reload): what the user
+    /// looks at stays (the instant, the selection, "as known on", the filter, the kinds shown,
+    /// the time window; the app keeps the camera), and the status bar says so with the local
+    /// time given. A version with problems leaves the last good one on screen, with them listed.
+    Reload(Opened, chrono::NaiveTime),
     DismissLoadError,
     DismissNotice,
     SetOnlineTiles(bool),
@@ -268,8 +273,11 @@ pub struct Session {
     kinds: Kinds,
     /// With reduced motion: real time played since the instant last jumped.
     since_hop: std::time::Duration,
-    /// Counts the datasets opened, so views built from one know when to rebuild.
+    /// Counts the datasets opened or reloaded, so views built from one know when to rebuild.
     generation: u64,
+    /// Counts the datasets opened (not reloads): a new one is framed afresh, a reloaded one keeps
+    /// the camera.
+    opens: u64,
     /// Counts every change of what the engine says (a dataset opened, a filter changed), so
     /// that statuses derived from it know when to be read again.
     revision: u64,
@@ -296,6 +304,7 @@ impl Session {
             kinds: Kinds::ALL,
             since_hop: std::time::Duration::ZERO,
             generation: 0,
+            opens: 0,
             revision: 0,
         };
         if start.filter.is_some() {
@@ -406,6 +415,7 @@ impl Session {
             }
             Command::OpenDataset(dir) => self.adopt(Opened::read(dir)),
             Command::Adopt(opened) => self.adopt(opened),
+            Command::Reload(opened, at) => self.reload(opened, at),
             Command::DismissLoadError => self.load_error = None,
             Command::DismissNotice => self.notice = None,
             Command::SetOnlineTiles(on) => self.online_tiles = on,
@@ -526,6 +536,7 @@ impl Session {
                 self.data_dir = dir;
                 self.load_error = None;
                 self.generation += 1;
+                self.opens += 1;
                 let off = if had_filter {
                     " The filter of sources is off: it named the last dataset's sources."
                 } else {
@@ -538,6 +549,50 @@ impl Session {
             }
             Err(e) => self.load_error = Some(e),
         }
+    }
+
+    fn reload(&mut self, opened: Opened, at: chrono::NaiveTime) {
+        let Opened { dir, result } = opened;
+        let result = std::sync::Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone());
+        let engine = match result {
+            Ok(engine) => engine,
+            Err(e) => {
+                // The last good version stays on screen; the problems are listed over it.
+                self.load_error = Some(e);
+                return;
+            }
+        };
+        let filter_before = self.engine.filter().cloned();
+        let old = std::mem::replace(&mut self.engine, engine);
+        let old = self.unfiltered.take().unwrap_or(old);
+        let selected = self.selected.map(|z| old.dataset().zones[z].id.clone());
+        self.selected = selected.and_then(|id| self.engine.dataset().zone_index(&id));
+        let (filter, gone) = match &filter_before {
+            Some(f) => f.carried(old.dataset(), self.engine.dataset()),
+            None => (None, Vec::new()),
+        };
+        self.data_dir = dir;
+        self.load_error = None;
+        self.generation += 1;
+        self.revision += 1;
+        self.set_instant(self.instant);
+        if let Some(filter) = filter {
+            let filtered = self.engine.filtered(&filter);
+            self.use_filtered(Some(filtered));
+        }
+        let mut notice = format!("Reloaded {}.", at.format("%H:%M:%S"));
+        if !gone.is_empty() {
+            notice.push_str(&format!(
+                " The filter no longer names {} (not in the file now).",
+                gone.join(", ")
+            ));
+        }
+        self.notice = Some(notice);
+    }
+
+    /// Counts the datasets opened, not reloaded: the app frames a new one afresh.
+    pub fn opens(&self) -> u64 {
+        self.opens
     }
 
     /// What to remember between runs.
@@ -940,5 +995,137 @@ mod tests {
             s.notice()
                 .is_some_and(|n| n.contains("The filter of sources is off"))
         );
+    }
+
+    /// The Syria dataset as a CSV folder in a temporary folder, to edit as a user would.
+    fn syria_csv(tag: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("truce-atlas-reload-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let ds = crate::load::load_embedded().expect("loads");
+        crate::convert::write(&ds, &dir, crate::convert::Format::Csv).expect("written");
+        dir
+    }
+
+    fn edit(path: &Path, from: &str, to: &str) {
+        let text = std::fs::read_to_string(path).expect("read");
+        assert!(text.contains(from), "{from} in {}", path.display());
+        std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+    }
+
+    #[test]
+    fn a_reload_keeps_what_the_user_looks_at_and_says_when() {
+        let dir = syria_csv("keeps");
+        let mut s = session();
+        s.apply(Command::OpenDataset(Some(dir.clone())));
+        assert_eq!(s.opens(), 1);
+        s.apply(Command::SetInstant(t("2016-05-03 06:00")));
+        s.apply(Command::Select(Some(2)));
+        s.apply(Command::SetWindow(Window::TwoWeeks));
+        s.apply(Command::SetKnownOn(Some(t("2016-05-04 23:59"))));
+        s.apply(Command::ShowKind(EventKind::Talks, false));
+        let sources = crate::filter::Filter::from_ids(
+            s.engine().dataset(),
+            Some("mee-2016-05-04,asharq-2016-05-02"),
+            None,
+            &[],
+        )
+        .expect("ids");
+        s.apply(Command::SetFilter(Some(sources)));
+        let before = (
+            s.instant(),
+            s.selected(),
+            s.window(),
+            s.known_on(),
+            s.kinds(),
+            s.range(),
+        );
+        // The author renames a zone and drops a source the filter named.
+        edit(&dir.join("zones.csv"), "Aleppo", "Aleppo city");
+        let at = chrono::NaiveTime::from_hms_opt(14, 2, 31).expect("time");
+        s.apply(Command::Reload(Opened::read(Some(dir.clone())), at));
+        assert_eq!(
+            (
+                s.instant(),
+                s.selected(),
+                s.window(),
+                s.known_on(),
+                s.kinds(),
+                s.range()
+            ),
+            before
+        );
+        assert_eq!(s.opens(), 1, "a reload is no new dataset: the camera stays");
+        assert_eq!(s.generation(), 2, "but views rebuild");
+        assert!(
+            s.engine()
+                .dataset()
+                .zones
+                .iter()
+                .any(|z| z.name == "Aleppo city")
+        );
+        assert!(
+            s.filter()
+                .is_some_and(|f| f.sources.as_ref().is_some_and(|x| x.len() == 2))
+        );
+        assert_eq!(s.notice(), Some("Reloaded 14:02:31."));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_broken_save_keeps_the_last_good_dataset_and_lists_its_problems() {
+        let dir = syria_csv("broken");
+        let mut s = session();
+        s.apply(Command::OpenDataset(Some(dir.clone())));
+        edit(&dir.join("events.csv"), "damascus", "damascsu");
+        let at = chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("time");
+        s.apply(Command::Reload(Opened::read(Some(dir.clone())), at));
+        let problems = s.load_error().map(|e| e.report()).unwrap_or_default();
+        assert!(
+            problems.contains("unknown zone id \"damascsu\""),
+            "{problems}"
+        );
+        assert_eq!(
+            s.engine().dataset().zones.len(),
+            4,
+            "the last good version stays"
+        );
+        assert_eq!(s.generation(), 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_filter_naming_a_source_that_is_gone_after_a_reload_drops_it_with_a_notice() {
+        let dir = syria_csv("gone");
+        let mut s = session();
+        s.apply(Command::OpenDataset(Some(dir.clone())));
+        let ds = s.engine().dataset();
+        let first = ds.sources[0].id.clone();
+        let last = ds.sources[ds.sources.len() - 1].id.clone();
+        let f = crate::filter::Filter::from_ids(ds, Some(&format!("{first},{last}")), None, &[])
+            .expect("ids");
+        s.apply(Command::SetFilter(Some(f)));
+        // The last source and its citations are removed from the files.
+        let events = std::fs::read_to_string(dir.join("events.csv")).expect("read");
+        let kept: Vec<&str> = events.lines().filter(|l| !l.contains(&last)).collect();
+        std::fs::write(dir.join("events.csv"), kept.join("\n")).expect("write");
+        let sources = std::fs::read_to_string(dir.join("sources.csv")).expect("read");
+        let kept: Vec<&str> = sources.lines().filter(|l| !l.starts_with(&last)).collect();
+        std::fs::write(dir.join("sources.csv"), kept.join("\n")).expect("write");
+        let at = chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("time");
+        s.apply(Command::Reload(Opened::read(Some(dir.clone())), at));
+        let reloaded = s.load_error().map(|e| e.report());
+        assert_eq!(reloaded, None);
+        assert!(
+            s.notice()
+                .is_some_and(|n| n.contains(&format!("source \"{last}\""))),
+            "{:?}",
+            s.notice()
+        );
+        assert!(
+            s.filter()
+                .is_some_and(|f| f.sources.as_ref().is_some_and(|x| x.len() == 1))
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
