@@ -28,6 +28,7 @@ use crate::ui::screenshot::Screenshot;
 use crate::ui::sidebar::{known_on_picker, sidebar, who_picker};
 use crate::ui::theme::{self, AFTER_REPORTS_GLYPH, Contrast, Patterns};
 use crate::ui::timebar::{self, GoTo, TimeInput};
+use crate::ui::watch;
 
 /// `export animation`'s job: progress on the terminal, and Ctrl+C cancels it (the partial file
 /// is removed) instead of killing the process with the file half-written.
@@ -87,6 +88,8 @@ struct View {
     layers: MapLayers,
     /// The session generation the layers were built for.
     layers_for: u64,
+    /// The dataset opening the camera was framed for ([`Session::opens`]): a reload keeps it.
+    framed_for: u64,
     map: MapState,
     go_to: GoTo,
     /// The zone list's filter text.
@@ -122,6 +125,7 @@ impl View {
             basemap,
             layers,
             layers_for: session.generation(),
+            framed_for: session.opens(),
             map,
             go_to: GoTo::default(),
             zone_filter: String::new(),
@@ -146,7 +150,10 @@ impl View {
         if self.layers_for != session.generation() {
             self.layers = MapLayers::new(self.basemap, session.engine().dataset());
             self.layers_for = session.generation();
-            self.map.request_fit();
+            if self.framed_for != session.opens() {
+                self.framed_for = session.opens();
+                self.map.request_fit();
+            }
             self.summaries_for = None;
         }
         let key = (session.instant(), session.known_on(), session.revision());
@@ -206,6 +213,8 @@ pub struct AtlasApp {
     native_dialogs: bool,
     /// The system's folder picker, while it is open.
     picking: Option<(Picking, native_dialog::Pending)>,
+    /// The open dataset's folder, watched for saves (View > Watch files).
+    watcher: Option<watch::Watcher>,
     /// A big dataset being opened on a worker thread.
     loading: Option<Loading>,
     background_from: u64,
@@ -265,6 +274,7 @@ impl AtlasApp {
             ephemeral: start.ephemeral,
             native_dialogs: start.native_dialogs,
             picking: None,
+            watcher: None,
             loading: None,
             background_from: start
                 .background_open_from
@@ -371,9 +381,12 @@ impl AtlasApp {
         if let Some(dir) = dropped_dataset(&ctx) {
             intents.push(Intent::Session(Command::OpenDataset(Some(dir))));
         }
-        // While an animation is pictured nothing may change the view but the job itself.
+        // While an animation is pictured nothing may change the view but the job itself; a
+        // save made meanwhile waits in the watcher until it is done.
         if self.animation.is_some() {
             intents.clear();
+        } else {
+            self.poll_watcher(&ctx, &mut intents);
         }
         let generation = self.session.generation();
         let before = (self.session.instant(), self.session.selected());
@@ -574,6 +587,35 @@ impl AtlasApp {
         dialogs::load_error(ctx, &self.session, out);
         if self.view.show_shortcuts {
             dialogs::shortcuts(ctx, &mut self.view.show_shortcuts);
+        }
+    }
+
+    /// Keeps the watcher on the open dataset (started, moved or stopped as the dataset and View >
+    /// Watch files say), and turns what it read into a reload.
+    fn poll_watcher(&mut self, ctx: &egui::Context, out: &mut Vec<Intent>) {
+        let wanted = self
+            .session
+            .data_dir()
+            .filter(|_| self.session.watch_files());
+        match (wanted, &self.watcher) {
+            (Some(path), Some(w)) if w.path() == path => {}
+            (Some(path), _) => {
+                self.watcher = match watch::Watcher::start(path, ctx) {
+                    Ok(w) => Some(w),
+                    Err(e) => {
+                        self.session
+                            .tell(format!("{e}; File > Reload (F5) reloads by hand."));
+                        None
+                    }
+                };
+            }
+            (None, _) => self.watcher = None,
+        }
+        if let Some(opened) = self.watcher.as_ref().and_then(watch::Watcher::poll) {
+            out.push(Intent::Session(Command::Reload(
+                opened,
+                chrono::Local::now().time(),
+            )));
         }
     }
 
@@ -833,11 +875,14 @@ impl AtlasApp {
         }
     }
 
-    /// Where a dialog starts: the open dataset's folder, else the current one.
+    /// Where a dialog starts: the open dataset's folder (a workbook's own), else the current one.
     fn working_folder(&self) -> PathBuf {
         self.session
             .data_dir()
-            .map(PathBuf::from)
+            .map(|p| match p.is_file() {
+                true => p.parent().map(PathBuf::from).unwrap_or_default(),
+                false => PathBuf::from(p),
+            })
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_else(|| PathBuf::from("."))
     }
@@ -854,6 +899,25 @@ impl AtlasApp {
                     self.view.open_dialog = Some(OpenDialog::new(&start));
                 }
             }
+            ViewAction::ShowOpenWorkbookDialog => {
+                let start = self.working_folder();
+                if self.native_dialogs && native_dialog::available() {
+                    let pending = native_dialog::Pending::open_workbook(&start, ctx);
+                    self.picking = Some((Picking::Dataset, pending));
+                } else {
+                    self.view.open_dialog = Some(OpenDialog::new(&start));
+                }
+            }
+            ViewAction::Reload => match self.session.data_dir() {
+                Some(dir) => {
+                    let opened = crate::session::Opened::read(Some(dir.to_path_buf()));
+                    self.session
+                        .apply(Command::Reload(opened, chrono::Local::now().time()));
+                }
+                None => self
+                    .session
+                    .tell("The built-in dataset has no files to reload."),
+            },
             ViewAction::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             ViewAction::Escape => {
                 let closed = view.open_dialog.take().is_some()
@@ -1114,15 +1178,22 @@ fn region_of(ctx: &egui::Context, id: egui::Id) -> Option<usize> {
     find(Region::Map)
 }
 
-/// A folder dropped on the window, or the folder of a file dropped (its `dataset.json`, say):
-/// the dataset to open. Only the first of several counts.
+/// A folder or workbook dropped on the window, or the folder of another file dropped (its
+/// `dataset.json`, say): the dataset to open. Only the first of several counts.
 fn dropped_dataset(ctx: &egui::Context) -> Option<PathBuf> {
     let path = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()))?;
-    if path.is_dir() {
+    if path.is_dir() || is_workbook(&path) {
         Some(path)
     } else {
         path.parent().map(PathBuf::from)
     }
+}
+
+/// A spreadsheet file, by its name (`.xlsx`, `.ods`).
+pub fn is_workbook(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("ods"))
 }
 
 /// While files are dragged over the window, say what dropping them does.

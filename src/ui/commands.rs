@@ -21,6 +21,10 @@ pub enum Intent {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ViewAction {
     ShowOpenDialog,
+    /// File > Open workbook: a file picker for .xlsx and .ods.
+    ShowOpenWorkbookDialog,
+    /// File > Reload: read the open dataset's files again.
+    Reload,
     Quit,
     /// Escape: closes a dialog if one is open, else clears the selection.
     Escape,
@@ -125,6 +129,8 @@ impl Menu {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, VariantArray)]
 pub enum UiCommand {
     OpenDataset,
+    OpenWorkbook,
+    Reload,
     OpenDefaultDataset,
     ExportImage,
     ExportAnimation,
@@ -155,6 +161,7 @@ pub enum UiCommand {
     ToggleOnlineTiles,
     ToggleHighContrast,
     ToggleReduceMotion,
+    ToggleWatchFiles,
     ShowShortcuts,
     NextRegion,
     PreviousRegion,
@@ -176,6 +183,11 @@ impl UiCommand {
         let view = Intent::View;
         match self {
             UiCommand::OpenDataset => view(ViewAction::ShowOpenDialog),
+            UiCommand::OpenWorkbook => view(ViewAction::ShowOpenWorkbookDialog),
+            UiCommand::Reload => view(ViewAction::Reload),
+            UiCommand::ToggleWatchFiles => {
+                Intent::Session(S::SetWatchFiles(!session.watch_files()))
+            }
             UiCommand::OpenDefaultDataset => Intent::Session(S::OpenDataset(None)),
             UiCommand::Quit => view(ViewAction::Quit),
             UiCommand::ExportImage => view(ViewAction::Export(Target::Image)),
@@ -224,6 +236,9 @@ impl UiCommand {
     pub fn text(self) -> &'static str {
         match self {
             UiCommand::OpenDataset => "Open dataset…",
+            UiCommand::OpenWorkbook => "Open workbook…",
+            UiCommand::Reload => "Reload",
+            UiCommand::ToggleWatchFiles => "Watch files",
             UiCommand::OpenDefaultDataset => "Open the default dataset",
             UiCommand::Quit => "Quit",
             UiCommand::ExportImage => "Export image…",
@@ -264,6 +279,8 @@ impl UiCommand {
     pub fn menu(self) -> Menu {
         match self {
             UiCommand::OpenDataset
+            | UiCommand::OpenWorkbook
+            | UiCommand::Reload
             | UiCommand::OpenDefaultDataset
             | UiCommand::ExportImage
             | UiCommand::ExportAnimation
@@ -291,7 +308,8 @@ impl UiCommand {
             | UiCommand::PanSouth
             | UiCommand::ToggleOnlineTiles
             | UiCommand::ToggleHighContrast
-            | UiCommand::ToggleReduceMotion => Menu::View,
+            | UiCommand::ToggleReduceMotion
+            | UiCommand::ToggleWatchFiles => Menu::View,
             UiCommand::ShowShortcuts => Menu::Help,
             UiCommand::NextRegion | UiCommand::PreviousRegion => Menu::Go,
         }
@@ -300,7 +318,16 @@ impl UiCommand {
     pub fn tooltip(self) -> &'static str {
         match self {
             UiCommand::OpenDataset => {
-                "Open a dataset folder (see data/FORMAT.md); if it has errors, they are listed and the current dataset stays"
+                "Open a dataset folder of JSON or CSV files (see data/FORMAT.md); if it has errors, they are listed and the current dataset stays"
+            }
+            UiCommand::OpenWorkbook => {
+                "Open a dataset written in a spreadsheet: an .xlsx or .ods workbook (truce-atlas new writes a template)"
+            }
+            UiCommand::Reload => {
+                "Read the dataset's files again, keeping the instant, the selection, the filter and the map (for drives that do not report changes)"
+            }
+            UiCommand::ToggleWatchFiles => {
+                "Reload the map when the dataset's files are saved, keeping what you look at (remembered)"
             }
             UiCommand::OpenDefaultDataset => "Go back to the dataset built into the app",
             UiCommand::Quit => "Close Truce Atlas (the view is remembered)",
@@ -370,6 +397,8 @@ impl UiCommand {
         let key = |m: Modifiers, k: Key| Some(KeyboardShortcut::new(m, k));
         match self {
             UiCommand::OpenDataset => key(Modifiers::COMMAND, Key::O),
+            UiCommand::OpenWorkbook => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::O),
+            UiCommand::Reload => key(Modifiers::NONE, Key::F5),
             UiCommand::Quit => key(Modifiers::COMMAND, Key::Q),
             UiCommand::CopyViewCommand => key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C),
             UiCommand::Find => key(Modifiers::COMMAND, Key::F),
@@ -402,7 +431,8 @@ impl UiCommand {
             | UiCommand::ExportSnapshot
             | UiCommand::ToggleOnlineTiles
             | UiCommand::ToggleHighContrast
-            | UiCommand::ToggleReduceMotion => None,
+            | UiCommand::ToggleReduceMotion
+            | UiCommand::ToggleWatchFiles => None,
         }
     }
 
@@ -446,6 +476,7 @@ impl UiCommand {
             UiCommand::ToggleOnlineTiles => Some(session.online_tiles()),
             UiCommand::ToggleHighContrast => Some(session.high_contrast()),
             UiCommand::ToggleReduceMotion => Some(session.playback().reduce_motion),
+            UiCommand::ToggleWatchFiles => Some(session.watch_files()),
             _ => None,
         }
     }

@@ -12,7 +12,25 @@ pub fn load_error(ctx: &egui::Context, session: &Session, out: &mut Vec<Intent>)
         return;
     };
     let current = &session.engine().dataset().meta.name;
-    egui::Window::new("Could not open the dataset")
+    // The open dataset saved with problems (a reload), or another one that would not open.
+    let reloading = session
+        .data_dir()
+        .is_some_and(|dir| dir.display().to_string() == error.origin);
+    let (title, advice) = if reloading {
+        (
+            "The saved file has problems",
+            format!(
+                "The map still shows “{current}” as last read without problems. Fix these and save again; it reloads:"
+            ),
+        )
+    } else {
+        (
+            "Could not open the dataset",
+            format!("Nothing was changed: “{current}” stays loaded. Fix these and open it again:"),
+        )
+    };
+    egui::Window::new(title)
+        .id(egui::Id::unique("truce-atlas-load-error"))
         .collapsible(false)
         .default_width(640.0)
         .show(ctx, |ui| {
@@ -20,15 +38,15 @@ pub fn load_error(ctx: &egui::Context, session: &Session, out: &mut Vec<Intent>)
                 .strong()
                 .color(ui.visuals().error_fg_color);
             ui.label(summary);
-            ui.label(format!(
-                "Nothing was changed: “{current}” stays loaded. Fix these and open the folder again:"
-            ));
-            egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
-                for p in &error.problems {
-                    let line = RichText::new(p.to_string()).monospace();
-                    ui.add(egui::Label::new(line).selectable(true));
-                }
-            });
+            ui.label(advice);
+            egui::ScrollArea::vertical()
+                .max_height(320.0)
+                .show(ui, |ui| {
+                    for p in &error.problems {
+                        let line = RichText::new(p.to_string()).monospace();
+                        ui.add(egui::Label::new(line).selectable(true));
+                    }
+                });
             ui.horizontal(|ui| {
                 if ui.button("Copy the list").clicked() {
                     ui.ctx().copy_text(error.report());

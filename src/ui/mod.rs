@@ -26,6 +26,7 @@ pub mod search_box;
 pub mod sidebar;
 pub mod theme;
 pub mod timebar;
+mod watch;
 
 use std::sync::atomic::Ordering;
 

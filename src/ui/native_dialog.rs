@@ -48,6 +48,19 @@ impl Pending {
         Pending { job }
     }
 
+    /// Opens the file picker for a workbook at `start`; `ctx` is woken when it closes.
+    pub fn open_workbook(start: &Path, ctx: &egui::Context) -> Pending {
+        let start = start.to_path_buf();
+        let job = Job::start("The file picker", Some(ctx), move |_| {
+            rfd::FileDialog::new()
+                .set_title("Open a dataset workbook")
+                .set_directory(&start)
+                .add_filter("Spreadsheet (.xlsx, .ods)", &["xlsx", "ods"])
+                .pick_file()
+        });
+        Pending { job }
+    }
+
     /// Opens the save dialog in `folder`, offering `name`; `ctx` is woken when it closes.
     pub fn save(folder: &Path, name: &str, ctx: &egui::Context) -> Pending {
         let (folder, name) = (folder.to_path_buf(), name.to_string());

@@ -1,10 +1,11 @@
-//! File > Open dataset: pick a folder. An in-app browser rather than a native dialog, so that it
+//! File > Open dataset: pick a folder, or a workbook in one. An in-app browser rather than a native dialog, so that it
 //! works the same on every desktop, under Xvfb and in tests.
 
 use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui};
 
+use crate::load::workbook::CSV_MARKER;
 use crate::load::{DATASET_FILE, EVENTS_FILE};
 
 pub const PATH_LABEL: &str = "Dataset folder";
@@ -14,6 +15,8 @@ pub struct OpenDialog {
     pub path: String,
     listed_for: Option<String>,
     subfolders: Vec<String>,
+    /// The folder's `.xlsx` and `.ods` files, each a dataset to open.
+    workbooks: Vec<String>,
     looks_like_dataset: bool,
     list_error: Option<String>,
 }
@@ -30,6 +33,7 @@ impl OpenDialog {
             path: start.display().to_string(),
             listed_for: None,
             subfolders: Vec::new(),
+            workbooks: Vec::new(),
             looks_like_dataset: false,
             list_error: None,
         }
@@ -42,20 +46,34 @@ impl OpenDialog {
         }
         self.listed_for = Some(self.path.clone());
         self.subfolders.clear();
+        self.workbooks.clear();
         self.list_error = None;
         let dir = Path::new(&self.path);
-        self.looks_like_dataset =
-            dir.join(DATASET_FILE).is_file() && dir.join(EVENTS_FILE).is_file();
+        self.looks_like_dataset = (dir.join(DATASET_FILE).is_file()
+            && dir.join(EVENTS_FILE).is_file())
+            || dir.join(CSV_MARKER).is_file();
         match std::fs::read_dir(dir) {
             Ok(entries) => {
-                let mut names: Vec<String> = entries
-                    .flatten()
-                    .filter(|e| e.path().is_dir())
-                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
-                    .filter(|n| !n.starts_with('.'))
-                    .collect();
-                names.sort_by_key(|n| n.to_lowercase());
-                self.subfolders = names;
+                let (mut folders, mut books) = (Vec::new(), Vec::new());
+                for entry in entries.flatten() {
+                    let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+                        continue;
+                    };
+                    // Hidden files and a spreadsheet program's lock files (~$x.xlsx).
+                    if name.starts_with('.') || name.starts_with("~$") {
+                        continue;
+                    }
+                    let path = entry.path();
+                    if path.is_dir() {
+                        folders.push(name);
+                    } else if crate::ui::app::is_workbook(&path) {
+                        books.push(name);
+                    }
+                }
+                folders.sort_by_key(|n| n.to_lowercase());
+                books.sort_by_key(|n| n.to_lowercase());
+                self.subfolders = folders;
+                self.workbooks = books;
             }
             Err(e) => self.list_error = Some(format!("cannot list this folder: {e}")),
         }
@@ -72,7 +90,7 @@ pub fn show(ctx: &egui::Context, dialog: &mut OpenDialog) -> Option<DialogAction
         .default_width(560.0)
         .open(&mut open)
         .show(ctx, |ui| {
-            ui.label("A dataset is a folder holding dataset.json, zones.geojson, sources.json and events.json (see data/FORMAT.md).");
+            ui.label("A dataset is a folder of JSON files (dataset.json, zones.geojson, sources.json, events.json) or of CSV files, or an .xlsx or .ods workbook (see data/FORMAT.md).");
             ui.horizontal(|ui| {
                 let label = ui.label(PATH_LABEL);
                 let edit = ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(380.0));
@@ -81,12 +99,14 @@ pub fn show(ctx: &egui::Context, dialog: &mut OpenDialog) -> Option<DialogAction
                     action = Some(DialogAction::Open(PathBuf::from(dialog.path.trim())));
                 }
             });
-            folder_list(ui, dialog);
+            if let Some(path) = folder_list(ui, dialog) {
+                action = Some(DialogAction::Open(path));
+            }
             ui.horizontal(|ui| {
                 if dialog.looks_like_dataset {
                     ui.label(RichText::new("✔ This folder looks like a dataset").color(ui.visuals().text_color()));
                 } else {
-                    ui.weak("This folder has no dataset.json and events.json");
+                    ui.weak("This folder has no dataset.json and events.json, nor dataset.csv");
                 }
             });
             ui.separator();
@@ -105,8 +125,10 @@ pub fn show(ctx: &egui::Context, dialog: &mut OpenDialog) -> Option<DialogAction
     action
 }
 
-fn folder_list(ui: &mut Ui, dialog: &mut OpenDialog) {
+/// The folder's subfolders (to go into) and workbooks (to open: the path returned).
+fn folder_list(ui: &mut Ui, dialog: &mut OpenDialog) -> Option<PathBuf> {
     let mut go_to = None;
+    let mut open = None;
     egui::ScrollArea::vertical()
         .max_height(240.0)
         .auto_shrink([false, true])
@@ -127,8 +149,18 @@ fn folder_list(ui: &mut Ui, dialog: &mut OpenDialog) {
                     go_to = Some(Path::new(&dialog.path).join(name).display().to_string());
                 }
             }
+            for name in &dialog.workbooks {
+                if ui
+                    .button(format!("🗋 {name}"))
+                    .on_hover_text("Open this workbook")
+                    .clicked()
+                {
+                    open = Some(Path::new(&dialog.path).join(name));
+                }
+            }
         });
     if let Some(path) = go_to {
         dialog.path = path;
     }
+    open
 }

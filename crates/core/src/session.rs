@@ -159,6 +159,8 @@ pub enum Command {
     DismissLoadError,
     DismissNotice,
     SetOnlineTiles(bool),
+    /// Reload the dataset when its files change on disk (View > Watch files).
+    SetWatchFiles(bool),
     /// The high-contrast look on or off.
     SetHighContrast(bool),
     /// Play or pause; played at the end of the span, it starts again from the beginning.
@@ -231,6 +233,8 @@ pub struct Remembered {
     pub high_contrast: bool,
     pub playback: crate::playback::Playback,
     pub kinds: Kinds,
+    /// View > Watch files turned off (on by default, so a state saved before it watches).
+    pub watch_off: bool,
 }
 
 /// An engine filtered on any thread, for [`Command::AdoptFiltered`]; it applies only to the
@@ -269,6 +273,7 @@ pub struct Session {
     notice: Option<String>,
     online_tiles: bool,
     high_contrast: bool,
+    watch_files: bool,
     playback: crate::playback::Playback,
     kinds: Kinds,
     /// With reduced motion: real time played since the instant last jumped.
@@ -300,6 +305,7 @@ impl Session {
             notice: None,
             online_tiles: false,
             high_contrast: start.high_contrast,
+            watch_files: true,
             playback: crate::playback::Playback::default(),
             kinds: Kinds::ALL,
             since_hop: std::time::Duration::ZERO,
@@ -344,6 +350,10 @@ impl Session {
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
     }
+    pub fn watch_files(&self) -> bool {
+        self.watch_files
+    }
+
     pub fn online_tiles(&self) -> bool {
         self.online_tiles
     }
@@ -419,6 +429,7 @@ impl Session {
             Command::DismissLoadError => self.load_error = None,
             Command::DismissNotice => self.notice = None,
             Command::SetOnlineTiles(on) => self.online_tiles = on,
+            Command::SetWatchFiles(on) => self.watch_files = on,
             Command::SetHighContrast(on) => self.high_contrast = on,
             Command::Play(on) => self.play(on),
             Command::SetPlayback(p) => {
@@ -620,6 +631,7 @@ impl Session {
             high_contrast: self.high_contrast,
             playback: self.playback,
             kinds: self.kinds,
+            watch_off: !self.watch_files,
         }
     }
 
@@ -649,6 +661,7 @@ impl Session {
         self.high_contrast |= saved.high_contrast;
         self.apply(Command::SetPlayback(saved.playback));
         self.kinds = saved.kinds;
+        self.watch_files = !saved.watch_off;
         same
     }
 }
