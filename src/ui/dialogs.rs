@@ -29,33 +29,42 @@ pub fn load_error(ctx: &egui::Context, session: &Session, out: &mut Vec<Intent>)
             format!("Nothing was changed: “{current}” stays loaded. Fix these and open it again:"),
         )
     };
-    egui::Window::new(title)
+    let mut window = egui::Window::new(title)
         .id(egui::Id::unique("truce-atlas-load-error"))
         .collapsible(false)
-        .default_width(640.0)
-        .show(ctx, |ui| {
-            let summary = RichText::new(error.to_string())
-                .strong()
-                .color(ui.visuals().error_fg_color);
-            ui.label(summary);
-            ui.label(advice);
-            egui::ScrollArea::vertical()
-                .max_height(320.0)
-                .show(ui, |ui| {
-                    for p in &error.problems {
-                        let line = RichText::new(p.to_string()).monospace();
-                        ui.add(egui::Label::new(line).selectable(true));
-                    }
-                });
-            ui.horizontal(|ui| {
-                if ui.button("Copy the list").clicked() {
-                    ui.ctx().copy_text(error.report());
-                }
-                if ui.button("Close").clicked() {
-                    out.push(Intent::Session(Command::DismissLoadError));
+        .default_width(640.0);
+    if reloading {
+        // The user is editing the file with the map beside it: the problems go to the bottom
+        // right, over the end of the lanes, and leave the map in view.
+        let corner = ctx.content_rect().right_bottom() - egui::vec2(12.0, 40.0);
+        window = window
+            .pivot(egui::Align2::RIGHT_BOTTOM)
+            .default_pos(corner)
+            .default_width(520.0);
+    }
+    window.show(ctx, |ui| {
+        let summary = RichText::new(error.to_string())
+            .strong()
+            .color(ui.visuals().error_fg_color);
+        ui.label(summary);
+        ui.label(advice);
+        egui::ScrollArea::vertical()
+            .max_height(320.0)
+            .show(ui, |ui| {
+                for p in &error.problems {
+                    let line = RichText::new(p.to_string()).monospace();
+                    ui.add(egui::Label::new(line).selectable(true));
                 }
             });
+        ui.horizontal(|ui| {
+            if ui.button("Copy the list").clicked() {
+                ui.ctx().copy_text(error.report());
+            }
+            if ui.button("Close").clicked() {
+                out.push(Intent::Session(Command::DismissLoadError));
+            }
         });
+    });
 }
 
 /// The shortcut of every command that has one, from the same list the keys are read from.

@@ -718,3 +718,108 @@ fn a_window_repainted_only_where_it_changed_shows_what_a_full_repaint_shows() {
         differ.first().map(|i| (i % 1000, i / 1000))
     );
 }
+
+/// The Syria dataset saved as a workbook named `name`, into `dir` (written beside and renamed
+/// over, as a spreadsheet program saves).
+fn save_workbook(dir: &Path, file: &str, name: &str) {
+    let mut ds = truce_atlas::load::load_embedded().expect("the default dataset");
+    ds.meta.name = name.to_string();
+    let staging = dir.join(format!("staging-{}", name.len()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).expect("staging");
+    let book = staging.join(file);
+    truce_atlas::convert::write(&ds, &book, truce_atlas::convert::Format::Xlsx).expect("written");
+    for beside in ["zones.geojson", "places.geojson"] {
+        let _ = std::fs::rename(staging.join(beside), dir.join(beside));
+    }
+    std::fs::rename(&book, dir.join(file)).expect("saved over");
+    std::fs::remove_dir_all(&staging).ok();
+}
+
+/// Waits up to `secs` for a window whose title matches `pattern`.
+fn window_named(display: &str, pattern: &str, secs: u64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if run_tool("xdotool", &["search", "--name", pattern], display)
+            .is_some_and(|w| !w.trim().is_empty())
+        {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
+
+#[test]
+#[ignore = "needs Xvfb, Mesa, xdotool and ImageMagick; .ci/run installs them and runs it"]
+fn a_saved_workbook_reloads_the_map_keeping_the_instant_and_selection_and_a_broken_save_keeps_it() {
+    let (_xvfb, display) = start_xvfb();
+    let data = saved_state_dir("watch", (1000, 650));
+    let books = data.join("books");
+    std::fs::create_dir_all(&books).expect("dir");
+    save_workbook(&books, "truce.xlsx", "Syria as first saved");
+    let book = books.join("truce.xlsx").display().to_string();
+    // 25 April: Aleppo's truce had collapsed (the default instant, 1 May, is another status).
+    let args = [
+        "--fresh",
+        "--size",
+        "1000x650",
+        "--data",
+        &book,
+        "--at",
+        "2016-04-25 12:00",
+        "--zone",
+        "aleppo",
+    ];
+    let _app = Killed(spawn_app(&display, &data, &args));
+    assert!(
+        window_named(&display, "Syria as first saved", 20),
+        "the workbook opened"
+    );
+    let shot = data.join("shot.png");
+    let collapsed = blended(theme::status_style(Status::Collapsed).fill);
+    let before = grab_settled(&display, &shot, "1000x650");
+    assert!(
+        count_near(&before, collapsed, 12) > 1_000,
+        "Aleppo collapsed on 25 April"
+    );
+    // The side panel: the selected zone's status and quotes.
+    let panel = |pixels: &[[u8; 4]]| -> Vec<[u8; 4]> {
+        pixels
+            .chunks(1000)
+            .skip(40)
+            .take(380)
+            .flat_map(|row| row[760..].to_vec())
+            .collect()
+    };
+
+    save_workbook(&books, "truce.xlsx", "Syria as saved again");
+    assert!(
+        window_named(&display, "Syria as saved again", 10),
+        "the map followed the file without a restart"
+    );
+    let after = grab_settled(&display, &shot, "1000x650");
+    assert!(
+        count_near(&after, collapsed, 12) > 1_000,
+        "the instant stayed on 25 April"
+    );
+    let (a, b) = (panel(&before), panel(&after));
+    let differing = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+    assert!(
+        differing < a.len() / 50,
+        "the selection and its quotes stayed: {differing} of {} pixels differ",
+        a.len()
+    );
+
+    // A save that breaks the file: the last good dataset stays on screen.
+    std::fs::write(books.join("half.xlsx"), b"PK\x03\x04 not a whole workbook").expect("write");
+    std::fs::rename(books.join("half.xlsx"), books.join("truce.xlsx")).expect("rename");
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        window_named(&display, "Syria as saved again", 2),
+        "the last good dataset stays"
+    );
+    let broken = grab_settled(&display, &shot, "1000x650");
+    assert!(count_near(&broken, collapsed, 12) > 1_000, "its map stays");
+    std::fs::remove_dir_all(&data).ok();
+}
