@@ -321,10 +321,10 @@ impl<'a> Conv<'a> {
         out: &mut Object<String, Json>,
     ) {
         // The zone first: the two times are wall times in it.
-        if let Some((_, _, Some(v))) = values.iter().find(|(f, _, _)| f == "timezone") {
-            if let Ok(tz) = cells::text(v).unwrap_or_default().trim().parse::<Tz>() {
-                self.tz = tz;
-            }
+        if let Some((_, _, Some(v))) = values.iter().find(|(f, _, _)| f == "timezone")
+            && let Ok(tz) = cells::text(v).unwrap_or_default().trim().parse::<Tz>()
+        {
+            self.tz = tz;
         }
         for (field, row, value) in values {
             let Some(value) = value else { continue };

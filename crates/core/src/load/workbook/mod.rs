@@ -168,7 +168,7 @@ pub fn load_workbook(path: &Path) -> Result<Dataset, DatasetError> {
     let dir = parent(path);
     let real_dir = std::fs::canonicalize(&dir).map_err(|e| whole(format!("cannot open: {e}")))?;
     let bytes = super::files::read_inside(&real_dir, &file, super::limits::file_cap())
-        .map_err(|e| whole(e))?
+        .map_err(&whole)?
         .ok_or_else(|| whole("does not exist".into()))?;
     let book = sheets::read_workbook(&file, &bytes).map_err(whole)?;
     load_sheets(&book, &real_dir, origin)
