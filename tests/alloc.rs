@@ -4,7 +4,8 @@
 //! - The app asks for every zone's status on every frame while the slider moves: a lookup must
 //!   not allocate.
 //! - The loader is the door for every user's file: thousands of mutated datasets must never
-//!   panic, hang or balloon (`FUZZ_CASES`, `FUZZ_SEED`, `FUZZ_MAX_SECONDS`, `FUZZ_MAX_BYTES`).
+//!   panic, hang or balloon (`FUZZ_CASES`, `FUZZ_SEED`, `FUZZ_MAX_SECONDS`, `FUZZ_MAX_BYTES`);
+//!   nor must a quarter as many mutated CSV folders, .xlsx and .ods workbooks.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -511,4 +512,182 @@ fn doubling_the_report_days_does_not_double_the_cost_of_building_the_engine() {
         (b2 as f64) < 1.3 * b1 as f64,
         "bytes: {b1} at 200 report days, {b2} at 400"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same for datasets written in a spreadsheet: a CSV sheet's text, or the XML inside an .xlsx
+// or .ods workbook, mutated, then read, converted, loaded and exercised.
+
+use truce_atlas::load::sheets;
+use truce_atlas::load::workbook;
+
+/// The default dataset as CSV files, as an .xlsx workbook and as LibreOffice's .ods, with the
+/// GeoJSON files beside them.
+struct SheetSeeds {
+    csv: Vec<(String, Vec<u8>)>,
+    xlsx: Vec<u8>,
+    ods: Vec<u8>,
+    beside: Vec<(&'static str, Vec<u8>)>,
+}
+
+fn sheet_seeds() -> SheetSeeds {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-fuzz-sheets-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let ds = load::load_embedded().expect("loads");
+    let csv_dir = dir.join("csv");
+    truce_atlas::convert::write(&ds, &csv_dir, truce_atlas::convert::Format::Csv).expect("csv");
+    let book = dir.join("book.xlsx");
+    truce_atlas::convert::write(&ds, &book, truce_atlas::convert::Format::Xlsx).expect("xlsx");
+    let mut csv: Vec<(String, Vec<u8>)> = std::fs::read_dir(&csv_dir)
+        .expect("list")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "csv"))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    csv.sort();
+    let ods_path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/syria-ods/syria.ods");
+    let seeds = SheetSeeds {
+        csv,
+        xlsx: std::fs::read(&book).expect("read"),
+        ods: std::fs::read(ods_path).expect("the .ods test file"),
+        beside: [load::ZONES_FILE, load::PLACES_FILE]
+            .into_iter()
+            .map(|f| (f, std::fs::read(dir.join(f)).expect("beside")))
+            .collect(),
+    };
+    std::fs::remove_dir_all(&dir).ok();
+    seeds
+}
+
+/// Rewrites the archive with one member's bytes mutated.
+fn mutate_member(archive: &[u8], rng: &mut Rng) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(archive)) else {
+        return archive.to_vec();
+    };
+    let xml: Vec<usize> = (0..zip.len())
+        .filter(|&i| {
+            zip.by_index(i)
+                .is_ok_and(|f| f.name().is_ok_and(|n| n.ends_with(".xml")))
+        })
+        .collect();
+    let target = *rng.pick(&xml);
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let Ok(mut f) = zip.by_index(i) else { continue };
+        let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+        let mut data = Vec::new();
+        let _ = f.read_to_end(&mut data);
+        if i == target {
+            let other = data.clone();
+            for _ in 0..1 + rng.below(4) {
+                mutate(&mut data, &other, rng);
+            }
+        }
+        let _ = out.start_file(name, zip::write::SimpleFileOptions::default());
+        let _ = out.write_all(&data);
+    }
+    out.finish().map(|c| c.into_inner()).unwrap_or_default()
+}
+
+/// One spreadsheet case: which format, what was mutated; returns whether it still loaded.
+fn exercise_sheets(seeds: &SheetSeeds, rng: &mut Rng) -> bool {
+    let beside = workbook::Beside::from_memory(seeds.beside.clone());
+    let book = match rng.below(3) {
+        0 => {
+            let pick = rng.below(seeds.csv.len());
+            let known = |sheet: &str, column: &str| {
+                workbook::spec(sheet).is_some_and(|s| s.columns.contains(&column))
+            };
+            let mut sheets_read = Vec::new();
+            for (i, (file, bytes)) in seeds.csv.iter().enumerate() {
+                let mut bytes = bytes.clone();
+                if i == pick {
+                    let other = seeds.csv[rng.below(seeds.csv.len())].1.clone();
+                    for _ in 0..1 + rng.below(4) {
+                        mutate(&mut bytes, &other, rng);
+                    }
+                }
+                let name = file.trim_end_matches(".csv").to_string();
+                let Ok(rows) = sheets::csv::read_text(&bytes, &|c| known(&name, c)) else {
+                    return false;
+                };
+                sheets_read.push(sheets::Sheet {
+                    name,
+                    rows,
+                    file: Some(file.clone()),
+                });
+            }
+            sheets::Workbook {
+                file: "csv".into(),
+                sheets: sheets_read,
+            }
+        }
+        1 => match sheets::read_workbook("book.xlsx", &mutate_member(&seeds.xlsx, rng)) {
+            Ok(book) => book,
+            Err(_) => return false,
+        },
+        _ => match sheets::read_workbook("book.ods", &mutate_member(&seeds.ods, rng)) {
+            Ok(book) => book,
+            Err(_) => return false,
+        },
+    };
+    let Ok(ds) = workbook::load_sheets_beside(&book, &beside, "fuzz".into()) else {
+        return false;
+    };
+    let Ok(engine) = truce_atlas::engine::Engine::new(ds) else {
+        return false;
+    };
+    let (lo, hi) = engine.span();
+    let _ = truce_atlas::report::status_doc(&engine, lo + (hi - lo) / 2, None);
+    true
+}
+
+#[test]
+fn thousands_of_mutated_workbooks_and_csv_folders_never_panic_hang_or_balloon() {
+    // A quarter of the JSON cases: each one rewrites an archive.
+    let cases: u64 = env_or::<u64>("FUZZ_CASES", 3_000) / 4;
+    let seed: u64 = env_or("FUZZ_SEED", 0x7275_6365);
+    let max_seconds: f64 = env_or("FUZZ_MAX_SECONDS", 30.0);
+    let max_bytes: usize = env_or("FUZZ_MAX_BYTES", 1 << 30);
+    let seeds = sheet_seeds();
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let (mut slowest, mut biggest, mut accepted) = (Duration::ZERO, 0usize, 0u64);
+    let mut failures = Vec::new();
+    for k in 0..cases {
+        let mut rng = Rng(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let started = Instant::now();
+        let mut panicked = false;
+        let grew = peak_growth(|| {
+            match std::panic::catch_unwind(AssertUnwindSafe(|| exercise_sheets(&seeds, &mut rng))) {
+                Ok(ok) => accepted += u64::from(ok),
+                Err(_) => panicked = true,
+            }
+        });
+        let took = started.elapsed();
+        slowest = slowest.max(took);
+        biggest = biggest.max(grew);
+        if panicked || took.as_secs_f64() > max_seconds || grew > max_bytes {
+            failures.push(format!(
+                "sheet case {k} (FUZZ_SEED={seed}): panicked {panicked}, {took:?}, {grew} bytes"
+            ));
+        }
+    }
+    std::panic::set_hook(hook);
+    println!(
+        "{cases} spreadsheet cases, seed {seed}: {accepted} still valid; slowest {slowest:?}; largest memory growth {biggest} bytes"
+    );
+    assert!(
+        accepted > 0,
+        "some mutations leave a valid dataset: the cases reach the loader"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

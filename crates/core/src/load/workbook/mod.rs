@@ -201,12 +201,20 @@ fn parent(path: &Path) -> PathBuf {
 
 /// The sheets, turned into the JSON files and loaded; every problem placed on its cell.
 pub fn load_sheets(book: &Workbook, dir: &Path, origin: String) -> Result<Dataset, DatasetError> {
-    let beside = Beside::read(dir);
-    let converted = convert::convert(book, &beside);
+    load_sheets_beside(book, &Beside::read(dir), origin)
+}
+
+/// [`load_sheets`] with the files beside the workbook given (tests, fuzzing).
+pub fn load_sheets_beside(
+    book: &Workbook,
+    beside: &Beside,
+    origin: String,
+) -> Result<Dataset, DatasetError> {
+    let converted = convert::convert(book, beside);
     let files = Converted {
         origin: origin.clone(),
         files: &converted.files,
-        beside: &beside,
+        beside,
     };
     let loaded = super::load(&files);
     let mut problems = converted.problems;
@@ -247,10 +255,10 @@ impl Beside {
         Beside { files }
     }
 
-    /// An empty set, for sheets with nothing beside them (tests, fuzzing).
-    pub fn none() -> Beside {
+    /// Files held in memory (tests, fuzzing): `zones.geojson`, `places.geojson`.
+    pub fn from_memory(files: Vec<(&'static str, Vec<u8>)>) -> Beside {
         Beside {
-            files: HashMap::new(),
+            files: files.into_iter().map(|(n, b)| (n, Ok(Some(b)))).collect(),
         }
     }
 
