@@ -113,5 +113,51 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(engine, benches);
+/// Datasets written in a spreadsheet: the same synthetic dataset opened from its JSON folder, a
+/// CSV folder and an .xlsx workbook (`workbook_open/...`); and the Syria workbook read again
+/// after a one-cell change, as the app does when the file is saved (`workbook_reload`).
+fn workbooks(c: &mut Criterion) {
+    use truce_atlas::convert::{Format, write as convert};
+    let mut group = c.benchmark_group("workbook");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(8));
+    for (zones, events, days) in [(100, 10_000, 100), (1_000, 100_000, 1_000)] {
+        let json = folder(zones, events, days, false);
+        let id = label(zones, events, days, false);
+        let ds = truce_atlas::load::load_path(&json).expect("valid");
+        let csv = std::env::temp_dir().join(format!("truce-atlas-bench-csv-{id}"));
+        let book = std::env::temp_dir()
+            .join(format!("truce-atlas-bench-xlsx-{id}"))
+            .join("synth.xlsx");
+        if !csv.exists() {
+            convert(&ds, &csv, Format::Csv).expect("csv");
+        }
+        if !book.exists() {
+            std::fs::create_dir_all(book.parent().expect("folder")).expect("folder");
+            convert(&ds, &book, Format::Xlsx).expect("xlsx");
+        }
+        for (format, path) in [("json", &json), ("csv", &csv), ("xlsx", &book)] {
+            group.bench_with_input(
+                BenchmarkId::new(format!("open_{format}"), &id),
+                path,
+                |b, p| {
+                    b.iter(|| black_box(truce_atlas::open(Some(p)).expect("valid")));
+                },
+            );
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("truce-atlas-bench-syria-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("folder");
+    let book = dir.join("syria.xlsx");
+    let syria = truce_atlas::load::load_embedded().expect("valid");
+    convert(&syria, &book, Format::Xlsx).expect("xlsx");
+    group.bench_function("reload_syria_xlsx", |b| {
+        b.iter(|| black_box(truce_atlas::session::Opened::read(Some(book.clone()))));
+    });
+    group.finish();
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+criterion_group!(engine, benches, workbooks);
 criterion_main!(engine);

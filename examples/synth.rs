@@ -3,7 +3,9 @@
 //!     cargo run --release --example synth -- --zones 1000 --events 100000 --report-days 1000 \
 //!         --seed 1 --out /tmp/synth
 //!
-//! The same arguments always write the same files (see `truce_atlas::synth`).
+//! The same arguments always write the same files (see `truce_atlas::synth`). `--format csv`
+//! writes them as a folder of CSV files, `--format xlsx` as a workbook (`--out` ends in .xlsx):
+//! the dataset is written as JSON, loaded and converted, as `truce-atlas convert` does.
 
 use std::path::PathBuf;
 
@@ -23,6 +25,9 @@ struct Args {
     /// Every event after each zone's opening is an affirmation, one report a day
     #[arg(long)]
     affirmations_only: bool,
+    /// json (a folder), csv (a folder of CSV files) or xlsx (a workbook; --out names the file)
+    #[arg(long, default_value = "json")]
+    format: String,
     #[arg(long)]
     out: PathBuf,
 }
@@ -36,7 +41,29 @@ fn main() -> std::io::Result<()> {
         seed: a.seed,
         affirmations_only: a.affirmations_only,
     };
-    write(spec, &a.out)?;
+    use truce_atlas::convert::Format;
+    let format = match a.format.as_str() {
+        "json" => None,
+        "csv" => Some(Format::Csv),
+        "xlsx" => Some(Format::Xlsx),
+        other => {
+            return Err(std::io::Error::other(format!(
+                "--format {other}: json, csv or xlsx"
+            )));
+        }
+    };
+    match format {
+        None => write(spec, &a.out)?,
+        Some(format) => {
+            let json =
+                std::env::temp_dir().join(format!("truce-atlas-synth-{}", std::process::id()));
+            write(spec, &json)?;
+            let ds = truce_atlas::load::load_path(&json)
+                .map_err(|e| std::io::Error::other(e.report()))?;
+            truce_atlas::convert::write(&ds, &a.out, format).map_err(std::io::Error::other)?;
+            std::fs::remove_dir_all(&json)?;
+        }
+    }
     println!("{}: {spec:?}", a.out.display());
     Ok(())
 }

@@ -291,7 +291,7 @@ fn parse_record<'a, 'c, T: Deserialize<'a> + Record>(
     }
     match json::record::<T>(text, raw) {
         Ok(record) => {
-            let line = text.line_column(text.offset_of(raw.get())).0;
+            let line = text.line_of(text.offset_of(raw.get()));
             let place = record_place(array, i, Some(record.id()));
             Some((record, c.scope(file, place, Some(line))))
         }

@@ -1046,3 +1046,16 @@ fn every_pair_of_neighbouring_divisions_of_three_countries_dissolves_into_a_vali
     }
     assert!(pairs > 60, "{pairs} neighbouring pairs");
 }
+
+#[test]
+fn a_record_is_placed_by_its_line_alone_the_same_line_the_column_count_gives() {
+    let text = "{\n  \"a\": 1,\n\n  \"b\": [1, 2]\n}";
+    let t = json::Text::new(text);
+    for offset in [0, 1, 5, 12, 14, 20, text.len()] {
+        assert_eq!(
+            t.line_of(offset),
+            t.line_column(offset).0,
+            "offset {offset}"
+        );
+    }
+}

@@ -87,7 +87,7 @@ fn each_feature(
     for (i, raw) in collection.features.iter().enumerate() {
         match geojson::feature(text, raw) {
             Ok(feature) => {
-                let line = text.line_column(text.offset_of(raw.get())).0;
+                let line = text.line_of(text.offset_of(raw.get()));
                 let place = super::record_place("features", i, feature.id.as_deref());
                 let mut s = c.scope(file, place, Some(line));
                 f(feature, &mut s);

@@ -3,6 +3,8 @@
 //! The rules for times are the JSON format's, said for cells: a date or date-time cell is a
 //! wall time in the dataset's zone; text is RFC 3339 with its offset, a wall time, or a date.
 
+use std::borrow::Cow;
+
 use chrono::{
     DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone,
 };
@@ -12,17 +14,17 @@ use super::super::sheets::Value;
 use crate::timefmt::local_day_start;
 
 /// A cell read as text. Numbers are written as a spreadsheet shows them in General format
-/// (`2016`, `1.5`); a date cell as its ISO date or date-time.
-pub fn text(value: &Value) -> Result<String, String> {
+/// (`2016`, `1.5`); a date cell as its ISO date or date-time. Text cells are borrowed.
+pub fn text(value: &Value) -> Result<Cow<'_, str>, String> {
     match value {
-        Value::Text(t) => Ok(t.clone()),
-        Value::Number(n) => Ok(number_text(*n)),
-        Value::Bool(b) => Ok(if *b { "TRUE" } else { "FALSE" }.to_string()),
-        Value::DateTime { wall, date_only } => Ok(if *date_only {
+        Value::Text(t) => Ok(Cow::Borrowed(t.as_str())),
+        Value::Number(n) => Ok(Cow::Owned(number_text(*n))),
+        Value::Bool(b) => Ok(Cow::Borrowed(if *b { "TRUE" } else { "FALSE" })),
+        Value::DateTime { wall, date_only } => Ok(Cow::Owned(if *date_only {
             wall.date().format("%Y-%m-%d").to_string()
         } else {
             wall.format("%Y-%m-%d %H:%M:%S").to_string()
-        }),
+        })),
         other => Err(unusable(other)),
     }
 }

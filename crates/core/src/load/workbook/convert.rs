@@ -38,12 +38,12 @@ pub struct Output {
 }
 
 /// The conversion's working state: the workbook, where things came from, what went wrong.
-struct Conv<'a> {
-    book: &'a Workbook,
-    map: Map,
-    problems: Vec<Problem>,
-    notes: Vec<Problem>,
-    tz: Tz,
+pub(super) struct Conv<'a> {
+    pub(super) book: &'a Workbook,
+    pub(super) map: Map,
+    pub(super) problems: Vec<Problem>,
+    pub(super) notes: Vec<Problem>,
+    pub(super) tz: Tz,
 }
 
 pub fn convert(book: &Workbook, beside: &Beside) -> Output {
@@ -61,11 +61,7 @@ pub fn convert(book: &Workbook, beside: &Beside) -> Output {
     files.insert(ZONES_FILE, c.zones(beside).to_string());
     files.insert(SOURCES_FILE, c.sources().to_string());
     let instruments = c.simple_records("instruments", &["id", "name", "description"]);
-    let events = c.events();
-    files.insert(
-        EVENTS_FILE,
-        json!({"instruments": instruments, "events": events}).to_string(),
-    );
+    files.insert(EVENTS_FILE, c.events(&instruments));
     // A cell read for two purposes (an event's id) says what is wrong with it once.
     let mut seen = HashSet::new();
     c.problems.retain(|p| seen.insert(p.to_string()));
@@ -182,18 +178,18 @@ impl<'a> Conv<'a> {
     }
 
     /// The sheet and its data rows (every row after the header).
-    fn data(&self, name: &'static str) -> Option<(usize, &'a Sheet, &'a [Row])> {
+    pub(super) fn data(&self, name: &'static str) -> Option<(usize, &'a Sheet, &'a [Row])> {
         let i = *self.map.sheets.get(name)?;
         let sheet = &self.book.sheets[i];
         Some((i, sheet, sheet.rows.get(1..).unwrap_or(&[])))
     }
 
-    fn column(&self, sheet: &str, name: &str) -> Option<u32> {
+    pub(super) fn column(&self, sheet: &str, name: &str) -> Option<u32> {
         self.map.columns.get(sheet)?.get(name).copied()
     }
 
     /// A problem at a cell, remembered so the loader's word on the same cell is not repeated.
-    fn at(&mut self, sheet: usize, row: u32, col: Option<u32>, message: String) {
+    pub(super) fn at(&mut self, sheet: usize, row: u32, col: Option<u32>, message: String) {
         let s = &self.book.sheets[sheet];
         let (file, place) = cell_place(self.book, s, row, col);
         if let Some(col) = col {
@@ -203,7 +199,18 @@ impl<'a> Conv<'a> {
     }
 
     /// A cell as text, if it holds anything; a cell that cannot be read is a problem.
-    fn text(&mut self, sheet: &'static str, row: &Row, name: &str) -> Option<String> {
+    pub(super) fn text(&mut self, sheet: &'static str, row: &Row, name: &str) -> Option<String> {
+        self.text_ref(sheet, row, name)
+            .map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Conv::text`], borrowed from the cell where it can be.
+    pub(super) fn text_ref<'r>(
+        &mut self,
+        sheet: &'static str,
+        row: &'r Row,
+        name: &str,
+    ) -> Option<std::borrow::Cow<'r, str>> {
         let col = self.column(sheet, name)?;
         let value = row.get(col)?;
         // Text is kept as written (a JSON string keeps its spaces too); a blank cell is empty.
@@ -219,7 +226,7 @@ impl<'a> Conv<'a> {
 
     /// A time cell, turned into RFC 3339 (or a date for `published`). An empty cell is `None`;
     /// a wrong one is a problem, and gives `Some("")` so the record still fails to load.
-    fn time(
+    pub(super) fn time(
         &mut self,
         sheet: &'static str,
         row: &Row,
@@ -333,7 +340,7 @@ impl<'a> Conv<'a> {
                     cells::time(value, self.tz, DateAlone::Refused)
                 }
                 "timezone" => cells::text(value).map(|t| t.trim().to_string()),
-                _ => cells::text(value),
+                _ => cells::text(value).map(std::borrow::Cow::into_owned),
             };
             match converted {
                 Ok(text) => {
@@ -521,172 +528,4 @@ pub fn split_list(text: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect()
-}
-
-/// The `events` columns that belong to the event; the others (`source`, `quote`, `speaker`) to
-/// one citation of it.
-const EVENT_COLUMNS: [&str; 12] = [
-    "id",
-    "time",
-    "precision",
-    "as_reported",
-    "kind",
-    "zones",
-    "actor",
-    "side",
-    "instrument",
-    "until",
-    "duration_hours",
-    "note",
-];
-
-/// An event being gathered from its rows.
-struct Gathering {
-    id: String,
-    first_row: u32,
-    fields: Object<String, Json>,
-    citations: Vec<Json>,
-    rows: Vec<u32>,
-}
-
-impl Conv<'_> {
-    /// events.json's events: one per run of rows, each row a citation.
-    fn events(&mut self) -> Vec<Json> {
-        let mut out = Vec::new();
-        let Some((index, _, rows)) = self.data("events") else {
-            return out;
-        };
-        let mut current: Option<Gathering> = None;
-        for row in rows {
-            let id = self.text("events", row, "id");
-            let continues = matches!((&current, &id), (Some(_), None))
-                || matches!((&current, &id), (Some(g), Some(id)) if *id == g.id);
-            let fields = self.event_fields(row, current.as_ref().filter(|_| continues));
-            let citation = self.citation(row);
-            match current.as_mut().filter(|_| continues) {
-                Some(g) => {
-                    self.check_same(index, row, g, &fields);
-                    g.citations.push(citation);
-                    g.rows.push(row.row);
-                }
-                None => {
-                    if let Some(done) = current.take() {
-                        out.push(self.finish_event(done));
-                    }
-                    current = Some(Gathering {
-                        id: id.unwrap_or_default(),
-                        first_row: row.row,
-                        fields,
-                        citations: vec![citation],
-                        rows: vec![row.row],
-                    });
-                }
-            }
-        }
-        if let Some(done) = current.take() {
-            out.push(self.finish_event(done));
-        }
-        out
-    }
-
-    fn finish_event(&mut self, g: Gathering) -> Json {
-        let mut fields = g.fields;
-        for required in ["id", "time", "precision", "kind", "actor"] {
-            fields
-                .entry(required)
-                .or_insert(Json::String(String::new()));
-        }
-        fields.entry("zones").or_insert(Json::Array(Vec::new()));
-        fields.insert("citations".into(), Json::Array(g.citations));
-        self.map
-            .event_ids
-            .entry(g.id)
-            .or_insert(self.map.events.len());
-        self.map.events.push(g.rows);
-        Json::Object(fields)
-    }
-
-    /// A row's event columns as JSON fields. A continuing row reads its times with the first
-    /// row's precision.
-    fn event_fields(&mut self, row: &Row, first: Option<&Gathering>) -> Object<String, Json> {
-        let mut fields = Object::new();
-        let precision = match first {
-            Some(g) => g
-                .fields
-                .get("precision")
-                .and_then(Json::as_str)
-                .map(str::to_string),
-            None => self.text("events", row, "precision"),
-        };
-        let alone = match precision.as_deref() {
-            Some("day" | "approximate") => DateAlone::FirstInstant,
-            _ => DateAlone::Refused,
-        };
-        for name in EVENT_COLUMNS {
-            let value = match name {
-                "time" => self.time("events", row, name, alone).map(Json::String),
-                "until" => self
-                    .time("events", row, name, DateAlone::Refused)
-                    .map(Json::String),
-                "zones" => self
-                    .text("events", row, name)
-                    .map(|t| json!(split_list(&t))),
-                "duration_hours" => self.hours(row),
-                _ => self.text("events", row, name).map(Json::String),
-            };
-            if let Some(value) = value {
-                fields.insert(name.into(), value);
-            }
-        }
-        fields
-    }
-
-    fn hours(&mut self, row: &Row) -> Option<Json> {
-        let col = self.column("events", "duration_hours")?;
-        let value = row.get(col)?;
-        match cells::number(value) {
-            Ok(n) => Some(json!(n)),
-            Err(why) => {
-                let index = self.map.sheets["events"];
-                self.at(index, row.row, Some(col), format!("`duration_hours` {why}"));
-                // Zero is refused by the loader too, on the same cell, so the event still fails.
-                Some(json!(0))
-            }
-        }
-    }
-
-    fn citation(&mut self, row: &Row) -> Json {
-        let mut out = Object::new();
-        for name in ["source", "quote"] {
-            let t = self.text("events", row, name).unwrap_or_default();
-            out.insert(name.into(), Json::String(t));
-        }
-        if let Some(speaker) = self.text("events", row, "speaker") {
-            out.insert("speaker".into(), Json::String(speaker));
-        }
-        Json::Object(out)
-    }
-
-    /// A row that adds a citation leaves the event's own columns empty or as the first row has
-    /// them; a different value would be lost, so it is an error naming both cells.
-    fn check_same(
-        &mut self,
-        index: usize,
-        row: &Row,
-        g: &Gathering,
-        fields: &Object<String, Json>,
-    ) {
-        for (name, value) in fields {
-            if name == "id" || g.fields.get(name) == Some(value) {
-                continue;
-            }
-            let col = self.column("events", name);
-            let sheet = &self.book.sheets[index];
-            let (_, first) = cell_place(self.book, sheet, g.first_row, col);
-            self.at(index, row.row, col, format!(
-                "`{name}` differs from {first}, on the first row of event \"{}\": a row below an event adds a citation (`source`, `quote`, `speaker`), so leave the event's other columns empty there",
-                g.id
-            ));
-        }
-    }
 }

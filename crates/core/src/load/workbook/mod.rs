@@ -8,6 +8,7 @@
 
 mod cells;
 mod convert;
+mod events;
 mod place;
 
 use std::collections::HashMap;
