@@ -1019,3 +1019,113 @@ fn a_dataset_with_zones_only_by_code_validates_and_reports_their_status() {
         "{source}"
     );
 }
+
+/// A fresh temporary folder.
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn the_default_dataset_as_xlsx_and_csv_gives_the_same_status_json_at_every_event_instant() {
+    let dir = temp_dir("formats");
+    let book = dir.join("book").join("syria.xlsx");
+    std::fs::create_dir_all(book.parent().expect("folder")).expect("folder");
+    let csv = dir.join("csv");
+    for (dest, extra) in [(&book, None), (&csv, Some("csv"))] {
+        let dest = dest.display().to_string();
+        let mut args = vec!["convert", "-o", &dest];
+        if let Some(to) = extra {
+            args.extend(["--to", to]);
+        }
+        let out = atlas(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("wrote"), "{}", stdout(&out));
+    }
+    let events = atlas(&["events", "--format", "json"]);
+    let events: Value = serde_json::from_str(&stdout(&events)).expect("json");
+    let times: Vec<String> = events["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["time"].as_str().expect("time").to_string())
+        .collect();
+    assert!(times.len() > 20);
+    let book = book.display().to_string();
+    let csv = csv.display().to_string();
+    let mut validated = Vec::new();
+    for data in [None, Some(book.as_str()), Some(csv.as_str())] {
+        let mut args = vec!["validate"];
+        args.extend(data.map(|d| ["--data", d]).into_iter().flatten());
+        validated.push(stdout(&atlas(&args)));
+    }
+    assert_eq!(
+        validated[0].lines().next(),
+        validated[1].lines().next(),
+        "the same counts"
+    );
+    assert_eq!(
+        validated[0].lines().next(),
+        validated[2].lines().next(),
+        "the same counts"
+    );
+    for at in &times {
+        let status = |data: Option<&str>| {
+            let mut args = vec!["status", "--at", at, "--format", "json"];
+            args.extend(data.map(|d| ["--data", d]).into_iter().flatten());
+            stdout(&atlas(&args))
+        };
+        let json = status(None);
+        assert_eq!(json, status(Some(&book)), "xlsx at {at}");
+        assert_eq!(json, status(Some(&csv)), "csv at {at}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn new_writes_a_template_that_validates_and_will_not_overwrite_it() {
+    let dir = temp_dir("new");
+    let target = dir.join("my-truce").display().to_string();
+    let out = atlas(&["new", &target]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let book = dir.join("my-truce/dataset.xlsx").display().to_string();
+    let out = atlas(&["validate", "--data", &book]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 zones"), "{}", stdout(&out));
+    let again = atlas(&["new", &target]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_broken_workbook_exits_1_naming_the_sheet_and_cell() {
+    let dir = temp_dir("broken-csv");
+    let out = atlas(&[
+        "convert",
+        "-o",
+        &dir.join("csv").display().to_string(),
+        "--to",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let events = dir.join("csv/events.csv");
+    let text = std::fs::read_to_string(&events).expect("read");
+    std::fs::write(&events, text.replacen(",aleppo,", ",alepo,", 1)).expect("write");
+    let out = atlas(&["validate", "--data", &dir.join("csv").display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("events.csv: F") && err.contains("unknown zone id \"alepo\""),
+        "{err}"
+    );
+    let out = atlas(&["convert", "-o", &dir.join("x.ods").display().to_string()]);
+    assert_eq!(out.status.code(), Some(2), "writing .ods is a usage error");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -101,7 +101,8 @@ fn choices(sheet: &str, column: &str) -> Option<Vec<&'static str>> {
 fn width(column: &str) -> f64 {
     match column {
         "quote" | "note" | "description" | "headline" | "value" | "geometry_source" => 50.0,
-        "time" | "until" | "published" | "name" | "outlet" | "actor" | "url" => 20.0,
+        "id" | "time" | "until" | "published" | "name" | "outlet" | "actor" | "url" | "source"
+        | "zones" | "speaker" | "as_reported" | "instrument" => 20.0,
         _ => 14.0,
     }
 }

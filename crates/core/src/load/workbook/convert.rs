@@ -150,7 +150,7 @@ impl<'a> Conv<'a> {
                 ));
             }
         }
-        for name in &spec.columns[..spec.required_columns] {
+        for name in spec.required_columns {
             if !columns.contains_key(*name) {
                 let (file, place) = cell_place(self.book, sheet, first.row, None);
                 self.problems.push(problem(

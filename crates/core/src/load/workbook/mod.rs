@@ -20,13 +20,13 @@ use crate::model::Dataset;
 
 pub use cells::{number_text, rfc3339};
 
-/// The sheets of the layout and their columns, the first ones required.
+/// The sheets of the layout and their columns, in the order a new workbook writes them.
 pub struct SheetSpec {
     pub name: &'static str,
     pub required: bool,
     pub columns: &'static [&'static str],
-    /// How many of `columns`, from the first, must be there.
-    pub required_columns: usize,
+    /// The columns that must be there.
+    pub required_columns: &'static [&'static str],
 }
 
 pub const SHEETS: [SheetSpec; 6] = [
@@ -34,13 +34,13 @@ pub const SHEETS: [SheetSpec; 6] = [
         name: "dataset",
         required: true,
         columns: &["field", "value"],
-        required_columns: 2,
+        required_columns: &["field", "value"],
     },
     SheetSpec {
         name: "sides",
         required: false,
         columns: &["id", "name", "description"],
-        required_columns: 2,
+        required_columns: &["id", "name"],
     },
     SheetSpec {
         name: "zones",
@@ -53,7 +53,7 @@ pub const SHEETS: [SheetSpec; 6] = [
             "admin_code",
             "geometry_source",
         ],
-        required_columns: 2,
+        required_columns: &["id", "name"],
     },
     SheetSpec {
         name: "sources",
@@ -61,21 +61,21 @@ pub const SHEETS: [SheetSpec; 6] = [
         columns: &[
             "id",
             "outlet",
-            "published",
             "headline",
+            "published",
             "published_precision",
             "published_note",
             "url",
             "sha256",
             "archive_file",
         ],
-        required_columns: 3,
+        required_columns: &["id", "outlet", "published"],
     },
     SheetSpec {
         name: "instruments",
         required: false,
         columns: &["id", "name", "description"],
-        required_columns: 2,
+        required_columns: &["id", "name"],
     },
     SheetSpec {
         name: "events",
@@ -84,20 +84,29 @@ pub const SHEETS: [SheetSpec; 6] = [
             "id",
             "time",
             "precision",
+            "as_reported",
             "kind",
             "zones",
             "actor",
-            "source",
-            "quote",
-            "as_reported",
             "side",
             "instrument",
             "until",
             "duration_hours",
             "note",
+            "source",
+            "quote",
             "speaker",
         ],
-        required_columns: 8,
+        required_columns: &[
+            "id",
+            "time",
+            "precision",
+            "kind",
+            "zones",
+            "actor",
+            "source",
+            "quote",
+        ],
     },
 ];
 
