@@ -105,6 +105,8 @@ pub fn show(ctx: &egui::Context, dialog: &mut OpenDialog) -> Option<DialogAction
             ui.horizontal(|ui| {
                 if dialog.looks_like_dataset {
                     ui.label(RichText::new("✔ This folder looks like a dataset").color(ui.visuals().text_color()));
+                } else if !dialog.workbooks.is_empty() {
+                    ui.weak("This folder is no dataset itself: open one of its workbooks above");
                 } else {
                     ui.weak("This folder has no dataset.json and events.json, nor dataset.csv");
                 }
