@@ -39,11 +39,11 @@ struct Top<'a> {
 #[schemars(rename = "Instrument")]
 pub(super) struct RawInstrument {
     /// Unique among the instruments.
-    id: String,
+    pub(super) id: String,
     /// Its name, e.g. `Regime of calm of 30 April 2016`.
-    name: String,
+    pub(super) name: String,
     #[serde(default)]
-    description: String,
+    pub(super) description: String,
 }
 
 impl Record for RawInstrument {
@@ -58,12 +58,12 @@ impl Record for RawInstrument {
 #[schemars(rename = "Citation")]
 pub(super) struct RawCitation {
     /// The source's id.
-    source: String,
+    pub(super) source: String,
     /// An exact excerpt of the source's article body.
-    quote: String,
+    pub(super) quote: String,
     /// Who is speaking, if the quote is someone's words.
     #[serde(default)]
-    speaker: Option<String>,
+    pub(super) speaker: Option<String>,
 }
 
 /// What happened or was said, with the quotes that say so.
@@ -72,38 +72,38 @@ pub(super) struct RawCitation {
 #[schemars(rename = "Event")]
 pub(super) struct RawEvent {
     /// Unique among the events.
-    id: String,
+    pub(super) id: String,
     /// RFC 3339 with the offset in force locally (`+03:00` for Damascus in May 2016) or `Z`.
-    time: String,
+    pub(super) time: String,
     /// How exact `time` is.
-    precision: String,
+    pub(super) precision: String,
     /// The time as the report phrases it, e.g. "late on Friday 29 April".
     #[serde(default)]
-    as_reported: Option<String>,
+    pub(super) as_reported: Option<String>,
     /// What kind of event it is; data/FORMAT.md says what each does to the status.
-    kind: String,
+    pub(super) kind: String,
     /// The ids of the zones it concerns.
-    zones: Vec<String>,
+    pub(super) zones: Vec<String>,
     /// Who announced, claimed or reported it.
-    actor: String,
+    pub(super) actor: String,
     /// The id of the actor's group, one of the `sides` declared in dataset.json.
     #[serde(default)]
-    side: Option<String>,
+    pub(super) side: Option<String>,
     /// The instrument's id (needed by most kinds).
     #[serde(default)]
-    instrument: Option<String>,
+    pub(super) instrument: Option<String>,
     /// RFC 3339: when it ends, or until when a dispute holds.
     #[serde(default)]
-    until: Option<String>,
+    pub(super) until: Option<String>,
     /// Whole hours, instead of `until`.
     #[serde(default)]
-    duration_hours: Option<f64>,
+    pub(super) duration_hours: Option<f64>,
     /// At least one quote.
     #[schemars(length(min = 1))]
-    citations: Vec<RawCitation>,
+    pub(super) citations: Vec<RawCitation>,
     /// Your reasoning, e.g. how an undated event was placed; shown in the app.
     #[serde(default)]
-    note: Option<String>,
+    pub(super) note: Option<String>,
 }
 
 impl Record for RawEvent {
@@ -127,6 +127,13 @@ fn index<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<&str, usize> {
     items.iter().enumerate().map(|(i, x)| (id(x), i)).collect()
 }
 
+/// A spreadsheet's events, already in records (the workbook reader makes them from its rows):
+/// they go through the same rules as events.json's, placed as `events[3] "id"`.
+pub(super) struct EventRecords {
+    pub(super) instruments: Vec<RawInstrument>,
+    pub(super) events: Vec<RawEvent>,
+}
+
 pub fn read(
     text: &Text<'_>,
     tz: Option<Tz>,
@@ -139,66 +146,138 @@ pub fn read(
     let Some(top) = top::<Top<'_>>(text, EVENTS_FILE, c) else {
         return (Vec::new(), Vec::new());
     };
-    let counts_ok = within_count(
-        top.instruments.len(),
-        MAX_INSTRUMENTS,
-        "instruments",
-        EVENTS_FILE,
-        c,
-    ) & within_count(top.events.len(), MAX_EVENTS, "events", EVENTS_FILE, c);
-    if !counts_ok {
+    if !counts_ok(top.instruments.len(), top.events.len(), c) {
         return (Vec::new(), Vec::new());
     }
-    let instruments = read_instruments(text, &top.instruments, c);
-    let refs = Refs {
-        zones: index(zones, |z| &z.id),
-        sources: index(sources, |s| &s.id),
-        instruments: index(&instruments, |i| &i.id),
-        source_times: sources.iter().map(|s| s.published.utc()).collect(),
-        sides: sides.map(|sides| index(sides, |s| &s.id)),
-        known,
-    };
     let mut seen = HashSet::new();
-    let mut events = Vec::with_capacity(top.events.len());
-    for (i, raw) in top.events.iter().enumerate() {
-        let Some((raw, mut s)) = parse_record::<RawEvent>(text, EVENTS_FILE, "events", i, raw, c)
-        else {
-            continue;
-        };
-        if let Some(event) = event(raw, tz, &refs, &mut seen, &mut s) {
-            events.push(event);
+    let mut instruments = Vec::with_capacity(top.instruments.len());
+    for (i, raw) in top.instruments.iter().enumerate() {
+        if let Some((raw, mut s)) =
+            parse_record::<RawInstrument>(text, EVENTS_FILE, "instruments", i, raw, c)
+        {
+            instruments.extend(instrument(raw, &mut seen, &mut s));
         }
     }
-    // Stable, so that events at the same instant keep the order the author gave them.
-    events.sort_by_key(|e| e.moment.utc());
-    check_runs_exist(&events, zones, &instruments, c);
+    let mut rules = Rules::new(
+        tz,
+        zones,
+        sources,
+        &instruments,
+        sides,
+        known,
+        top.events.len(),
+    );
+    for (i, raw) in top.events.iter().enumerate() {
+        if let Some((raw, mut s)) = parse_record::<RawEvent>(text, EVENTS_FILE, "events", i, raw, c)
+        {
+            rules.take(raw, &mut s);
+        }
+    }
+    let events = rules.finish(zones, &instruments, c);
     (instruments, events)
 }
 
-fn read_instruments(text: &Text<'_>, raws: &[&RawValue], c: &mut Collector) -> Vec<Instrument> {
+/// [`read`] for records made elsewhere (a spreadsheet's rows): no JSON text in between.
+pub(super) fn read_records(
+    records: EventRecords,
+    tz: Option<Tz>,
+    zones: &[Zone],
+    sources: &[Source],
+    sides: Option<&[Side]>,
+    known: &KnownIds,
+    c: &mut Collector,
+) -> (Vec<Instrument>, Vec<Event>) {
+    if !counts_ok(records.instruments.len(), records.events.len(), c) {
+        return (Vec::new(), Vec::new());
+    }
     let mut seen = HashSet::new();
-    let mut instruments = Vec::with_capacity(raws.len());
-    for (i, raw) in raws.iter().enumerate() {
-        let Some((raw, mut s)) =
-            parse_record::<RawInstrument>(text, EVENTS_FILE, "instruments", i, raw, c)
-        else {
-            continue;
+    let mut instruments = Vec::with_capacity(records.instruments.len());
+    for (i, raw) in records.instruments.into_iter().enumerate() {
+        let place = super::record_place("instruments", i, Some(&raw.id));
+        let mut s = c.scope(EVENTS_FILE, place, None);
+        instruments.extend(instrument(raw, &mut seen, &mut s));
+    }
+    let n = records.events.len();
+    let mut rules = Rules::new(tz, zones, sources, &instruments, sides, known, n);
+    for (i, raw) in records.events.into_iter().enumerate() {
+        let place = super::record_place("events", i, Some(&raw.id));
+        let mut s = c.scope(EVENTS_FILE, place, None);
+        rules.take(raw, &mut s);
+    }
+    let events = rules.finish(zones, &instruments, c);
+    (instruments, events)
+}
+
+fn counts_ok(instruments: usize, events: usize, c: &mut Collector) -> bool {
+    within_count(instruments, MAX_INSTRUMENTS, "instruments", EVENTS_FILE, c)
+        & within_count(events, MAX_EVENTS, "events", EVENTS_FILE, c)
+}
+
+/// The events' rules with what they refer to, taking the events one by one.
+struct Rules<'a> {
+    tz: Option<Tz>,
+    refs: Refs<'a>,
+    seen: HashSet<String>,
+    events: Vec<Event>,
+}
+
+impl<'a> Rules<'a> {
+    fn new(
+        tz: Option<Tz>,
+        zones: &'a [Zone],
+        sources: &'a [Source],
+        instruments: &'a [Instrument],
+        sides: Option<&'a [Side]>,
+        known: &'a KnownIds,
+        capacity: usize,
+    ) -> Rules<'a> {
+        let refs = Refs {
+            zones: index(zones, |z| &z.id),
+            sources: index(sources, |s| &s.id),
+            instruments: index(instruments, |i| &i.id),
+            source_times: sources.iter().map(|s| s.published.utc()).collect(),
+            sides: sides.map(|sides| index(sides, |s| &s.id)),
+            known,
         };
-        check_id(&raw.id, &mut seen, "instrument", &mut s);
-        if raw.name.trim().is_empty() {
-            s.add("instrument `name` is empty");
-        }
-        s.limit("name", &raw.name, MAX_NAME_CHARS);
-        s.limit("description", &raw.description, MAX_LONG_TEXT_CHARS);
-        if s.ok() {
-            instruments.push(Instrument {
-                id: raw.id,
-                name: raw.name,
-                description: raw.description,
-            });
+        Rules {
+            tz,
+            refs,
+            seen: HashSet::new(),
+            events: Vec::with_capacity(capacity),
         }
     }
-    instruments
+
+    fn take(&mut self, raw: RawEvent, s: &mut Scope<'_>) {
+        if let Some(event) = event(raw, self.tz, &self.refs, &mut self.seen, s) {
+            self.events.push(event);
+        }
+    }
+
+    fn finish(self, zones: &[Zone], instruments: &[Instrument], c: &mut Collector) -> Vec<Event> {
+        let mut events = self.events;
+        // Stable, so that events at the same instant keep the order the author gave them.
+        events.sort_by_key(|e| e.moment.utc());
+        check_runs_exist(&events, zones, instruments, c);
+        events
+    }
+}
+
+fn instrument(
+    raw: RawInstrument,
+    seen: &mut HashSet<String>,
+    s: &mut Scope<'_>,
+) -> Option<Instrument> {
+    check_id(&raw.id, seen, "instrument", s);
+    if raw.name.trim().is_empty() {
+        s.add("instrument `name` is empty");
+    }
+    s.limit("name", &raw.name, MAX_NAME_CHARS);
+    s.limit("description", &raw.description, MAX_LONG_TEXT_CHARS);
+    s.ok().then_some(Instrument {
+        id: raw.id,
+        name: raw.name,
+        description: raw.description,
+    })
 }
 
 /// One event through every rule; `None` if any failed (each failure is a problem).

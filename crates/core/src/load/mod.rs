@@ -150,6 +150,15 @@ pub(crate) struct KnownIds {
 /// Loads and validates a dataset. Returns every problem found, or the dataset with its events
 /// sorted by time.
 pub fn load(files: &dyn DatasetFiles) -> Result<Dataset, DatasetError> {
+    load_with(files, None)
+}
+
+/// [`load`], with the events given as records instead of read from events.json (a
+/// spreadsheet's rows: the same rules, without writing and reading JSON in between).
+pub(in crate::load) fn load_with(
+    files: &dyn DatasetFiles,
+    records: Option<events::EventRecords>,
+) -> Result<Dataset, DatasetError> {
     let mut c = Collector::default();
     let meta = with_text(files, DATASET_FILE, true, &mut c, meta::read).flatten();
     let tz = meta.as_ref().map(|m| m.timezone);
@@ -169,11 +178,15 @@ pub fn load(files: &dyn DatasetFiles) -> Result<Dataset, DatasetError> {
         sources: source_ids,
     };
     let sides = meta.as_ref().map(|m| m.sides.as_slice());
-    let read_events = |text: &Text<'_>, c: &mut Collector| {
-        events::read(text, tz, &zones, &sources, sides, &known, c)
+    let (instruments, events) = match records {
+        Some(records) => events::read_records(records, tz, &zones, &sources, sides, &known, &mut c),
+        None => {
+            let read_events = |text: &Text<'_>, c: &mut Collector| {
+                events::read(text, tz, &zones, &sources, sides, &known, c)
+            };
+            with_text(files, EVENTS_FILE, true, &mut c, read_events).unwrap_or_default()
+        }
     };
-    let (instruments, events) =
-        with_text(files, EVENTS_FILE, true, &mut c, read_events).unwrap_or_default();
     c.finish();
     match meta {
         Some(meta) if c.problems.is_empty() => Ok(Dataset {

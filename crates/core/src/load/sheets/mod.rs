@@ -117,6 +117,9 @@ pub fn column_letters(col: u32) -> String {
 pub struct RowBuilder {
     rows: Vec<Row>,
     records: usize,
+    /// How many cells a new row is made room for: the widest row so far, so that a row's
+    /// cells are not moved again and again as they arrive.
+    width: usize,
 }
 
 impl RowBuilder {
@@ -140,11 +143,15 @@ impl RowBuilder {
     /// Keeps a cell already counted (by [`RowBuilder::skip`]).
     pub fn keep(&mut self, row: u32, col: u32, value: Value) {
         match self.rows.last_mut() {
-            Some(last) if last.row == row => last.cells.push(Cell { col, value }),
-            _ => self.rows.push(Row {
-                row,
-                cells: vec![Cell { col, value }],
-            }),
+            Some(last) if last.row == row => {
+                last.cells.push(Cell { col, value });
+                self.width = self.width.max(last.cells.len());
+            }
+            _ => {
+                let mut cells = Vec::with_capacity(self.width.clamp(1, 64));
+                cells.push(Cell { col, value });
+                self.rows.push(Row { row, cells });
+            }
         }
     }
 

@@ -118,6 +118,10 @@ pub fn time(value: &Value, tz: Tz, alone: DateAlone) -> Result<String, String> {
 }
 
 fn time_text(t: &str, tz: Tz, alone: DateAlone) -> Result<String, String> {
+    // The common case first, without a format string to interpret for every cell.
+    if let Some(wall) = plain_wall_time(t) {
+        return wall_time(wall, tz);
+    }
     if DateTime::parse_from_rfc3339(t).is_ok() {
         return Ok(t.to_string());
     }
@@ -137,6 +141,29 @@ fn time_text(t: &str, tz: Tz, alone: DateAlone) -> Result<String, String> {
     Err(format!(
         "\"{t}\" is not a time: write 2016-05-01 12:00 (a wall time in the dataset's zone), 2016-05-01T12:00:00+03:00, or use a date-time cell"
     ))
+}
+
+/// `2016-05-01 12:00` or `2016-05-01 12:00:30` (a space or a `T` between), read digit by
+/// digit; anything else is left to the general parsers.
+fn plain_wall_time(t: &str) -> Option<NaiveDateTime> {
+    let b = t.as_bytes();
+    if !(b.len() == 16 || b.len() == 19) || b[4] != b'-' || b[7] != b'-' || b[13] != b':' {
+        return None;
+    }
+    if !(b[10] == b' ' || b[10] == b'T') || (b.len() == 19 && b[16] != b':') {
+        return None;
+    }
+    let num = |from: usize, len: usize| -> Option<u32> {
+        b.get(from..from + len)?.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let second = if b.len() == 19 { num(17, 2)? } else { 0 };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0, 4)?).ok()?, num(5, 2)?, num(8, 2)?)?.and_hms_opt(
+        num(11, 2)?,
+        num(14, 2)?,
+        second,
+    )
 }
 
 fn date(day: NaiveDate, tz: Tz, alone: DateAlone, cell: bool) -> Result<String, String> {

@@ -5,8 +5,9 @@ use std::collections::{HashMap, HashSet};
 use chrono_tz::Tz;
 use serde_json::{Map as Object, Value as Json, json};
 
+use super::super::events::EventRecords;
 use super::super::sheets::{Row, Sheet, Value, Workbook, cell_place};
-use super::super::{DATASET_FILE, EVENTS_FILE, Problem, SOURCES_FILE, ZONES_FILE};
+use super::super::{DATASET_FILE, Problem, SOURCES_FILE, ZONES_FILE};
 use super::cells::{self, DateAlone};
 use super::{Beside, DATASET_FIELDS, SHEETS, is_read_past, problem, spec};
 
@@ -24,6 +25,9 @@ pub struct Map {
     /// Each event's rows: its first row, then one per citation (the first row's included).
     pub events: Vec<Vec<u32>>,
     pub event_ids: HashMap<String, usize>,
+    /// Each sheet's columns by their place in [`SHEETS`] (sheet, then column): looked up for
+    /// every cell, so without hashing.
+    pub by_place: Vec<Vec<Option<u32>>>,
     /// Every column the header row names (read-past and unknown ones too), per sheet.
     pub named: HashMap<&'static str, HashSet<u32>>,
     /// Cells that already have a problem, so the loader's word on them is not said twice.
@@ -32,6 +36,8 @@ pub struct Map {
 
 pub struct Output {
     pub files: HashMap<&'static str, String>,
+    /// The instruments and events, as records for the loader.
+    pub records: EventRecords,
     pub problems: Vec<Problem>,
     pub notes: Vec<Problem>,
     pub map: Map,
@@ -61,13 +67,14 @@ pub fn convert(book: &Workbook, beside: &Beside) -> Output {
     files.insert(ZONES_FILE, c.zones(beside).to_string());
     files.insert(SOURCES_FILE, c.sources().to_string());
     let instruments = c.simple_records("instruments", &["id", "name", "description"]);
-    files.insert(EVENTS_FILE, c.events(&instruments));
+    let records = c.event_records(&instruments);
     // A cell read for two purposes (an event's id) says what is wrong with it once.
     let mut seen = HashSet::new();
     c.problems.retain(|p| seen.insert(p.to_string()));
     cap_per_file(&mut c.problems);
     Output {
         files,
+        records,
         problems: c.problems,
         notes: c.notes,
         map: c.map,
@@ -78,11 +85,18 @@ impl<'a> Conv<'a> {
     /// Knows each sheet by name and reads each header row; unknown sheets and columns are
     /// problems, `README` and `#` ones notes.
     fn index_sheets(&mut self) {
+        self.map.by_place = vec![Vec::new(); SHEETS.len()];
         for (i, sheet) in self.book.sheets.iter().enumerate() {
             match spec(&sheet.name) {
                 Some(spec) => {
                     self.map.sheets.insert(spec.name, i);
                     let columns = self.header(sheet, spec);
+                    let place = SHEETS.iter().position(|s| s.name == spec.name).unwrap_or(0);
+                    self.map.by_place[place] = spec
+                        .columns
+                        .iter()
+                        .map(|c| columns.get(*c).copied())
+                        .collect();
                     self.map.columns.insert(spec.name, columns);
                 }
                 None if sheet.name == "README" || is_read_past(&sheet.name) => {
@@ -185,7 +199,9 @@ impl<'a> Conv<'a> {
     }
 
     pub(super) fn column(&self, sheet: &str, name: &str) -> Option<u32> {
-        self.map.columns.get(sheet)?.get(name).copied()
+        let s = SHEETS.iter().position(|s| s.name == sheet)?;
+        let c = SHEETS[s].columns.iter().position(|c| *c == name)?;
+        self.map.by_place.get(s)?.get(c).copied().flatten()
     }
 
     /// A problem at a cell, remembered so the loader's word on the same cell is not repeated.

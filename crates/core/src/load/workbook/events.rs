@@ -1,9 +1,10 @@
-//! The `events` sheet: one row per citation, gathered into events and written straight into
-//! events.json's text (no tree of values in between: a sheet of 100,000 events would make a
-//! million small maps only to print them).
+//! The `events` sheet: one row per citation, gathered into events, handed to the loader as
+//! records (no JSON text in between: at 100,000 events, writing and reading it again was most of
+//! the time a workbook took over a JSON folder).
 
 use serde_json::Value as Json;
 
+use super::super::events::{EventRecords, RawCitation, RawEvent, RawInstrument};
 use super::super::sheets::{Row, cell_place};
 use super::cells::DateAlone;
 use super::convert::{Conv, split_list};
@@ -25,201 +26,132 @@ const EVENT_COLUMNS: [&str; 12] = [
     "note",
 ];
 
-/// The fields the JSON format requires, written empty when the cell is, so that the loader
-/// names them.
-const REQUIRED: [&str; 5] = ["id", "time", "precision", "kind", "actor"];
-
 /// An event being gathered from its rows.
 struct Gathering<'r> {
-    id: String,
     first: &'r Row,
-    /// `{"id":…,…` so far: the event's own fields, then its citations.
-    text: Vec<u8>,
-    citations: usize,
+    event: RawEvent,
     rows: Vec<u32>,
 }
 
-/// A JSON object written field by field.
-struct Object<'o> {
-    out: &'o mut Vec<u8>,
-    empty: bool,
-}
-
-impl<'o> Object<'o> {
-    fn open(out: &'o mut Vec<u8>) -> Object<'o> {
-        out.push(b'{');
-        Object { out, empty: true }
-    }
-
-    fn key(&mut self, key: &str) {
-        if !self.empty {
-            self.out.push(b',');
-        }
-        self.empty = false;
-        string(self.out, key);
-        self.out.push(b':');
-    }
-
-    fn text(&mut self, key: &str, value: &str) {
-        self.key(key);
-        string(self.out, value);
-    }
-
-    fn json(&mut self, key: &str, value: &Json) {
-        self.key(key);
-        let _ = serde_json::to_writer(&mut *self.out, value);
-    }
-
-    fn close(self) {
-        self.out.push(b'}');
-    }
-}
-
-fn string(out: &mut Vec<u8>, s: &str) {
-    let _ = serde_json::to_writer(&mut *out, s);
-}
-
 impl<'a> Conv<'a> {
-    /// events.json's text: the instruments, and one event per run of rows, each row a citation.
-    pub(super) fn events(&mut self, instruments: &[Json]) -> String {
-        let mut out = Vec::with_capacity(1 << 16);
-        out.extend_from_slice(b"{\"instruments\":");
-        let _ = serde_json::to_writer(&mut out, instruments);
-        out.extend_from_slice(b",\"events\":[");
-        let mut written = 0usize;
+    /// The instruments (from the `instruments` sheet's records) and one event per run of rows
+    /// of the `events` sheet, each row a citation.
+    pub(super) fn event_records(&mut self, instruments: &[Json]) -> EventRecords {
+        let text =
+            |v: &Json, key: &str| v.get(key).and_then(Json::as_str).unwrap_or("").to_string();
+        let instruments = instruments
+            .iter()
+            .map(|v| RawInstrument {
+                id: text(v, "id"),
+                name: text(v, "name"),
+                description: text(v, "description"),
+            })
+            .collect();
+        let mut events = Vec::new();
         if let Some((index, _, rows)) = self.data("events") {
+            events.reserve(rows.len());
             let mut current: Option<Gathering<'a>> = None;
             for row in rows {
                 let id = self.text("events", row, "id");
                 let continues = match (&current, &id) {
                     (Some(_), None) => true,
-                    (Some(g), Some(id)) => *id == g.id,
+                    (Some(g), Some(id)) => *id == g.event.id,
                     (None, _) => false,
                 };
                 match current.as_mut().filter(|_| continues) {
                     Some(g) => {
                         self.check_same(index, row, g);
-                        self.citation(row, g);
+                        let citation = self.citation(row);
+                        g.event.citations.push(citation);
                         g.rows.push(row.row);
                     }
                     None => {
                         if let Some(done) = current.take() {
-                            self.finish(done, &mut out, &mut written);
+                            events.push(self.finish(done));
                         }
-                        let mut g = self.start_event(row, id.unwrap_or_default());
-                        self.citation(row, &mut g);
-                        current = Some(g);
+                        current = Some(self.start_event(row, id.unwrap_or_default()));
                     }
                 }
             }
             if let Some(done) = current.take() {
-                self.finish(done, &mut out, &mut written);
+                events.push(self.finish(done));
             }
         }
-        out.extend_from_slice(b"]}");
-        String::from_utf8(out).unwrap_or_default()
+        EventRecords {
+            instruments,
+            events,
+        }
     }
 
-    /// An event's first row: its own fields, written.
+    /// An event's first row: its own fields and its first citation. An empty required cell
+    /// gives an empty field, which the loader names.
     fn start_event(&mut self, row: &'a Row, id: String) -> Gathering<'a> {
-        let mut text = Vec::with_capacity(512);
-        let mut o = Object::open(&mut text);
-        let precision = self.text("events", row, "precision");
-        let alone = match precision.as_deref() {
-            Some("day" | "approximate") => DateAlone::FirstInstant,
+        let precision = self.text("events", row, "precision").unwrap_or_default();
+        let alone = match precision.as_str() {
+            "day" | "approximate" => DateAlone::FirstInstant,
             _ => DateAlone::Refused,
         };
-        for name in EVENT_COLUMNS {
-            if matches!(
-                name,
-                "as_reported" | "kind" | "actor" | "side" | "instrument" | "note"
-            ) {
-                match self.text_ref("events", row, name) {
-                    Some(t) => o.text(name, &t),
-                    None if REQUIRED.contains(&name) => o.text(name, ""),
-                    None => {}
-                }
-                continue;
-            }
-            let value = match name {
-                "id" => Some(Json::String(id.clone())),
-                "precision" => precision.clone().map(Json::String),
-                "time" => self.time("events", row, name, alone).map(Json::String),
-                "until" => self
-                    .time("events", row, name, DateAlone::Refused)
-                    .map(Json::String),
-                "zones" => self
-                    .text("events", row, name)
-                    .map(|t| Json::from(split_list(&t))),
-                "duration_hours" => self.hours(row),
-                _ => self.text("events", row, name).map(Json::String),
-            };
-            match value {
-                Some(Json::String(t)) => o.text(name, &t),
-                Some(v) => o.json(name, &v),
-                None if REQUIRED.contains(&name) => o.text(name, ""),
-                None if name == "zones" => o.json(name, &Json::Array(Vec::new())),
-                None => {}
-            }
-        }
-        // Left open: the citations follow.
-        o.key("citations");
-        text.push(b'[');
-        Gathering {
+        let time = self.time("events", row, "time", alone).unwrap_or_default();
+        let until = self.time("events", row, "until", DateAlone::Refused);
+        let zones = self
+            .text_ref("events", row, "zones")
+            .map(|t| split_list(&t))
+            .unwrap_or_default();
+        let duration_hours = self.hours(row);
+        let citation = self.citation(row);
+        let event = RawEvent {
             id,
+            time,
+            precision,
+            as_reported: self.text("events", row, "as_reported"),
+            kind: self.text("events", row, "kind").unwrap_or_default(),
+            zones,
+            actor: self.text("events", row, "actor").unwrap_or_default(),
+            side: self.text("events", row, "side"),
+            instrument: self.text("events", row, "instrument"),
+            until,
+            duration_hours,
+            citations: vec![citation],
+            note: self.text("events", row, "note"),
+        };
+        Gathering {
             first: row,
-            text,
-            citations: 0,
+            event,
             rows: vec![row.row],
         }
     }
 
-    fn hours(&mut self, row: &Row) -> Option<Json> {
+    fn hours(&mut self, row: &Row) -> Option<f64> {
         let col = self.column("events", "duration_hours")?;
         let value = row.get(col)?;
         match super::cells::number(value) {
-            Ok(n) => Some(Json::from(n)),
+            Ok(n) => Some(n),
             Err(why) => {
                 let index = self.map.sheets["events"];
                 self.at(index, row.row, Some(col), format!("`duration_hours` {why}"));
                 // Zero is refused by the loader too, on the same cell, so the event still fails.
-                Some(Json::from(0))
+                Some(0.0)
             }
         }
     }
 
-    /// A row's citation, added to the event's text.
-    fn citation(&mut self, row: &Row, g: &mut Gathering<'_>) {
-        if g.citations > 0 {
-            g.text.push(b',');
+    /// A row's citation.
+    fn citation(&mut self, row: &Row) -> RawCitation {
+        RawCitation {
+            source: self.text("events", row, "source").unwrap_or_default(),
+            quote: self.text("events", row, "quote").unwrap_or_default(),
+            speaker: self.text("events", row, "speaker"),
         }
-        g.citations += 1;
-        let source = self.text_ref("events", row, "source").unwrap_or_default();
-        let quote = self.text_ref("events", row, "quote").unwrap_or_default();
-        let speaker = self.text_ref("events", row, "speaker");
-        let mut o = Object::open(&mut g.text);
-        o.text("source", &source);
-        o.text("quote", &quote);
-        if let Some(speaker) = speaker {
-            o.text("speaker", &speaker);
-        }
-        o.close();
     }
 
-    fn finish(&mut self, mut g: Gathering<'_>, out: &mut Vec<u8>, written: &mut usize) {
-        g.text.extend_from_slice(b"]}");
-        if *written > 0 {
-            out.push(b',');
-        }
-        // One event a line: the loader places what it finds by line.
-        out.push(b'\n');
-        out.append(&mut g.text);
-        *written += 1;
+    fn finish(&mut self, g: Gathering<'_>) -> RawEvent {
+        let id = g.event.id.clone();
         self.map
             .event_ids
-            .entry(g.id)
+            .entry(id)
             .or_insert(self.map.events.len());
         self.map.events.push(g.rows);
+        g.event
     }
 
     /// A row that adds a citation leaves the event's own columns empty or as the first row has
@@ -239,7 +171,7 @@ impl<'a> Conv<'a> {
             let (_, first) = cell_place(self.book, sheet, g.first.row, Some(col));
             self.at(index, row.row, Some(col), format!(
                 "`{name}` differs from {first}, on the first row of event \"{}\": a row below an event adds a citation (`source`, `quote`, `speaker`), so leave the event's other columns empty there",
-                g.id
+                g.event.id
             ));
         }
     }

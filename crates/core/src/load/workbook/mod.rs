@@ -226,7 +226,7 @@ pub fn load_sheets_beside(
         files: &converted.files,
         beside,
     };
-    let loaded = super::load(&files);
+    let loaded = super::load_with(&files, Some(converted.records));
     let mut problems = converted.problems;
     let mut notes = converted.notes;
     match loaded {
