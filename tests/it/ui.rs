@@ -1980,3 +1980,70 @@ fn a_big_datasets_search_index_is_built_on_a_worker_thread_while_the_box_says_so
             .is_none()
     );
 }
+
+/// The default dataset written as `format` into a fresh temporary folder (`name` inside it).
+fn syria_as(tag: &str, name: &str, format: truce_atlas::convert::Format) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-atlas-ui-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let ds = truce_atlas::load::load_embedded().expect("valid");
+    truce_atlas::convert::write(&ds, &dir.join(name), format).expect("written");
+    dir
+}
+
+#[test]
+fn a_workbook_in_the_open_dialog_opens_with_one_click() {
+    let dir = syria_as(
+        "open-book",
+        "truce.xlsx",
+        truce_atlas::convert::Format::Xlsx,
+    );
+    let mut harness = harness();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::O);
+    harness.run();
+    harness
+        .get_by_label("Dataset folder")
+        .set_text_value_accesskit(&dir.display().to_string());
+    harness.run();
+    harness.get_by_label_contains("truce.xlsx").click();
+    harness.run();
+    let opened = harness
+        .state()
+        .session()
+        .data_dir()
+        .map(std::path::Path::to_path_buf);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(opened, Some(dir.join("truce.xlsx")));
+    assert!(harness.state().load_error().is_none());
+    harness.get_by_label_contains("Aleppo  —  ");
+}
+
+#[test]
+fn f5_reloads_an_edited_csv_dataset_keeping_the_selection_and_says_so() {
+    let dir = syria_as("reload", "csv", truce_atlas::convert::Format::Csv);
+    let csv = dir.join("csv");
+    let mut harness = harness();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run();
+    harness
+        .get_by_label("Dataset folder")
+        .set_text_value_accesskit(&csv.display().to_string());
+    harness.run();
+    harness.get_by_label("Open this folder").click();
+    harness.run();
+    harness.get_by_label_contains("Aleppo  —  ").click();
+    harness.run();
+    let zones = csv.join("zones.csv");
+    let text = std::fs::read_to_string(&zones).expect("read");
+    std::fs::write(&zones, text.replacen(",Aleppo,", ",Aleppo city,", 1)).expect("write");
+    harness.key_press(Key::F5);
+    harness.run();
+    std::fs::remove_dir_all(&dir).ok();
+    harness.get_by_label_contains("Aleppo city  —  ");
+    harness.get_by_label_contains("Reloaded ");
+    let selected = harness.state().engine().dataset().zones
+        [harness.state().selected().expect("still selected")]
+    .name
+    .clone();
+    assert_eq!(selected, "Aleppo city");
+}
