@@ -389,12 +389,19 @@ impl AtlasApp {
             self.poll_watcher(&ctx, &mut intents);
         }
         let generation = self.session.generation();
+        let opens = self.session.opens();
         let before = (self.session.instant(), self.session.selected());
         for intent in intents {
             self.handle(intent, &ctx);
         }
         if self.session.generation() == generation {
             self.announce_change(&ctx, before);
+        } else if self.session.opens() == opens
+            && let Some(notice) = self.session.notice()
+        {
+            // A reload (the file was saved): a screen reader hears it wherever the focus is.
+            self.view.announcer.say(notice.to_string());
+            ctx.request_repaint();
         }
         if self.session.selected() != before.1 {
             // F6 from the widget that selected a zone goes to its quotes (`cycle_region`).
