@@ -279,3 +279,54 @@ fn a_drawn_outline_beside_the_sheets_is_used_and_an_orphan_feature_is_an_error()
         "no row of the `zones` sheet",
     );
 }
+
+#[test]
+fn merged_id_cells_add_citations_and_dates_before_1900_read_as_text() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = temp("merged");
+    let mut sheets = base();
+    // A source published in 1899, before any spreadsheet date: text, read as a date.
+    sheets[3].1 = "id,outlet,published,url\ngazette,Gazette,1899-12-30,https://example.org/a\nherald,Herald,2016-05-02 09:30,https://example.org/b\n".into();
+    let mut book = Workbook::new();
+    for (name, text) in &sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*name).expect("name");
+        for (r, line) in csv_rows(text).iter().enumerate() {
+            for (c, cell) in line.iter().enumerate() {
+                if !cell.is_empty() && !(*name == "events" && c == 0 && r > 0) {
+                    sheet.write_string(r as u32, c as u16, cell).expect("cell");
+                }
+            }
+        }
+        if *name == "events" {
+            // The event's id merged over its two citation rows, as a team would lay it out.
+            sheet
+                .merge_range(1, 0, 2, 0, "starts", &Format::new())
+                .expect("merge");
+        }
+    }
+    book.save(dir.join("merged.xlsx")).expect("saved");
+    let ds = load_path(&dir.join("merged.xlsx")).unwrap_or_else(|e| panic!("{}", e.report()));
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(ds.events.len(), 1);
+    assert_eq!(
+        ds.events[0].citations.len(),
+        2,
+        "the merged cell's second row adds a citation"
+    );
+    assert_eq!(
+        ds.sources[0].published.time.date_naive().to_string(),
+        "1899-12-30"
+    );
+}
+
+/// A CSV text's rows, through the csv crate (quoted fields with commas included).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("csv").iter().map(str::to_string).collect())
+        .collect()
+}
