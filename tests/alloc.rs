@@ -357,43 +357,56 @@ fn case(seeds: &[MemFiles], seed: u64, case: u64) -> (MemFiles, &'static str) {
     (files, name)
 }
 
-#[test]
-fn thousands_of_mutated_datasets_never_panic_hang_or_balloon() {
-    let cases: u64 = env_or("FUZZ_CASES", 3_000);
+/// Runs `cases` fuzz cases, each `case(k)` returning (whether it still loaded, what it was), and
+/// fails naming every case that panicked, ran past `FUZZ_MAX_SECONDS` or grew the memory past
+/// `FUZZ_MAX_BYTES`. Returns how many still loaded.
+fn fuzz(cases: u64, what: &str, mut case: impl FnMut(u64) -> (bool, String)) -> u64 {
     let seed: u64 = env_or("FUZZ_SEED", 0x7275_6365);
     let max_seconds: f64 = env_or("FUZZ_MAX_SECONDS", 30.0);
     let max_bytes: usize = env_or("FUZZ_MAX_BYTES", 1 << 30);
-    let seeds = seeds();
-    assert_eq!(seeds.len(), 2);
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let (mut slowest, mut biggest, mut accepted) = (Duration::ZERO, 0usize, 0u64);
     let mut failures = Vec::new();
     for k in 0..cases {
-        let (files, name) = case(&seeds, seed, k);
         let started = Instant::now();
-        let mut panicked = false;
-        let grew =
-            peak_growth(
-                || match std::panic::catch_unwind(AssertUnwindSafe(|| exercise(&files))) {
-                    Ok(ok) => accepted += u64::from(ok),
-                    Err(_) => panicked = true,
-                },
-            );
+        let (mut panicked, mut name) = (false, String::new());
+        let grew = peak_growth(
+            || match std::panic::catch_unwind(AssertUnwindSafe(|| case(k))) {
+                Ok((ok, what)) => {
+                    accepted += u64::from(ok);
+                    name = what;
+                }
+                Err(_) => panicked = true,
+            },
+        );
         let took = started.elapsed();
         slowest = slowest.max(took);
         biggest = biggest.max(grew);
         if panicked || took.as_secs_f64() > max_seconds || grew > max_bytes {
             failures.push(format!(
-                "case {k} (FUZZ_SEED={seed}), {name} mutated: panicked {panicked}, {took:?}, {grew} bytes"
+                "{what} case {k} (FUZZ_SEED={seed}) {name}: panicked {panicked}, {took:?}, {grew} bytes"
             ));
         }
     }
     std::panic::set_hook(hook);
     println!(
-        "{cases} cases, seed {seed}: {accepted} mutated datasets still valid and indexed; slowest case {slowest:?}; largest memory growth {biggest} bytes"
+        "{cases} {what} cases, seed {seed}: {accepted} mutated ones still valid and indexed; slowest case {slowest:?}; largest memory growth {biggest} bytes"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    accepted
+}
+
+#[test]
+fn thousands_of_mutated_datasets_never_panic_hang_or_balloon() {
+    let cases: u64 = env_or("FUZZ_CASES", 3_000);
+    let seed: u64 = env_or("FUZZ_SEED", 0x7275_6365);
+    let seeds = seeds();
+    assert_eq!(seeds.len(), 2);
+    fuzz(cases, "dataset", |k| {
+        let (files, name) = case(&seeds, seed, k);
+        (exercise(&files), format!("{name} mutated"))
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -655,39 +668,13 @@ fn thousands_of_mutated_workbooks_and_csv_folders_never_panic_hang_or_balloon() 
     // A quarter of the JSON cases: each one rewrites an archive.
     let cases: u64 = env_or::<u64>("FUZZ_CASES", 3_000) / 4;
     let seed: u64 = env_or("FUZZ_SEED", 0x7275_6365);
-    let max_seconds: f64 = env_or("FUZZ_MAX_SECONDS", 30.0);
-    let max_bytes: usize = env_or("FUZZ_MAX_BYTES", 1 << 30);
     let seeds = sheet_seeds();
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let (mut slowest, mut biggest, mut accepted) = (Duration::ZERO, 0usize, 0u64);
-    let mut failures = Vec::new();
-    for k in 0..cases {
+    let accepted = fuzz(cases, "spreadsheet", |k| {
         let mut rng = Rng(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let started = Instant::now();
-        let mut panicked = false;
-        let grew = peak_growth(|| {
-            match std::panic::catch_unwind(AssertUnwindSafe(|| exercise_sheets(&seeds, &mut rng))) {
-                Ok(ok) => accepted += u64::from(ok),
-                Err(_) => panicked = true,
-            }
-        });
-        let took = started.elapsed();
-        slowest = slowest.max(took);
-        biggest = biggest.max(grew);
-        if panicked || took.as_secs_f64() > max_seconds || grew > max_bytes {
-            failures.push(format!(
-                "sheet case {k} (FUZZ_SEED={seed}): panicked {panicked}, {took:?}, {grew} bytes"
-            ));
-        }
-    }
-    std::panic::set_hook(hook);
-    println!(
-        "{cases} spreadsheet cases, seed {seed}: {accepted} still valid; slowest {slowest:?}; largest memory growth {biggest} bytes"
-    );
+        (exercise_sheets(&seeds, &mut rng), String::new())
+    });
     assert!(
         accepted > 0,
         "some mutations leave a valid dataset: the cases reach the loader"
     );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -9,22 +9,8 @@ use super::super::sheets::{Row, cell_place};
 use super::cells::DateAlone;
 use super::convert::{Conv, split_list};
 
-/// The `events` columns that belong to the event; the others (`source`, `quote`, `speaker`)
-/// belong to one citation of it.
-const EVENT_COLUMNS: [&str; 12] = [
-    "id",
-    "time",
-    "precision",
-    "as_reported",
-    "kind",
-    "zones",
-    "actor",
-    "side",
-    "instrument",
-    "until",
-    "duration_hours",
-    "note",
-];
+/// The `events` columns that hold a citation; the others belong to the event.
+const CITATION_COLUMNS: [&str; 3] = ["source", "quote", "speaker"];
 
 /// An event being gathered from its rows.
 struct Gathering<'r> {
@@ -157,7 +143,11 @@ impl<'a> Conv<'a> {
     /// A row that adds a citation leaves the event's own columns empty or as the first row has
     /// them; a different value would be lost, so it is an error naming both cells.
     fn check_same(&mut self, index: usize, row: &Row, g: &Gathering<'_>) {
-        for name in &EVENT_COLUMNS[1..] {
+        let columns = super::spec("events").map_or(&[][..], |s| s.columns);
+        let event_columns = columns
+            .iter()
+            .filter(|c| **c != "id" && !CITATION_COLUMNS.contains(c));
+        for name in event_columns {
             let Some(col) = self.column("events", name) else {
                 continue;
             };
