@@ -127,12 +127,14 @@ fn the_template_is_read_back_and_validates_as_written() {
 }
 
 #[test]
-fn the_syria_workbook_saved_by_libreoffice_as_ods_gives_the_same_statuses() {
+fn the_syria_workbook_saved_by_libreoffice_as_ods_and_xlsx_gives_the_same_statuses() {
     let original = crate::engine::default_engine().expect("engine");
-    let ods = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/syria-ods/syria.ods");
-    let ds = load_path(&ods).unwrap_or_else(|e| panic!("{}", e.report()));
-    let engine = Engine::new(ds).unwrap_or_else(|e| panic!("{}", e.report()));
-    assert_eq!(statuses(&original), statuses(&engine));
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/syria-ods");
+    for file in ["syria.ods", "syria-libreoffice.xlsx"] {
+        let ds = load_path(&folder.join(file)).unwrap_or_else(|e| panic!("{}", e.report()));
+        let engine = Engine::new(ds).unwrap_or_else(|e| panic!("{}", e.report()));
+        assert_eq!(statuses(&original), statuses(&engine), "{file}");
+    }
 }
 
 /// Everything a dataset says, in one comparable list (times as instants).

@@ -166,6 +166,11 @@ impl RowBuilder {
         Ok(())
     }
 
+    /// The cell records counted so far.
+    pub fn records(&self) -> usize {
+        self.records
+    }
+
     pub fn finish(mut self) -> Vec<Row> {
         // Readers give rows in order; a program that writes them out of order still gets them
         // read in the order the spreadsheet shows.

@@ -291,3 +291,24 @@ fn an_ods_row_repeated_a_million_times_is_refused_before_it_is_copied() {
         "{err}"
     );
 }
+
+#[test]
+fn a_big_sheet_read_in_two_halves_keeps_every_row_in_order() {
+    let bytes = xlsx(&[("events", &[&["id", "quote"]])], |book| {
+        let sheet = book.worksheet_from_name("events").expect("sheet");
+        for r in 1..=120_000u32 {
+            sheet.write_string(r, 0, format!("e{r}")).expect("cell");
+            sheet.write_number(r, 1, f64::from(r)).expect("cell");
+        }
+    });
+    let book = read_workbook("big.xlsx", &bytes).expect("read");
+    let rows = &book.sheets[0].rows;
+    assert_eq!(rows.len(), 120_001);
+    assert!(
+        rows.windows(2).all(|w| w[0].row + 1 == w[1].row),
+        "no row lost or repeated"
+    );
+    let last = rows.last().expect("rows");
+    assert_eq!(last.get(0), Some(&Value::Text("e120000".into())));
+    assert_eq!(last.get(1), Some(&Value::Number(120_000.0)));
+}
