@@ -1029,7 +1029,7 @@ fn temp_dir(tag: &str) -> PathBuf {
 }
 
 #[test]
-fn the_default_dataset_as_xlsx_and_csv_gives_the_same_status_json_at_every_event_instant() {
+fn the_default_dataset_as_xlsx_csv_and_ods_gives_the_same_status_json_at_every_event_instant() {
     let dir = temp_dir("formats");
     let book = dir.join("book").join("syria.xlsx");
     std::fs::create_dir_all(book.parent().expect("folder")).expect("folder");
@@ -1055,8 +1055,18 @@ fn the_default_dataset_as_xlsx_and_csv_gives_the_same_status_json_at_every_event
     assert!(times.len() > 20);
     let book = book.display().to_string();
     let csv = csv.display().to_string();
+    // The same workbook as LibreOffice saves it in its own format.
+    let ods = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/syria-ods/syria.ods")
+        .display()
+        .to_string();
     let mut validated = Vec::new();
-    for data in [None, Some(book.as_str()), Some(csv.as_str())] {
+    for data in [
+        None,
+        Some(book.as_str()),
+        Some(csv.as_str()),
+        Some(ods.as_str()),
+    ] {
         let mut args = vec!["validate"];
         args.extend(data.map(|d| ["--data", d]).into_iter().flatten());
         validated.push(stdout(&atlas(&args)));
@@ -1080,6 +1090,7 @@ fn the_default_dataset_as_xlsx_and_csv_gives_the_same_status_json_at_every_event
         let json = status(None);
         assert_eq!(json, status(Some(&book)), "xlsx at {at}");
         assert_eq!(json, status(Some(&csv)), "csv at {at}");
+        assert_eq!(json, status(Some(&ods)), "ods at {at}");
     }
     std::fs::remove_dir_all(&dir).ok();
 }

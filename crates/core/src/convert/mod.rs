@@ -371,10 +371,21 @@ fn move_into_place(staging: &Path, dest: &Path, format: Format) -> Result<(), Wr
                 .into(),
         });
     }
-    for f in &beside {
-        std::fs::rename(staging.join(f), dir.join(f)).map_err(io(&dir.join(f)))?;
+    // Whole or nothing: if a later step fails, the files already moved go back out.
+    let mut moved = Vec::new();
+    let result = (|| {
+        for f in &beside {
+            std::fs::rename(staging.join(f), dir.join(f)).map_err(io(&dir.join(f)))?;
+            moved.push(dir.join(f));
+        }
+        std::fs::rename(staging.join(name), dest).map_err(io(dest))
+    })();
+    if result.is_err() {
+        for path in moved {
+            let _ = std::fs::remove_file(path);
+        }
     }
-    std::fs::rename(staging.join(name), dest).map_err(io(dest))
+    result
 }
 
 #[cfg(test)]
