@@ -151,19 +151,10 @@ impl State {
     }
 
     fn content(&mut self, event: &Event<'_>) {
-        match event {
-            Event::Text(t) => self.push_text(&t.xml10_content()),
-            Event::CData(t) => self.push_text(&t.xml10_content()),
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(ch)) => ch.to_string(),
-                    _ => quick_xml::escape::resolve_predefined_entity(r)
-                        .unwrap_or("")
-                        .to_string(),
-                };
-                self.push_text(&resolved);
-            }
-            _ => {}
+        let mut text = String::new();
+        super::xlsx::push_text(&mut text, event);
+        if !text.is_empty() {
+            self.push_text(&text);
         }
     }
 

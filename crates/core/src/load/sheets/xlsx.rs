@@ -216,8 +216,9 @@ fn relations(xml: &str) -> Result<HashMap<String, String>, String> {
     Ok(out)
 }
 
-/// Text inside `<t>` elements, entity references resolved and Excel's `_x000D_` escapes undone.
-fn push_text(out: &mut String, event: &Event<'_>) {
+/// The text an XML event carries, entity and character references resolved (the escapes Excel
+/// adds, `_x000D_`, are undone by [`unescape_excel`]).
+pub(super) fn push_text(out: &mut String, event: &Event<'_>) {
     match event {
         Event::Text(t) => out.push_str(&t.xml10_content()),
         Event::CData(t) => out.push_str(&t.xml10_content()),
