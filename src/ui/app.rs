@@ -797,17 +797,26 @@ impl AtlasApp {
         };
         match loading.poll() {
             Some(Ok(opened)) => {
+                let command = match loading.reload {
+                    true => Command::Reload(opened, chrono::Local::now().time()),
+                    false => Command::Adopt(opened),
+                };
                 self.loading = None;
-                self.handle(Intent::Session(Command::Adopt(opened)), ctx);
+                self.handle(Intent::Session(command), ctx);
                 return;
             }
             Some(Err(message)) => self.session.tell(message),
             None => {
                 let (dir, elapsed) = (loading.dir.display(), loading.elapsed().as_secs_f32());
+                let doing = if loading.reload {
+                    "Reloading"
+                } else {
+                    "Opening"
+                };
                 egui::Modal::new(egui::Id::unique("opening-dataset")).show(ctx, |ui| {
                     ui.horizontal(|ui| {
                         ui.spinner();
-                        ui.label(format!("Opening {dir}… {elapsed:.1} s"));
+                        ui.label(format!("{doing} {dir}… {elapsed:.1} s"));
                     });
                     ui.weak("Reading the files, checking every record and indexing the events.");
                 });
@@ -915,9 +924,15 @@ impl AtlasApp {
                     self.view.open_dialog = Some(OpenDialog::new(&start));
                 }
             }
-            ViewAction::Reload => match self.session.data_dir() {
+            ViewAction::Reload => match self.session.data_dir().map(PathBuf::from) {
+                // A big dataset is read on a worker thread, as when it was opened.
+                Some(dir) if loading::in_background(Some(&dir), self.background_from) => {
+                    if self.loading.is_none() {
+                        self.loading = Some(Loading::reload(dir, ctx));
+                    }
+                }
                 Some(dir) => {
-                    let opened = crate::session::Opened::read(Some(dir.to_path_buf()));
+                    let opened = crate::session::Opened::read(Some(dir));
                     self.session
                         .apply(Command::Reload(opened, chrono::Local::now().time()));
                 }

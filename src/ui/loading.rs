@@ -49,6 +49,8 @@ pub fn in_background(dir: Option<&Path>, from_bytes: u64) -> bool {
 /// A dataset being opened on a worker thread.
 pub struct Loading {
     pub dir: PathBuf,
+    /// File > Reload of the open dataset (kept view), not a new one.
+    pub reload: bool,
     job: Job<Opened>,
 }
 
@@ -58,7 +60,19 @@ impl Loading {
         let job = Job::start(format!("Opening {}", dir.display()), Some(ctx), move |_| {
             Opened::read(Some(for_thread))
         });
-        Loading { dir, job }
+        Loading {
+            dir,
+            reload: false,
+            job,
+        }
+    }
+
+    /// The open dataset read again on a worker thread (File > Reload of a big one).
+    pub fn reload(dir: PathBuf, ctx: &egui::Context) -> Loading {
+        Loading {
+            reload: true,
+            ..Loading::start(dir, ctx)
+        }
     }
 
     /// The opened dataset once it is ready, or why there is none.

@@ -2047,3 +2047,63 @@ fn f5_reloads_an_edited_csv_dataset_keeping_the_selection_and_says_so() {
     .clone();
     assert_eq!(selected, "Aleppo city");
 }
+
+#[test]
+fn f5_on_a_big_dataset_reloads_on_a_worker_thread_keeping_the_selection() {
+    // 100 zones and 10,000 events, as CSV files: long enough to read that the window says so.
+    let json = synthetic("reload-big", 100, 10_000, 100, 7);
+    let csv = json.with_extension("csv");
+    let _ = std::fs::remove_dir_all(&csv);
+    let ds = truce_atlas::load::load_path(&json).expect("valid");
+    truce_atlas::convert::write(&ds, &csv, truce_atlas::convert::Format::Csv).expect("written");
+    let options = StartOptions {
+        background_open_from: Some(0),
+        session: Start {
+            data_dir: Some(csv.clone()),
+            ..Start::default()
+        },
+        ..StartOptions::default()
+    };
+    let engine = truce_atlas::open(Some(&csv)).expect("valid");
+    let mut harness = harness_with(AtlasApp::new(engine, options, None));
+    harness
+        .state_mut()
+        .apply(truce_atlas::session::Command::Select(Some(7)));
+    let selected = harness.state().engine().dataset().zones[7].id.clone();
+    let meta = csv.join("dataset.csv");
+    let text = std::fs::read_to_string(&meta).expect("read");
+    std::fs::write(
+        &meta,
+        text.replacen("Synthetic dataset", "Synthetic dataset saved again", 1),
+    )
+    .expect("write");
+    harness.key_press(Key::F5);
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Reloading ").is_some());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while harness
+        .state()
+        .notice()
+        .is_none_or(|n| !n.starts_with("Reloaded"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never reloaded: {:?} {:?}",
+            harness.state().notice(),
+            harness.state().load_error().map(|e| e.report())
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.step();
+    }
+    std::fs::remove_dir_all(&json).ok();
+    std::fs::remove_dir_all(&csv).ok();
+    let s = harness.state();
+    assert_eq!(
+        s.engine().dataset().meta.name,
+        "Synthetic dataset saved again"
+    );
+    assert_eq!(
+        s.engine().dataset().zones[s.selected().expect("selected")].id,
+        selected
+    );
+}
