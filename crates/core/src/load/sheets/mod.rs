@@ -206,8 +206,7 @@ pub fn read_workbook(file: &str, bytes: &[u8]) -> Result<Workbook, String> {
     if !bytes.starts_with(b"PK") {
         return Err("is not an .xlsx or .ods workbook (it is not a zip archive)".into());
     }
-    check_declared_sizes(bytes)?;
-    let sheets = match sniff(bytes)? {
+    let sheets = match inspect(bytes)? {
         Kind::Xlsx => xlsx::read(bytes)?,
         Kind::Ods => ods::read(bytes)?,
     };
@@ -217,10 +216,24 @@ pub fn read_workbook(file: &str, bytes: &[u8]) -> Result<Workbook, String> {
     })
 }
 
-/// Tells an OpenDocument spreadsheet from an Office Open XML one by the archive's members.
-fn sniff(bytes: &[u8]) -> Result<Kind, String> {
-    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("is not a readable workbook: the archive is damaged ({e})"))?;
+/// What kind of workbook the archive is, by its members, once the sizes its directory declares
+/// for all its parts are summed and found within the limit (zip refuses a part that inflates
+/// past its declared size, so the sum bounds the work). One reading of the directory for both.
+fn inspect(bytes: &[u8]) -> Result<Kind, String> {
+    let damaged = |e: zip::result::ZipError| {
+        format!("is not a readable workbook: the archive is damaged ({e})")
+    };
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(damaged)?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let size = archive.by_index_raw(i).map_err(damaged)?.size();
+        total = total.saturating_add(size);
+    }
+    if total > MAX_WORKBOOK_XML_BYTES {
+        return Err(format!(
+            "would inflate to {total} bytes; the limit is {MAX_WORKBOOK_XML_BYTES} bytes (see data/FORMAT.md)"
+        ));
+    }
     let has = |name: &str| archive.index_for_name(name).is_some();
     if has("xl/workbook.xml") {
         Ok(Kind::Xlsx)
@@ -229,27 +242,6 @@ fn sniff(bytes: &[u8]) -> Result<Kind, String> {
     } else {
         Err("is a zip archive but not an .xlsx or .ods workbook".into())
     }
-}
-
-/// Checks the sizes the archive's directory declares for all its parts, before any is
-/// inflated: zip refuses a part that inflates past its declared size, so the sum bounds the work.
-fn check_declared_sizes(bytes: &[u8]) -> Result<(), String> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("is not a readable workbook: the archive is damaged ({e})"))?;
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let size = archive
-            .by_index_raw(i)
-            .map_err(|e| format!("is not a readable workbook: the archive is damaged ({e})"))?
-            .size();
-        total = total.saturating_add(size);
-    }
-    if total > MAX_WORKBOOK_XML_BYTES {
-        return Err(format!(
-            "would inflate to {total} bytes; the limit is {MAX_WORKBOOK_XML_BYTES} bytes (see data/FORMAT.md)"
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
