@@ -180,6 +180,46 @@ pub enum Format {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableJsonCsv {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Incident files to read beside the dataset's own (data/FORMAT.md, "Incidents").
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct IncidentFlags {
+    /// An ACLED CSV export or a UCDP GED CSV, recognised by its header (repeat for more; each
+    /// file is its own set, never added to another)
+    #[arg(long = "incidents", value_name = "FILE")]
+    pub incidents: Vec<PathBuf>,
+}
+
+impl IncidentFlags {
+    /// Reads the dataset's own incidents, the files its dataset.json names (beside `data`) and
+    /// these; a file that cannot be read at all is an error naming it.
+    pub fn open(
+        &self,
+        engine: &Engine,
+        data: Option<&Path>,
+    ) -> Result<crate::incidents::Incidents, String> {
+        let ds = engine.dataset();
+        let named = data
+            .map(|d| crate::incidents::import::beside(d, &ds.meta.incident_files))
+            .unwrap_or_default();
+        let cap = crate::load::limits::file_cap();
+        let mut sets = Vec::new();
+        for path in named.iter().chain(&self.incidents) {
+            let set =
+                crate::incidents::import::read_file(path, ds.meta.timezone, cap, &mut |_, _| true)
+                    .map_err(|e| format!("error: {e}"))?;
+            sets.push(std::sync::Arc::new(set));
+        }
+        Ok(crate::incidents::Incidents::new(ds, &sets))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Every zone's status at an instant, with the quotes behind it
@@ -217,6 +257,27 @@ pub enum Command {
         who: WhoFlags,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Incidents against the truce: per zone and set (the dataset's incidents.json, each
+    /// --incidents file, the files dataset.json names), counted over all time or in each status
+    /// interval with an equal stretch before it, beside the aggregate reports that overlap it
+    Incidents {
+        /// Only this zone (its id)
+        #[arg(long, value_name = "ID")]
+        zone: Option<String>,
+        /// Count in each status interval, with the same length just before it and the aggregate
+        /// reports with their quotes
+        #[arg(long)]
+        by_status: bool,
+        /// Use only the dataset's records reported by this time (imported rows carry no date)
+        #[arg(long, value_name = "TIME")]
+        known_on: Option<String>,
+        #[command(flatten)]
+        files: IncidentFlags,
+        #[command(flatten)]
+        who: WhoFlags,
+        #[arg(long, value_enum, default_value_t = TableJsonCsv::Table)]
+        format: TableJsonCsv,
     },
     /// The chronology of events, with their citations
     Events {
@@ -408,6 +469,7 @@ pub enum SchemaArg {
     Sources,
     Events,
     Zones,
+    Incidents,
 }
 
 impl From<SchemaArg> for crate::load::schema::SchemaFile {
@@ -418,6 +480,7 @@ impl From<SchemaArg> for crate::load::schema::SchemaFile {
             SchemaArg::Sources => SchemaFile::Sources,
             SchemaArg::Events => SchemaFile::Events,
             SchemaArg::Zones => SchemaFile::Zones,
+            SchemaArg::Incidents => SchemaFile::Incidents,
         }
     }
 }
@@ -429,6 +492,7 @@ impl Command {
             Command::Status { .. } => "status",
             Command::Diff { .. } => "diff",
             Command::Events { .. } => "events",
+            Command::Incidents { .. } => "incidents",
             Command::Search { .. } => "search",
             Command::Validate => "validate",
             Command::Verify { .. } => "verify",
@@ -770,6 +834,23 @@ fn with_dataset(
             notes,
             format,
         } => events(&engine, zone.as_deref(), *notes, *format, out),
+        Command::Incidents {
+            zone,
+            by_status,
+            known_on,
+            files,
+            who,
+            format,
+        } => {
+            let engine = who.apply(engine).map_err(usage)?;
+            let ask = crate::incidents::doc::Ask {
+                zone: zone.as_deref().map(|id| zone_flag(&engine, id)).transpose().map_err(usage)?,
+                by_status: *by_status,
+                known_on: known_on.as_deref().map(|k| known_on_flag(&engine, k)).transpose().map_err(usage)?,
+            };
+            let incidents = files.open(&engine, data).map_err(|e| (EXIT_INVALID, e))?;
+            incidents_command(&engine, &incidents, ask, *format, out)
+        }
         Command::Search { text, format } => search(&engine, text, *format, out),
         Command::Validate => validate(&engine, out),
         Command::Verify { sources } => verify_quotes(&engine, sources, out),
@@ -802,6 +883,24 @@ fn with_dataset(
         }
         Command::Schema { .. } | Command::Areas { .. } | Command::New { .. } | Command::Convert { .. } => Ok(()),
     })
+}
+
+fn incidents_command(
+    engine: &Engine,
+    incidents: &crate::incidents::Incidents,
+    ask: crate::incidents::doc::Ask,
+    format: TableJsonCsv,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    use crate::incidents::doc;
+    let document = doc::incidents_doc(engine, incidents, ask);
+    match format {
+        TableJsonCsv::Json => json(out, &document),
+        TableJsonCsv::Table => {
+            write!(out, "{}", doc::incidents_table(&document)).map_err(write_failed)
+        }
+        TableJsonCsv::Csv => doc::incidents_csv(&document, out).map_err(write_failed),
+    }
 }
 
 struct ExportFlags<'a> {

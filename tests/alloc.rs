@@ -476,6 +476,7 @@ fn synthetic(zones: usize, events: usize, days: usize) -> truce_atlas::model::Da
             default_instant: None,
             reports_until: None,
             attribution: String::new(),
+            incident_files: Vec::new(),
             sides: Vec::new(),
         },
         zones: (0..zones)
@@ -498,6 +499,7 @@ fn synthetic(zones: usize, events: usize, days: usize) -> truce_atlas::model::Da
             description: String::new(),
         }],
         events,
+        incidents: Default::default(),
         notes: Vec::new(),
     }
 }

@@ -1016,14 +1016,39 @@ fn compute_horizon(ds: &Dataset, keep: Option<&Keep>) -> Option<DateTime<Utc>> {
     if let Some(t) = ds.meta.reports_until {
         return Some(t.with_timezone(&Utc));
     }
+    // Incidents never move the horizon: a source cited only by them does not count.
+    let by_events: std::collections::HashSet<usize> = ds
+        .events
+        .iter()
+        .flat_map(|e| e.citations.iter().map(|c| c.source))
+        .collect();
+    let only_incidents = incident_sources(ds)
+        .into_iter()
+        .filter(|s| !by_events.contains(s))
+        .collect::<std::collections::HashSet<usize>>();
     let latest = ds
         .sources
         .iter()
         .enumerate()
-        .filter(|(i, _)| keep.is_none_or(|k| k.sources[*i]))
+        .filter(|(i, _)| keep.is_none_or(|k| k.sources[*i]) && !only_incidents.contains(i))
         .map(|(_, s)| s.published.utc())
         .max()?;
     crate::timefmt::end_of_local_day(latest, ds.meta.timezone)
+}
+
+/// The sources the dataset's incidents and aggregate reports cite.
+fn incident_sources(ds: &Dataset) -> Vec<usize> {
+    use crate::model::incidents::Basis;
+    let incidents = ds.incidents.incidents.iter().flat_map(|i| match &i.basis {
+        Basis::Cited { citations, .. } => citations.iter().map(|c| c.source).collect(),
+        Basis::Row { .. } => Vec::new(),
+    });
+    let reports = ds
+        .incidents
+        .reports
+        .iter()
+        .flat_map(|r| r.citations.iter().map(|c| c.source));
+    incidents.chain(reports).collect()
 }
 
 /// A day of margin either side of the extent. Times lie within years 0 to 9999, far inside

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod export;
 pub mod filter;
 pub mod geometry;
+pub mod incidents;
 pub mod load;
 pub mod model;
 pub mod playback;

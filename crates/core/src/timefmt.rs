@@ -6,6 +6,7 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
+use crate::model::incidents::{Span, When};
 use crate::model::{Moment, Precision};
 
 /// "Damascus" for `Asia/Damascus`, "New York" for `America/New_York`.
@@ -146,6 +147,28 @@ pub fn local_day_start(date: NaiveDate, tz: Tz) -> Option<DateTime<Utc>> {
                 .find(|&t| starts_day(t))
         }
     }
+}
+
+/// The half-open stretch `[start, end)` an incident's time covers, in seconds (data/FORMAT.md,
+/// "Counting incidents"): a minute or an hour from its instant; a local day from its first
+/// instant to the next day's; a period from its first day's first instant to the day after its
+/// last. `None` for a date outside chrono's range.
+pub fn span_of(when: &When, tz: Tz) -> Option<Span> {
+    let day = |d: NaiveDate| local_day_start(d, tz).map(|t| t.timestamp());
+    let (start, end) = match *when {
+        When::Instant(t, precision) => {
+            let unit = if precision == Precision::Minute {
+                60
+            } else {
+                3600
+            };
+            let start = t.timestamp();
+            (start, start + unit)
+        }
+        When::Day(d) => (day(d)?, day(d.succ_opt()?)?),
+        When::Period(first, last) => (day(first)?, day(last.succ_opt()?)?),
+    };
+    (end > start).then_some(Span { start, end })
 }
 
 /// Reads a time typed by a person. Accepts RFC 3339 with an offset, or a local date and time in

@@ -133,16 +133,38 @@ pub fn verify(ds: &Dataset, dir: &Path) -> Result<Report, String> {
         texts.push(text);
     }
 
-    for ev in &ds.events {
-        for (k, cit) in ev.citations.iter().enumerate() {
+    // Events, then the dataset's incidents and aggregate reports: every quote alike.
+    let incidents = ds
+        .incidents
+        .incidents
+        .iter()
+        .filter_map(|i| match &i.basis {
+            crate::model::incidents::Basis::Cited { citations, .. } => {
+                Some((format!("incident \"{}\"", i.id), citations))
+            }
+            crate::model::incidents::Basis::Row { .. } => None,
+        });
+    let cited = ds
+        .events
+        .iter()
+        .map(|e| (format!("event \"{}\"", e.id), &e.citations))
+        .chain(incidents)
+        .chain(
+            ds.incidents
+                .reports
+                .iter()
+                .map(|r| (format!("report \"{}\"", r.id), &r.citations)),
+        );
+    for (record, citations) in cited {
+        for (k, cit) in citations.iter().enumerate() {
             report.quotes_checked += 1;
             let Some(text) = texts[cit.source] else {
                 continue;
             };
             if !text.contains(&normalize(&cit.quote)) {
                 report.misses.push(format!(
-                    "event \"{}\" citations[{k}]: quote not found in source \"{}\": \"{}\"",
-                    ev.id, ds.sources[cit.source].id, cit.quote
+                    "{record} citations[{k}]: quote not found in source \"{}\": \"{}\"",
+                    ds.sources[cit.source].id, cit.quote
                 ));
             }
         }

@@ -47,6 +47,7 @@ fn dataset(sources_published_at_hours: &[i64]) -> Dataset {
             default_instant: None,
             reports_until: None,
             attribution: String::new(),
+            incident_files: Vec::new(),
             sides: Vec::new(),
         },
         zones: vec![zone("a"), zone("b")],
@@ -76,6 +77,7 @@ fn dataset(sources_published_at_hours: &[i64]) -> Dataset {
             })
             .collect(),
         events: Vec::new(),
+        incidents: Default::default(),
         notes: Vec::new(),
     }
 }

@@ -112,15 +112,33 @@ impl Record for RawEvent {
     }
 }
 
-/// What events may refer to, by id.
-struct Refs<'a> {
+/// What events (and incidents) may refer to, by id.
+pub(super) struct Refs<'a> {
     zones: HashMap<&'a str, usize>,
     sources: HashMap<&'a str, usize>,
     instruments: HashMap<&'a str, usize>,
-    source_times: Vec<DateTime<Utc>>,
+    pub(super) source_times: Vec<DateTime<Utc>>,
     /// `None` when dataset.json could not be read: then `side` goes unchecked.
     sides: Option<HashMap<&'a str, usize>>,
     known: &'a KnownIds,
+}
+
+impl<'a> Refs<'a> {
+    /// The zones and sources, for records that name no instrument or side (incidents).
+    pub(super) fn places_and_sources(
+        zones: &'a [Zone],
+        sources: &'a [Source],
+        known: &'a KnownIds,
+    ) -> Self {
+        Refs {
+            zones: index(zones, |z| &z.id),
+            sources: index(sources, |s| &s.id),
+            instruments: HashMap::new(),
+            source_times: sources.iter().map(|s| s.published.utc()).collect(),
+            sides: None,
+            known,
+        }
+    }
 }
 
 fn index<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<&str, usize> {
@@ -371,7 +389,7 @@ fn kind(text: &str, s: &mut Scope<'_>) -> Option<EventKind> {
     k
 }
 
-fn zone_refs(ids: &[String], refs: &Refs<'_>, s: &mut Scope<'_>) -> Vec<usize> {
+pub(super) fn zone_refs(ids: &[String], refs: &Refs<'_>, s: &mut Scope<'_>) -> Vec<usize> {
     if ids.is_empty() {
         s.add("`zones` is empty");
     }
@@ -516,9 +534,9 @@ fn check_duration_end(time: Option<DateTime<FixedOffset>>, hours: Option<u32>, s
     }
 }
 
-fn citations(raws: &[RawCitation], refs: &Refs<'_>, s: &mut Scope<'_>) -> Vec<Citation> {
+pub(super) fn citations(raws: &[RawCitation], refs: &Refs<'_>, s: &mut Scope<'_>) -> Vec<Citation> {
     if raws.is_empty() {
-        s.add("no citations: every event needs at least one quote from a source");
+        s.add("no citations: every record needs at least one quote from a source");
     }
     if raws.len() > MAX_CITATIONS_PER_EVENT {
         s.add(format!(

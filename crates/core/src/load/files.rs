@@ -10,7 +10,7 @@ use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{DATASET_FILE, EVENTS_FILE, PLACES_FILE, SOURCES_FILE, ZONES_FILE};
+use super::{DATASET_FILE, EVENTS_FILE, INCIDENTS_FILE, PLACES_FILE, SOURCES_FILE, ZONES_FILE};
 
 /// Where the bytes of a dataset come from: a folder on disk, the copy built into the binary, or
 /// memory (tests, fuzzing).
@@ -154,6 +154,7 @@ impl DatasetFiles for EmbeddedFiles {
             SOURCES_FILE => include_bytes!("../../../../data/syria-2016/sources.json"),
             EVENTS_FILE => include_bytes!("../../../../data/syria-2016/events.json"),
             PLACES_FILE => include_bytes!("../../../../data/syria-2016/places.geojson"),
+            INCIDENTS_FILE => include_bytes!("../../../../data/syria-2016/incidents.json"),
             _ => return Ok(None),
         };
         Ok(Some(bytes.to_vec()))

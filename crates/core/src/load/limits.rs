@@ -67,6 +67,8 @@ pub const MAX_INSTRUMENTS: usize = 100_000;
 pub const MAX_SIDES: usize = 10_000;
 pub const MAX_EVENTS: usize = 2_000_000;
 pub const MAX_CITATIONS_PER_EVENT: usize = 1_000;
+pub const MAX_INCIDENTS: usize = 2_000_000;
+pub const MAX_REPORTS: usize = 100_000;
 
 /// Positions in one zone, and in all zones together.
 pub const MAX_ZONE_VERTICES: usize = 2_000_000;

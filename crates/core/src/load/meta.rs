@@ -49,6 +49,10 @@ pub(super) struct RawMeta {
     /// name theirs in `side`.
     #[serde(default)]
     sides: Vec<RawSide>,
+    /// Incident files to read with the dataset: ACLED or UCDP CSV exports, by their names in
+    /// the dataset's folder (beside a workbook), e.g. `["acled-syria-2016.csv"]`.
+    #[serde(default)]
+    incidents: Vec<String>,
 }
 
 /// A group of actors, e.g. `{"id": "russia", "name": "Russian officials"}`.
@@ -85,7 +89,9 @@ pub fn read(text: &Text<'_>, c: &mut Collector) -> Option<Meta> {
         .as_deref()
         .and_then(|t| parse_time(t, timezone, "reports_until", &mut s));
     let sides = read_sides(raw.sides, &mut s);
+    check_incident_files(&raw.incidents, &mut s);
     Some(Meta {
+        incident_files: raw.incidents,
         sides,
         name: raw.name,
         description: raw.description,
@@ -133,6 +139,32 @@ fn read_sides(raws: Vec<RawSide>, s: &mut Scope<'_>) -> Vec<Side> {
         });
     }
     sides
+}
+
+/// Names of files beside the dataset: no folders, nothing outside it.
+fn check_incident_files(names: &[String], s: &mut Scope<'_>) {
+    const MAX_FILES: usize = 100;
+    if names.len() > MAX_FILES {
+        s.add(format!(
+            "`incidents`: {} files; the limit is {MAX_FILES}",
+            names.len()
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, name) in names.iter().enumerate() {
+        let at = format!("incidents[{i}]");
+        let plain =
+            !name.trim().is_empty() && !name.contains(['/', '\\']) && name != ".." && name != ".";
+        if !plain {
+            s.add_at(
+                &at,
+                format!("`incidents`: \"{name}\" is not the name of a file beside the dataset (no folders)"),
+            );
+        } else if !seen.insert(name.as_str()) {
+            s.add_at(&at, format!("`incidents`: \"{name}\" is named twice"));
+        }
+        s.limit(&at, name, MAX_NAME_CHARS);
+    }
 }
 
 fn check_format(format: Option<&str>, s: &mut Scope<'_>) {

@@ -14,6 +14,7 @@ pub mod json;
 pub mod limits;
 
 mod events;
+mod incidents;
 mod meta;
 mod report;
 pub mod schema;
@@ -45,6 +46,8 @@ pub const ZONES_FILE: &str = "zones.geojson";
 pub const SOURCES_FILE: &str = "sources.json";
 pub const EVENTS_FILE: &str = "events.json";
 pub const PLACES_FILE: &str = "places.geojson";
+/// Optional: the dataset's own incidents and aggregate reports.
+pub const INCIDENTS_FILE: &str = "incidents.json";
 
 /// One thing wrong with a dataset, with enough context to find and fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,6 +190,10 @@ pub(in crate::load) fn load_with(
             with_text(files, EVENTS_FILE, true, &mut c, read_events).unwrap_or_default()
         }
     };
+    let read_incidents =
+        |text: &Text<'_>, c: &mut Collector| incidents::read(text, tz, &zones, &sources, &known, c);
+    let incidents =
+        with_text(files, INCIDENTS_FILE, false, &mut c, read_incidents).unwrap_or_default();
     c.finish();
     match meta {
         Some(meta) if c.problems.is_empty() => Ok(Dataset {
@@ -196,6 +203,7 @@ pub(in crate::load) fn load_with(
             sources,
             instruments,
             events,
+            incidents: std::sync::Arc::new(incidents),
             notes: c.notes.iter().map(Problem::to_string).collect(),
         }),
         _ => Err(DatasetError {

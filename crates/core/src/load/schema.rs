@@ -11,6 +11,7 @@ use schemars::{JsonSchema, Schema};
 use strum::VariantArray;
 
 use super::events::{RawEvent, RawInstrument};
+use super::incidents::{RawIncident, RawReport};
 use super::meta::RawMeta;
 use super::sources::RawSource;
 use crate::model::{EventKind, Precision};
@@ -25,6 +26,7 @@ pub enum SchemaFile {
     Sources,
     Events,
     Zones,
+    Incidents,
 }
 
 impl SchemaFile {
@@ -35,6 +37,7 @@ impl SchemaFile {
             SchemaFile::Sources => "sources.schema.json",
             SchemaFile::Events => "events.schema.json",
             SchemaFile::Zones => "zones.schema.json",
+            SchemaFile::Incidents => "incidents.schema.json",
         }
     }
 }
@@ -63,6 +66,21 @@ struct EventsFile {
     #[serde(default)]
     instruments: Vec<RawInstrument>,
     events: Vec<RawEvent>,
+}
+
+/// `incidents.json`: the dataset's own incidents and aggregate reports (optional).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Truce Atlas incidents.json")]
+#[allow(dead_code)]
+struct IncidentsFile {
+    /// The schema this file follows, for editors.
+    #[serde(rename = "$schema", default)]
+    schema: Option<String>,
+    #[serde(default)]
+    incidents: Vec<RawIncident>,
+    #[serde(default)]
+    reports: Vec<RawReport>,
 }
 
 /// `zones.geojson`: a GeoJSON FeatureCollection, one feature per zone. Foreign members are read
@@ -149,12 +167,17 @@ pub fn schema(file: SchemaFile) -> String {
         SchemaFile::Sources => generator().into_root_schema_for::<SourcesFile>(),
         SchemaFile::Events => generator().into_root_schema_for::<EventsFile>(),
         SchemaFile::Zones => generator().into_root_schema_for::<ZonesFile>(),
+        SchemaFile::Incidents => generator().into_root_schema_for::<IncidentsFile>(),
     };
     let precisions: Vec<&str> = Precision::VARIANTS.iter().map(|p| p.as_str()).collect();
     let kinds: Vec<&str> = EventKind::VARIANTS.iter().map(|k| k.as_str()).collect();
     match file {
         SchemaFile::Dataset | SchemaFile::Zones => {}
         SchemaFile::Sources => restrict(&mut schema, "Source", "published_precision", &precisions),
+        SchemaFile::Incidents => {
+            restrict(&mut schema, "Incident", "precision", &["minute", "hour", "day"]);
+            restrict(&mut schema, "Incident", "reach", &["exact", "province", "country"]);
+        }
         SchemaFile::Events => {
             restrict(&mut schema, "Event", "precision", &precisions);
             restrict(&mut schema, "Event", "kind", &kinds);

@@ -9,6 +9,9 @@ use chrono_tz::Tz;
 use geo::MultiPolygon;
 pub use strum::VariantArray;
 
+pub mod incidents;
+pub use incidents::IncidentSet;
+
 /// How exactly a time is known. Ordered from finest to coarsest, so `max` gives the coarser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, VariantArray)]
 pub enum Precision {
@@ -168,6 +171,9 @@ pub struct Meta {
     pub attribution: String,
     /// The groups that events' actors belong to ("Russian officials"), for filters.
     pub sides: Vec<Side>,
+    /// Incident files (ACLED or UCDP CSV) named in dataset.json's `incidents`, by their names
+    /// beside the dataset, read with it.
+    pub incident_files: Vec<String>,
 }
 
 /// A group of actors declared in `dataset.json` (e.g. "Russian officials"): events name theirs
@@ -276,6 +282,8 @@ pub struct Dataset {
     pub instruments: Vec<Instrument>,
     /// Sorted by time; events at the same instant keep their file order.
     pub events: Vec<Event>,
+    /// The dataset's own incidents and aggregate reports (`incidents.json`), empty without one.
+    pub incidents: std::sync::Arc<IncidentSet>,
     /// What the loader read past without it being an error ("zones.geojson: ignored member
     /// `crs`"), for `validate` to list.
     pub notes: Vec<String>,
