@@ -30,6 +30,12 @@ struct Args {
     format: String,
     #[arg(long)]
     out: PathBuf,
+    /// Also write this many incidents in ACLED's export layout, as acled.csv beside the dataset
+    #[arg(long, default_value_t = 0)]
+    acled: usize,
+    /// Also write this many incidents in UCDP GED's layout, as ucdp.csv beside the dataset
+    #[arg(long, default_value_t = 0)]
+    ucdp: usize,
 }
 
 fn main() -> std::io::Result<()> {
@@ -62,6 +68,24 @@ fn main() -> std::io::Result<()> {
                 .map_err(|e| std::io::Error::other(e.report()))?;
             truce_atlas::convert::write(&ds, &a.out, format).map_err(std::io::Error::other)?;
             std::fs::remove_dir_all(&json)?;
+        }
+    }
+    let beside = if a.out.is_dir() {
+        a.out.clone()
+    } else {
+        a.out.parent().map(PathBuf::from).unwrap_or_default()
+    };
+    type Writer = fn(usize, usize, u64, &mut dyn std::io::Write) -> std::io::Result<()>;
+    let layouts: [(usize, &str, Writer); 2] = [
+        (a.acled, "acled.csv", truce_atlas::synth::acled_csv),
+        (a.ucdp, "ucdp.csv", truce_atlas::synth::ucdp_csv),
+    ];
+    for (count, name, write_csv) in layouts {
+        if count > 0 {
+            let file = std::fs::File::create(beside.join(name))?;
+            let mut out = std::io::BufWriter::new(file);
+            write_csv(count, a.report_days, a.seed, &mut out)?;
+            println!("{}: {count} incidents", beside.join(name).display());
         }
     }
     println!("{}: {spec:?}", a.out.display());

@@ -114,12 +114,13 @@ impl DatasetFiles for MemFiles {
     }
 }
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 6] = [
     load::DATASET_FILE,
     load::ZONES_FILE,
     load::SOURCES_FILE,
     load::EVENTS_FILE,
     load::PLACES_FILE,
+    load::INCIDENTS_FILE,
 ];
 
 /// The valid datasets the mutations start from: the default one and the worked example.
@@ -678,5 +679,54 @@ fn thousands_of_mutated_workbooks_and_csv_folders_never_panic_hang_or_balloon() 
     assert!(
         accepted > 0,
         "some mutations leave a valid dataset: the cases reach the loader"
+    );
+}
+
+/// Imported incident files (ACLED, UCDP) mutated like the dataset's files: read, placed and
+/// counted, a bad row skipped and listed, never a panic, a hang or a balloon.
+#[test]
+fn thousands_of_mutated_incident_files_never_panic_hang_or_balloon() {
+    let cases: u64 = env_or::<u64>("FUZZ_CASES", 3_000) / 4;
+    let seed: u64 = env_or("FUZZ_SEED", 0x7275_6365);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/incidents");
+    let seeds: Vec<Vec<u8>> = ["acled-sample.csv", "ucdp-sample.csv"]
+        .iter()
+        .map(|f| std::fs::read(root.join(f)).expect("sample incident file"))
+        .collect();
+    let engine = truce_atlas::engine::default_engine().expect("default dataset");
+    let dir =
+        std::env::temp_dir().join(format!("truce-atlas-fuzz-incidents-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("incidents.csv");
+    let accepted = fuzz(cases, "incident file", |k| {
+        let mut rng = Rng(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let which = rng.below(2);
+        let mut bytes = seeds[which].clone();
+        for _ in 0..=rng.below(3) {
+            mutate(&mut bytes, &seeds[1 - which], &mut rng);
+        }
+        if std::fs::write(&path, &bytes).is_err() {
+            return (false, String::new());
+        }
+        let tz = engine.dataset().meta.timezone;
+        let Ok(set) =
+            truce_atlas::incidents::import::read_file(&path, tz, 1 << 20, &mut |_, _| true)
+        else {
+            return (false, format!("seed file {which}"));
+        };
+        let incidents =
+            truce_atlas::incidents::Incidents::new(engine.dataset(), &[std::sync::Arc::new(set)]);
+        let ask = truce_atlas::incidents::doc::Ask {
+            zone: None,
+            by_status: true,
+            known_on: None,
+        };
+        let _ = truce_atlas::incidents::doc::incidents_doc(&engine, &incidents, ask);
+        (true, format!("seed file {which}"))
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        accepted > 0,
+        "some mutated files are still read: the cases reach the reader"
     );
 }

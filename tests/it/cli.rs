@@ -1140,3 +1140,108 @@ fn a_broken_workbook_exits_1_naming_the_sheet_and_cell() {
     assert_eq!(out.status.code(), Some(2), "writing .ods is a usage error");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn incidents_by_status_lists_aleppo_s_totals_in_its_collapse_from_22_april_with_quotes() {
+    let o = atlas(&["incidents", "--by-status", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        keys(&doc),
+        ["counting", "credits", "dataset", "known_on", "note", "sets", "zones"]
+    );
+    let set = &doc["sets"][0];
+    assert_eq!(
+        keys(set),
+        ["credit", "filtered_by_sources", "incidents", "kind", "outside_zones", "set", "skipped_rows"]
+    );
+    assert_eq!(set["set"], "dataset");
+    let aleppo = doc["zones"]
+        .as_array()
+        .expect("zones")
+        .iter()
+        .find(|z| z["id"] == "aleppo")
+        .expect("aleppo");
+    assert_eq!(keys(aleppo), ["id", "intervals", "name", "totals"]);
+    let collapsed = aleppo["intervals"]
+        .as_array()
+        .expect("intervals")
+        .iter()
+        .find(|i| i["status"] == "collapsed")
+        .expect("a collapsed interval");
+    assert_eq!(
+        keys(collapsed),
+        ["before", "days", "from", "reports", "sets", "status", "to"]
+    );
+    assert_eq!(collapsed["from"], "2016-04-22T00:00:00+03:00");
+    assert_eq!(
+        keys(&collapsed["sets"][0]),
+        ["fatalities_best", "fatalities_low", "incidents", "partly", "set"]
+    );
+    let reports: Vec<&str> = collapsed["reports"]
+        .as_array()
+        .expect("reports")
+        .iter()
+        .map(|r| r["id"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        reports,
+        [
+            "aleppo-since-breakdown",
+            "aleppo-week-of-fighting-civilians",
+            "aleppo-past-week-civilians",
+            "aleppo-hospital"
+        ]
+    );
+    let quote = &collapsed["reports"][1]["citations"][0];
+    assert_eq!(
+        quote["quote"],
+        "More than a week of fighting in Aleppo has killed several hundred civilians and darkened the prospects of a UN-backed peace process."
+    );
+    assert_eq!(quote["source"], "rferl-2016-05-01");
+    assert_eq!(collapsed["reports"][3]["fatalities"]["low"], 51);
+    assert!(collapsed["reports"][3]["fatalities"]["best"].is_null());
+}
+
+#[test]
+fn incidents_reads_acled_and_ucdp_files_as_sets_with_their_credit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/incidents");
+    let acled = root.join("acled-sample.csv");
+    let ucdp = root.join("ucdp-sample.csv");
+    let o = atlas(&[
+        "incidents",
+        "--zone",
+        "aleppo",
+        "--incidents",
+        acled.to_str().expect("path"),
+        "--incidents",
+        ucdp.to_str().expect("path"),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let sets: Vec<(&str, u64, u64)> = doc["sets"]
+        .as_array()
+        .expect("sets")
+        .iter()
+        .map(|s| {
+            (
+                s["set"].as_str().unwrap_or_default(),
+                s["incidents"].as_u64().unwrap_or_default(),
+                s["outside_zones"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sets,
+        [("dataset", 0, 0), ("acled-sample.csv", 9, 2), ("ucdp-sample.csv", 5, 1)]
+    );
+    let credits = doc["credits"].to_string();
+    assert!(credits.contains("ACLED") && credits.contains("UCDP"), "{credits}");
+    assert_eq!(doc["zones"].as_array().map(Vec::len), Some(1));
+    assert_eq!(doc["zones"][0]["totals"][1]["incidents"], 6);
+    let o = atlas(&["incidents", "--incidents", "/nonexistent/acled.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("/nonexistent/acled.csv"), "{}", stderr(&o));
+}

@@ -200,6 +200,178 @@ pub fn write(spec: Spec, dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// ACLED's export header, in its order (2023 onwards).
+pub const ACLED_HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
+
+/// UCDP GED's CSV header, in its order (version 23.1 onwards).
+pub const UCDP_HEADER: &str = "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,conflict_name,dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,side_b_dset_id,side_b_new_id,side_b,number_of_sources,source_article,source_office,source_date,source_headline,source_original,where_prec,where_coordinates,where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,country_id,region,event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,deaths_civilians,deaths_unknown,best,high,low,gwnoa,gwnob";
+
+const ACTORS: &[&str] = &[
+    "Military Forces of Syria (2000-2024)",
+    "Hayat Tahrir al-Sham",
+    "Military Forces of Russia (2000-)",
+    "Civilians (Syria)",
+    "Jaish al-Islam",
+    "Unidentified Armed Group (Syria)",
+];
+const TYPES: &[(&str, &str)] = &[
+    ("Battles", "Armed clash"),
+    (
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+    ),
+    ("Explosions/Remote violence", "Air/drone strike"),
+    ("Violence against civilians", "Attack"),
+];
+
+/// A summary of about 300 characters, with the commas and quotes a real one has.
+fn notes(rng: &mut Rng, date: &str, a: &str, b: &str, place: &str, deaths: usize) -> String {
+    let opening = [
+        "regime forces shelled",
+        "Russian warplanes struck",
+        "opposition fighters fired rockets at",
+        "unidentified gunmen attacked",
+    ];
+    let after = [
+        "Local sources said several houses were damaged and a school was hit.",
+        "A medical source said the \"field hospital\" was out of service afterwards.",
+        "Residents reported, however, that the strikes stopped before noon.",
+    ];
+    format!(
+        "On {date}, {} positions held by {b} in {place}, near the main road and the market; {a} said it was responding to earlier fire. {deaths} fatalities were reported, among them civilians, according to the local council. {} [size=no report]",
+        opening[rng.below(opening.len())],
+        after[rng.below(after.len())]
+    )
+}
+
+/// Where a synthetic incident happened: mostly inside the synthetic zones (squares on
+/// a grid from 30°E 20°N), some in the gaps between them and some outside every zone.
+fn incident_point(rng: &mut Rng) -> (f64, f64) {
+    let x = 29.0 + (rng.below(22_000_000) as f64 / 1_000_000.0);
+    let y = 19.0 + (rng.below(22_000_000) as f64 / 1_000_000.0);
+    (x, y)
+}
+
+/// Writes `count` incidents in ACLED's export layout over the synthetic dataset's area and
+/// `days` days from 1 January 2020: the same seed, the same file.
+pub fn acled_csv(
+    count: usize,
+    days: usize,
+    seed: u64,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut rng = Rng(seed ^ 0xAC1ED);
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(ACLED_HEADER.split(','))?;
+    for i in 0..count {
+        let day = chrono::DateTime::from_timestamp(BASE + rng.below(days.max(1)) as i64 * DAY, 0)
+            .map(|t| t.date_naive())
+            .unwrap_or_default();
+        let (lon, lat) = incident_point(&mut rng);
+        let (kind, sub) = *rng.pick(TYPES);
+        let (a, b) = (*rng.pick(ACTORS), *rng.pick(ACTORS));
+        let deaths = [0, 0, 0, 1, 2, 3, 5, 12][rng.below(8)];
+        let place = format!("Village {}", rng.below(5000));
+        let date = day.format("%d %B %Y").to_string();
+        let precision = ["1", "1", "1", "1", "2", "3"][rng.below(6)];
+        let geo = ["1", "1", "2", "3"][rng.below(4)];
+        let note = notes(&mut rng, &date, a, b, &place, deaths);
+        let year = day.format("%Y").to_string();
+        let record = [
+            format!("SYR{i}"),
+            day.format("%Y-%m-%d").to_string(),
+            year,
+            precision.into(),
+            "Political violence".into(),
+            kind.into(),
+            sub.into(),
+            a.into(),
+            String::new(),
+            "1".into(),
+            b.into(),
+            String::new(),
+            "2".into(),
+            "12".into(),
+            String::new(),
+            "760".into(),
+            "Middle East".into(),
+            "Syria".into(),
+            "Aleppo".into(),
+            "Jebel Saman".into(),
+            String::new(),
+            place,
+            format!("{lat:.4}"),
+            format!("{lon:.4}"),
+            geo.into(),
+            "Syrian Observatory for Human Rights; Reuters".into(),
+            "Other-National".into(),
+            note,
+            deaths.to_string(),
+            String::new(),
+            "1618527211".into(),
+        ];
+        w.write_record(&record)?;
+    }
+    w.flush()
+}
+
+/// Writes `count` incidents in UCDP GED's CSV layout (see [`acled_csv`]).
+pub fn ucdp_csv(
+    count: usize,
+    days: usize,
+    seed: u64,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut rng = Rng(seed ^ 0x0CD9);
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(UCDP_HEADER.split(','))?;
+    for i in 0..count {
+        let first = rng.below(days.max(1)) as i64;
+        let last = first + [0, 0, 0, 1, 6][rng.below(5)];
+        let date = |d: i64| {
+            chrono::DateTime::from_timestamp(BASE + d * DAY, 0)
+                .map(|t| t.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        };
+        let (lon, lat) = incident_point(&mut rng);
+        let low = rng.below(4);
+        let best = low + rng.below(3);
+        let high = best + rng.below(5);
+        let (a, b) = (*rng.pick(ACTORS), *rng.pick(ACTORS));
+        let prec = ["1", "1", "2", "3", "4", "6"][rng.below(6)];
+        let headline = format!("\"Syria: {} killed in {}\", Agence France Presse", best, a);
+        let mut record: Vec<String> = vec![String::new(); UCDP_HEADER.split(',').count()];
+        let set = |r: &mut Vec<String>, name: &str, v: String| {
+            if let Some(k) = UCDP_HEADER.split(',').position(|h| h == name) {
+                r[k] = v;
+            }
+        };
+        set(&mut record, "id", (100_000 + i).to_string());
+        set(
+            &mut record,
+            "type_of_violence",
+            ["1", "2", "3"][rng.below(3)].into(),
+        );
+        set(&mut record, "conflict_name", "Syria: Government".into());
+        set(&mut record, "side_a", a.into());
+        set(&mut record, "side_b", b.into());
+        set(&mut record, "source_headline", headline);
+        set(&mut record, "where_prec", prec.into());
+        set(&mut record, "adm_1", "Aleppo governorate".into());
+        set(&mut record, "latitude", format!("{lat:.4}"));
+        set(&mut record, "longitude", format!("{lon:.4}"));
+        set(&mut record, "country", "Syria".into());
+        set(&mut record, "date_prec", "1".into());
+        set(&mut record, "date_start", date(first));
+        set(&mut record, "date_end", date(last));
+        set(&mut record, "best", best.to_string());
+        set(&mut record, "low", low.to_string());
+        set(&mut record, "high", high.to_string());
+        w.write_record(&record)?;
+    }
+    w.flush()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

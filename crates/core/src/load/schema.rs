@@ -175,8 +175,18 @@ pub fn schema(file: SchemaFile) -> String {
         SchemaFile::Dataset | SchemaFile::Zones => {}
         SchemaFile::Sources => restrict(&mut schema, "Source", "published_precision", &precisions),
         SchemaFile::Incidents => {
-            restrict(&mut schema, "Incident", "precision", &["minute", "hour", "day"]);
-            restrict(&mut schema, "Incident", "reach", &["exact", "province", "country"]);
+            restrict(
+                &mut schema,
+                "Incident",
+                "precision",
+                &["minute", "hour", "day"],
+            );
+            restrict(
+                &mut schema,
+                "Incident",
+                "reach",
+                &["exact", "province", "country"],
+            );
         }
         SchemaFile::Events => {
             restrict(&mut schema, "Event", "precision", &precisions);

@@ -15,6 +15,7 @@ impl MemFiles {
             SOURCES_FILE,
             EVENTS_FILE,
             PLACES_FILE,
+            INCIDENTS_FILE,
         ] {
             if let Ok(Some(bytes)) = EmbeddedFiles.read(name) {
                 files.insert(name, bytes);
@@ -1058,4 +1059,72 @@ fn a_record_is_placed_by_its_line_alone_the_same_line_the_column_count_gives() {
             "offset {offset}"
         );
     }
+}
+
+#[test]
+fn the_default_dataset_s_aggregate_reports_load_with_their_quotes() {
+    let ds = load(&MemFiles::default_dataset()).expect("valid");
+    assert_eq!(ds.incidents.reports.len(), 4);
+    let hospital = ds
+        .incidents
+        .reports
+        .iter()
+        .find(|r| r.id == "aleppo-hospital")
+        .expect("the hospital report");
+    assert_eq!(hospital.fatalities.low, Some(51));
+    assert_eq!(hospital.fatalities.best, None, "no best figure is invented");
+    assert!(hospital.citations[0].quote.contains("more than 50 people"));
+}
+
+#[test]
+fn incidents_json_is_as_strict_as_the_other_files() {
+    let incident = |fields: &str| {
+        format!(
+            r#"{{"incidents": [{{"id": "i1", "time": "2016-04-28", "precision": "day", "type": "Air strike", "citations": [{{"source": "rferl-2016-05-01", "quote": "More than a week of fighting"}}], {fields}}}]}}"#
+        )
+    };
+    let cases = [
+        (
+            incident(r#""zones": ["aleppo"], "colour": "red""#),
+            "unknown field `colour`",
+        ),
+        (
+            incident(r#""point": [37.1, 36.2], "zones": ["aleppo"]"#),
+            "either `point` or `zones`",
+        ),
+        (incident(r#""point": [237.1, 36.2]"#), "not a longitude"),
+        (
+            incident(r#""zones": ["alepo"]"#),
+            "unknown zone id \"alepo\"",
+        ),
+        (
+            incident(r#""zones": ["aleppo"], "fatalities": {"low": 60, "best": 51}"#),
+            "low 60 is more than best 51",
+        ),
+        (
+            incident(r#""zones": ["aleppo"], "until": "2016-04-20""#),
+            "is before `time`",
+        ),
+        (
+            incident(r#""zones": ["aleppo"], "reach": "province""#),
+            "`reach` goes with a `point`",
+        ),
+    ];
+    for (text, message) in cases {
+        let p = problems(MemFiles::default_dataset().with(INCIDENTS_FILE, text.clone()));
+        assert!(
+            has(&p, INCIDENTS_FILE, "incidents[0]", message),
+            "{message:?} not among {p:#?} for {text}"
+        );
+    }
+}
+
+#[test]
+fn an_incident_needs_a_quote_and_a_known_source() {
+    let text = r#"{"incidents": [{"id": "i1", "time": "2016-04-28", "precision": "day", "type": "Air strike", "zones": ["aleppo"], "citations": []}]}"#;
+    let p = problems(MemFiles::default_dataset().with(INCIDENTS_FILE, text));
+    assert!(
+        has(&p, INCIDENTS_FILE, "incidents[0]", "no citations"),
+        "{p:#?}"
+    );
 }
