@@ -1148,12 +1148,22 @@ fn incidents_by_status_lists_aleppo_s_totals_in_its_collapse_from_22_april_with_
     let doc: Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(
         keys(&doc),
-        ["counting", "credits", "dataset", "known_on", "note", "sets", "zones"]
+        [
+            "counting", "credits", "dataset", "known_on", "note", "sets", "zones"
+        ]
     );
     let set = &doc["sets"][0];
     assert_eq!(
         keys(set),
-        ["credit", "filtered_by_sources", "incidents", "kind", "outside_zones", "set", "skipped_rows"]
+        [
+            "credit",
+            "filtered_by_sources",
+            "incidents",
+            "kind",
+            "outside_zones",
+            "set",
+            "skipped_rows"
+        ]
     );
     assert_eq!(set["set"], "dataset");
     let aleppo = doc["zones"]
@@ -1176,7 +1186,13 @@ fn incidents_by_status_lists_aleppo_s_totals_in_its_collapse_from_22_april_with_
     assert_eq!(collapsed["from"], "2016-04-22T00:00:00+03:00");
     assert_eq!(
         keys(&collapsed["sets"][0]),
-        ["fatalities_best", "fatalities_low", "incidents", "partly", "set"]
+        [
+            "fatalities_best",
+            "fatalities_low",
+            "incidents",
+            "partly",
+            "set"
+        ]
     );
     let reports: Vec<&str> = collapsed["reports"]
         .as_array()
@@ -1235,13 +1251,24 @@ fn incidents_reads_acled_and_ucdp_files_as_sets_with_their_credit() {
         .collect();
     assert_eq!(
         sets,
-        [("dataset", 0, 0), ("acled-sample.csv", 9, 2), ("ucdp-sample.csv", 5, 1)]
+        [
+            ("dataset", 0, 0),
+            ("acled-sample.csv", 9, 2),
+            ("ucdp-sample.csv", 5, 1)
+        ]
     );
     let credits = doc["credits"].to_string();
-    assert!(credits.contains("ACLED") && credits.contains("UCDP"), "{credits}");
+    assert!(
+        credits.contains("ACLED") && credits.contains("UCDP"),
+        "{credits}"
+    );
     assert_eq!(doc["zones"].as_array().map(Vec::len), Some(1));
     assert_eq!(doc["zones"][0]["totals"][1]["incidents"], 6);
     let o = atlas(&["incidents", "--incidents", "/nonexistent/acled.csv"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("/nonexistent/acled.csv"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/acled.csv"),
+        "{}",
+        stderr(&o)
+    );
 }

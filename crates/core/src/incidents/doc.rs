@@ -325,10 +325,54 @@ fn count_words(c: &CountDoc) -> String {
     text
 }
 
+/// One stretch of a zone as a CSV writes it: all time, or one status interval.
+struct CsvStretch<'a> {
+    status: &'a str,
+    from: &'a str,
+    to: &'a str,
+    days: String,
+    sets: &'a [CountDoc],
+    before: Option<&'a BeforeDoc>,
+    reports: String,
+}
+
+impl<'a> CsvStretch<'a> {
+    fn of_zone(z: &'a ZoneIncidentsDoc) -> Vec<CsvStretch<'a>> {
+        match &z.intervals {
+            Some(ivs) => ivs
+                .iter()
+                .map(|iv| CsvStretch {
+                    status: iv.status,
+                    from: iv.from.as_deref().unwrap_or_default(),
+                    to: iv.to.as_deref().unwrap_or_default(),
+                    days: iv.days.map(|d| d.to_string()).unwrap_or_default(),
+                    sets: &iv.sets,
+                    before: iv.before.as_ref(),
+                    reports: iv
+                        .reports
+                        .iter()
+                        .map(|r| r.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                })
+                .collect(),
+            None => vec![CsvStretch {
+                status: "",
+                from: "",
+                to: "",
+                days: String::new(),
+                sets: &z.totals,
+                before: None,
+                reports: String::new(),
+            }],
+        }
+    }
+}
+
 /// The document as CSV: a row per zone, interval (or all time) and set.
 pub fn incidents_csv(doc: &IncidentsDoc, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    let header = [
+    w.write_record([
         "zone",
         "status",
         "from",
@@ -342,53 +386,18 @@ pub fn incidents_csv(doc: &IncidentsDoc, out: &mut dyn std::io::Write) -> std::i
         "before_incidents",
         "before_partly",
         "reports",
-    ];
-    w.write_record(header)?;
+    ])?;
     let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
     for z in &doc.zones {
-        let rows: Vec<(
-            &str,
-            String,
-            String,
-            String,
-            &Vec<CountDoc>,
-            Option<&BeforeDoc>,
-            String,
-        )> = match &z.intervals {
-            Some(ivs) => ivs
-                .iter()
-                .map(|iv| {
-                    let reports: Vec<&str> = iv.reports.iter().map(|r| r.id.as_str()).collect();
-                    (
-                        iv.status,
-                        iv.from.clone().unwrap_or_default(),
-                        iv.to.clone().unwrap_or_default(),
-                        iv.days.map(|d| d.to_string()).unwrap_or_default(),
-                        &iv.sets,
-                        iv.before.as_ref(),
-                        reports.join(" "),
-                    )
-                })
-                .collect(),
-            None => vec![(
-                "",
-                String::new(),
-                String::new(),
-                String::new(),
-                &z.totals,
-                None,
-                String::new(),
-            )],
-        };
-        for (status, from, to, days, sets, before, reports) in rows {
-            for (k, c) in sets.iter().enumerate() {
-                let b = before.and_then(|b| b.sets.get(k));
+        for s in CsvStretch::of_zone(z) {
+            for (k, c) in s.sets.iter().enumerate() {
+                let b = s.before.and_then(|b| b.sets.get(k));
                 w.write_record([
                     z.id.as_str(),
-                    status,
-                    &from,
-                    &to,
-                    &days,
+                    s.status,
+                    s.from,
+                    s.to,
+                    &s.days,
                     &c.set,
                     &c.incidents.to_string(),
                     &c.partly.to_string(),
@@ -396,7 +405,7 @@ pub fn incidents_csv(doc: &IncidentsDoc, out: &mut dyn std::io::Write) -> std::i
                     &opt(c.fatalities_low),
                     &b.map(|b| b.incidents.to_string()).unwrap_or_default(),
                     &b.map(|b| b.partly.to_string()).unwrap_or_default(),
-                    &reports,
+                    &s.reports,
                 ])?;
             }
         }
