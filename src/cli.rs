@@ -68,6 +68,11 @@ pub struct Cli {
     #[arg(long)]
     pub high_contrast: bool,
 
+    /// App: read this ACLED or UCDP incident file with the dataset (repeat for more; also
+    /// File > Add incident data…)
+    #[arg(long = "incidents", value_name = "FILE")]
+    pub incidents: Vec<PathBuf>,
+
     /// App: hide these kinds of event on the lanes and in the event list (comma-separated,
     /// e.g. statement,talks); statuses still count them
     #[arg(long, value_name = "KIND,KIND")]
@@ -150,6 +155,7 @@ impl Cli {
             ("--sides", self.who.sides.is_some()),
             ("--actor", !self.who.actors.is_empty()),
             ("--hide-kinds", self.hide_kinds.is_some()),
+            ("--incidents", !self.incidents.is_empty()),
         ];
         given
             .into_iter()
@@ -604,6 +610,7 @@ pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
                 .map(crate::session::Kinds::hiding)
                 .transpose()
                 .map_err(usage)?,
+            incident_files: cli.incidents.clone(),
         },
         engine,
         screenshot: cli.screenshot.clone(),
@@ -685,6 +692,7 @@ pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
             high_contrast: false,
             filter: who.filter(engine.dataset()).map_err(usage)?,
             kinds: None,
+            incident_files: Vec::new(),
         },
         engine,
         screenshot: plan.is_none().then(|| output.clone()),

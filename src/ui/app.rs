@@ -113,6 +113,12 @@ struct View {
     /// The widget that had the focus when a zone was selected (a zone on the map, a row of the
     /// zone list): F6 from it goes to the zone's quotes. Cleared when the focus moves.
     selected_from: Option<egui::Id>,
+    /// What is drawn of the incidents, kept until the window or the data changes.
+    incidents: super::incidents::Shown,
+    /// The incident whose window is open (a mark clicked): its set and index.
+    incident_open: Option<(u16, u32)>,
+    /// File > Add incident data without a system picker.
+    add_incidents: Option<super::incidents::AddDialog>,
 }
 
 impl View {
@@ -141,6 +147,9 @@ impl View {
             according_to: None,
             announcer: Default::default(),
             selected_from: None,
+            incidents: Default::default(),
+            incident_open: None,
+            add_incidents: None,
         }
     }
 
@@ -155,6 +164,8 @@ impl View {
                 self.map.request_fit();
             }
             self.summaries_for = None;
+            // Another dataset's marks and open incident mean nothing here.
+            self.incident_open = None;
         }
         let key = (session.instant(), session.known_on(), session.revision());
         if self.summaries_for != Some(key) {
@@ -173,6 +184,7 @@ impl View {
         if !session.online_tiles() {
             self.tiles = None;
         }
+        self.incidents.refresh(session, self.layers.label_points());
     }
 
     fn ensure_tiles(&mut self, ctx: &egui::Context, session: &Session) {
@@ -197,11 +209,20 @@ impl View {
     }
 }
 
+/// What a picker is asked to pick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pick {
+    Folder,
+    Workbook,
+    Incidents,
+}
+
 /// What a system dialog was opened for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Picking {
     Dataset,
     Export(Target),
+    Incidents,
 }
 
 pub struct AtlasApp {
@@ -226,6 +247,9 @@ pub struct AtlasApp {
     capture: Option<super::screenshot::Capture>,
     /// An animation being exported (File > Export animation, `export animation`).
     animation: Option<super::animate::Picturing>,
+    /// Incident files being read on a worker thread, and the dataset and files last read.
+    incident_reading: Option<super::incidents::Reading>,
+    incidents_read_for: Option<(u64, Vec<PathBuf>)>,
 }
 
 impl AtlasApp {
@@ -238,6 +262,7 @@ impl AtlasApp {
             data_dir: asked.data_dir,
             high_contrast: asked.high_contrast,
             filter: asked.filter.clone(),
+            incident_files: asked.incident_files.clone(),
             ..session::Start::default()
         };
         let mut session = Session::new(engine, first);
@@ -292,6 +317,8 @@ impl AtlasApp {
                     .store(1, std::sync::atomic::Ordering::SeqCst);
                 terminal_job(plan, path, asked.instant)
             }),
+            incident_reading: None,
+            incidents_read_for: None,
         }
     }
 
@@ -347,7 +374,8 @@ impl AtlasApp {
         theme::use_contrast(&ctx, Contrast::from_high(self.session.high_contrast()));
         self.play(&ctx);
         self.animate(&ctx);
-        let settled = !self.view.map.fit_requested;
+        // A picture waits for the incident files being read, as for the map's first fit.
+        let settled = !self.view.map.fit_requested && self.incident_reading.is_none();
         if let Some(shot) = &mut self.screenshot
             && shot.begin(&ctx, settled)
         {
@@ -411,6 +439,7 @@ impl AtlasApp {
         // After the intents: a dataset that started opening this frame already says so.
         self.poll_loading(&ctx);
         self.poll_filtering(&ctx);
+        self.poll_incidents(&ctx);
         // Another dataset: the window (and the task bar) says which.
         if self.session.generation() != generation {
             let title = super::window_title(self.session.engine());
@@ -465,7 +494,30 @@ impl AtlasApp {
         }
     }
 
+    /// The strips at the top: an animation's progress, the menu, incident files' progress.
+    fn top_panels(&mut self, ui: &mut Ui, out: &mut Vec<Intent>) {
+        // Above the menu, so that each picture of the animation leaves it out in one cut.
+        if let Some(job) = self.animation.as_mut().filter(|job| !job.terminal()) {
+            let strip = egui::Panel::top("animation-progress").show(ui, |ui| {
+                if super::animate::strip(ui, job) {
+                    job.cancel();
+                }
+            });
+            job.cut_top = strip.response.rect.bottom();
+        }
+        let session = &self.session;
+        egui::Panel::top("menu").show(ui, |ui| menu_bar(ui, session, out));
+        if let Some(reading) = &self.incident_reading {
+            egui::Panel::top("incident-progress").show(ui, |ui| {
+                if super::incidents::progress_strip(ui, reading) {
+                    reading.cancel();
+                }
+            });
+        }
+    }
+
     fn panels(&mut self, ui: &mut Ui, out: &mut Vec<Intent>) {
+        self.top_panels(ui, out);
         let tk = theme::tokens(ui.ctx());
         let session = &self.session;
         let pending = self
@@ -483,6 +535,8 @@ impl AtlasApp {
             according_to,
             compare,
             search,
+            incidents: shown,
+            incident_open,
             ..
         } = &mut self.view;
         // The zones a comparison found changed, outlined on the map while it is open.
@@ -490,16 +544,6 @@ impl AtlasApp {
             .as_ref()
             .map(|c| c.changed_zones().collect())
             .unwrap_or_default();
-        // Above the menu, so that each picture of the animation leaves it out in one cut.
-        if let Some(job) = self.animation.as_mut().filter(|job| !job.terminal()) {
-            let strip = egui::Panel::top("animation-progress").show(ui, |ui| {
-                if super::animate::strip(ui, job) {
-                    job.cancel();
-                }
-            });
-            job.cut_top = strip.response.rect.bottom();
-        }
-        egui::Panel::top("menu").show(ui, |ui| menu_bar(ui, session, out));
         if self.caption || self.capture.is_some() || self.animation.is_some() {
             egui::Panel::bottom("caption").show(ui, |ui| super::caption::show(ui, session));
         }
@@ -551,12 +595,20 @@ impl AtlasApp {
                     tiles_note,
                     according_to: according_to.as_deref(),
                     outlined: &outlined,
+                    incidents: shown.input(),
                 };
-                map_view(ui, layers, map, input)
+                let outcome = map_view(ui, layers, map, input);
+                if let Some(cluster) = &outcome.hovered_incident {
+                    super::incidents::mark_tooltip(ui, session, cluster);
+                }
+                outcome
             })
             .inner;
         if let Some(clicked) = outcome.clicked {
             out.push(Intent::Session(Command::Select(clicked)));
+        }
+        if outcome.clicked_incident.is_some() {
+            *incident_open = outcome.clicked_incident;
         }
     }
 
@@ -588,6 +640,17 @@ impl AtlasApp {
                     out.push(Intent::Session(Command::Select(Some(zone))));
                 }
                 Some(super::compare_box::CompareAction::Close) => self.view.compare = None,
+                None => {}
+            }
+        }
+        super::incidents::detail_window(ctx, &self.session, &mut self.view.incident_open);
+        if let Some(dialog) = &mut self.view.add_incidents {
+            match super::incidents::add_dialog(ctx, dialog) {
+                Some(Some(path)) => {
+                    out.push(Intent::Session(Command::AddIncidentFile(path)));
+                    self.view.add_incidents = None;
+                }
+                Some(None) => self.view.add_incidents = None,
                 None => {}
             }
         }
@@ -638,6 +701,9 @@ impl AtlasApp {
             (native_dialog::Outcome::Chosen(dir), Picking::Dataset) => {
                 out.push(Intent::Session(Command::OpenDataset(Some(dir))));
             }
+            (native_dialog::Outcome::Chosen(path), Picking::Incidents) => {
+                out.push(Intent::Session(Command::AddIncidentFile(path)));
+            }
             (native_dialog::Outcome::Chosen(path), Picking::Export(target)) => {
                 if let Err(e) = self.export_to(target, &path) {
                     self.session.tell(e);
@@ -649,6 +715,7 @@ impl AtlasApp {
                 out.push(Intent::View(match purpose {
                     Picking::Dataset => ViewAction::ShowOpenDialog,
                     Picking::Export(target) => ViewAction::Export(target),
+                    Picking::Incidents => ViewAction::ShowAddIncidentsDialog,
                 }));
             }
         }
@@ -828,6 +895,29 @@ impl AtlasApp {
         self.loading = None;
     }
 
+    /// The incident files of this dataset read on a worker thread whenever the dataset or the
+    /// list of files changes (opened, reloaded, a file added), and taken when ready.
+    fn poll_incidents(&mut self, ctx: &egui::Context) {
+        let key = (self.session.generation(), self.session.incident_paths());
+        if self.incidents_read_for.as_ref() != Some(&key) {
+            if let Some(old) = self.incident_reading.take() {
+                old.cancel();
+            }
+            if !key.1.is_empty() {
+                let reading = super::incidents::Reading::start(&self.session, key.1.clone(), ctx);
+                self.incident_reading = Some(reading);
+            }
+            self.incidents_read_for = Some(key);
+        }
+        if let Some(reading) = &self.incident_reading {
+            if super::incidents::poll(reading, &mut self.session) {
+                self.incident_reading = None;
+            } else {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
+    }
+
     /// A filter being applied on a worker thread: taken when it is ready, if it is still the
     /// one asked for last.
     fn poll_filtering(&mut self, ctx: &egui::Context) {
@@ -903,27 +993,35 @@ impl AtlasApp {
             .unwrap_or_else(|| PathBuf::from("."))
     }
 
+    /// The system's picker for a dataset folder, a workbook or an incident file; without one,
+    /// the app's own dialog.
+    fn pick(&mut self, pick: Pick, ctx: &egui::Context) {
+        let start = self.working_folder();
+        if self.native_dialogs && native_dialog::available() {
+            self.picking = Some(match pick {
+                Pick::Folder => (Picking::Dataset, native_dialog::Pending::open(&start, ctx)),
+                Pick::Workbook => (
+                    Picking::Dataset,
+                    native_dialog::Pending::open_workbook(&start, ctx),
+                ),
+                Pick::Incidents => (
+                    Picking::Incidents,
+                    native_dialog::Pending::open_incidents(&start, ctx),
+                ),
+            });
+        } else if pick == Pick::Incidents {
+            self.view.add_incidents = Some(Default::default());
+        } else {
+            self.view.open_dialog = Some(OpenDialog::new(&start));
+        }
+    }
+
     fn view_action(&mut self, action: ViewAction, ctx: &egui::Context) {
         let view = &mut self.view;
         match action {
-            ViewAction::ShowOpenDialog => {
-                let start = self.working_folder();
-                if self.native_dialogs && native_dialog::available() {
-                    let pending = native_dialog::Pending::open(&start, ctx);
-                    self.picking = Some((Picking::Dataset, pending));
-                } else {
-                    self.view.open_dialog = Some(OpenDialog::new(&start));
-                }
-            }
-            ViewAction::ShowOpenWorkbookDialog => {
-                let start = self.working_folder();
-                if self.native_dialogs && native_dialog::available() {
-                    let pending = native_dialog::Pending::open_workbook(&start, ctx);
-                    self.picking = Some((Picking::Dataset, pending));
-                } else {
-                    self.view.open_dialog = Some(OpenDialog::new(&start));
-                }
-            }
+            ViewAction::ShowOpenDialog => self.pick(Pick::Folder, ctx),
+            ViewAction::ShowOpenWorkbookDialog => self.pick(Pick::Workbook, ctx),
+            ViewAction::ShowAddIncidentsDialog => self.pick(Pick::Incidents, ctx),
             ViewAction::Reload => match self.session.data_dir().map(PathBuf::from) {
                 // A big dataset is read on a worker thread, as when it was opened.
                 Some(dir) if loading::in_background(Some(&dir), self.background_from) => {

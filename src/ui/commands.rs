@@ -7,6 +7,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use strum::VariantArray;
 
 use crate::export::Kind;
+use crate::incidents::view::Days;
 use crate::session::{self, Session, Step};
 use crate::ui::export_dialog::Target;
 
@@ -25,6 +26,8 @@ pub enum ViewAction {
     ShowOpenWorkbookDialog,
     /// File > Reload: read the open dataset's files again.
     Reload,
+    /// File > Add incident data: a file picker for an ACLED or UCDP CSV.
+    ShowAddIncidentsDialog,
     Quit,
     /// Escape: closes a dialog if one is open, else clears the selection.
     Escape,
@@ -132,6 +135,7 @@ pub enum UiCommand {
     OpenWorkbook,
     Reload,
     OpenDefaultDataset,
+    AddIncidentData,
     ExportImage,
     ExportAnimation,
     ExportIntervals,
@@ -162,9 +166,26 @@ pub enum UiCommand {
     ToggleHighContrast,
     ToggleReduceMotion,
     ToggleWatchFiles,
+    ToggleIncidentsOnMap,
+    IncidentsThatDay,
+    IncidentsWeek,
+    IncidentsMonth,
+    ToggleIncidentsOnLanes,
     ShowShortcuts,
     NextRegion,
     PreviousRegion,
+}
+
+/// The incident view changed by `f`.
+fn incidents(session: &Session, f: impl FnOnce(&mut session::IncidentView)) -> Intent {
+    let mut view = session.incident_view();
+    f(&mut view);
+    Intent::Session(session::Command::SetIncidentView(view))
+}
+
+fn days_shown(session: &Session, days: Days) -> bool {
+    let view = session.incident_view();
+    view.on_map && view.days == days
 }
 
 /// How far one pan command moves the map, in points.
@@ -189,6 +210,21 @@ impl UiCommand {
                 Intent::Session(S::SetWatchFiles(!session.watch_files()))
             }
             UiCommand::OpenDefaultDataset => Intent::Session(S::OpenDataset(None)),
+            UiCommand::AddIncidentData => view(ViewAction::ShowAddIncidentsDialog),
+            UiCommand::ToggleIncidentsOnMap => incidents(session, |v| v.on_map = !v.on_map),
+            UiCommand::IncidentsThatDay => incidents(session, |v| {
+                v.on_map = true;
+                v.days = Days::Today;
+            }),
+            UiCommand::IncidentsWeek => incidents(session, |v| {
+                v.on_map = true;
+                v.days = Days::Week;
+            }),
+            UiCommand::IncidentsMonth => incidents(session, |v| {
+                v.on_map = true;
+                v.days = Days::Month;
+            }),
+            UiCommand::ToggleIncidentsOnLanes => incidents(session, |v| v.on_lanes = !v.on_lanes),
             UiCommand::Quit => view(ViewAction::Quit),
             UiCommand::ExportImage => view(ViewAction::Export(Target::Image)),
             UiCommand::ExportAnimation => view(ViewAction::Export(Target::Animation)),
@@ -240,6 +276,12 @@ impl UiCommand {
             UiCommand::Reload => "Reload",
             UiCommand::ToggleWatchFiles => "Watch files",
             UiCommand::OpenDefaultDataset => "Open the default dataset",
+            UiCommand::AddIncidentData => "Add incident data…",
+            UiCommand::ToggleIncidentsOnMap => "Incidents on the map",
+            UiCommand::IncidentsThatDay => "Incidents: that day",
+            UiCommand::IncidentsWeek => "Incidents: 7 days",
+            UiCommand::IncidentsMonth => "Incidents: 30 days",
+            UiCommand::ToggleIncidentsOnLanes => "Incidents on the lanes",
             UiCommand::Quit => "Quit",
             UiCommand::ExportImage => "Export image…",
             UiCommand::ExportAnimation => "Export animation…",
@@ -282,6 +324,7 @@ impl UiCommand {
             | UiCommand::OpenWorkbook
             | UiCommand::Reload
             | UiCommand::OpenDefaultDataset
+            | UiCommand::AddIncidentData
             | UiCommand::ExportImage
             | UiCommand::ExportAnimation
             | UiCommand::ExportIntervals
@@ -309,7 +352,12 @@ impl UiCommand {
             | UiCommand::ToggleOnlineTiles
             | UiCommand::ToggleHighContrast
             | UiCommand::ToggleReduceMotion
-            | UiCommand::ToggleWatchFiles => Menu::View,
+            | UiCommand::ToggleWatchFiles
+            | UiCommand::ToggleIncidentsOnMap
+            | UiCommand::IncidentsThatDay
+            | UiCommand::IncidentsWeek
+            | UiCommand::IncidentsMonth
+            | UiCommand::ToggleIncidentsOnLanes => Menu::View,
             UiCommand::ShowShortcuts => Menu::Help,
             UiCommand::NextRegion | UiCommand::PreviousRegion => Menu::Go,
         }
@@ -330,6 +378,18 @@ impl UiCommand {
                 "Reload the map when the dataset's files are saved, keeping what you look at (remembered)"
             }
             UiCommand::OpenDefaultDataset => "Go back to the dataset built into the app",
+            UiCommand::AddIncidentData => {
+                "Read an ACLED export or a UCDP GED CSV beside the truces: its incidents on the map and the lanes, counted against each status (each file its own set, never added to another)"
+            }
+            UiCommand::ToggleIncidentsOnMap => {
+                "Show the incidents of the days up to the instant as round marks, larger for more deaths (remembered)"
+            }
+            UiCommand::IncidentsThatDay => "Show the incidents of the instant's own day",
+            UiCommand::IncidentsWeek => "Show the incidents of the 7 days up to the instant",
+            UiCommand::IncidentsMonth => "Show the incidents of the 30 days up to the instant",
+            UiCommand::ToggleIncidentsOnLanes => {
+                "A thin strip under each zone's lane: incidents per day (remembered)"
+            }
             UiCommand::Quit => "Close Truce Atlas (the view is remembered)",
             UiCommand::ExportImage => {
                 "The window as a PNG with a caption under the map: the dataset, the instant, the selected zone's status with its lead quote, and the command that reopens the view"
@@ -432,7 +492,13 @@ impl UiCommand {
             | UiCommand::ToggleOnlineTiles
             | UiCommand::ToggleHighContrast
             | UiCommand::ToggleReduceMotion
-            | UiCommand::ToggleWatchFiles => None,
+            | UiCommand::ToggleWatchFiles
+            | UiCommand::AddIncidentData
+            | UiCommand::ToggleIncidentsOnMap
+            | UiCommand::IncidentsThatDay
+            | UiCommand::IncidentsWeek
+            | UiCommand::IncidentsMonth
+            | UiCommand::ToggleIncidentsOnLanes => None,
         }
     }
 
@@ -477,6 +543,11 @@ impl UiCommand {
             UiCommand::ToggleHighContrast => Some(session.high_contrast()),
             UiCommand::ToggleReduceMotion => Some(session.playback().reduce_motion),
             UiCommand::ToggleWatchFiles => Some(session.watch_files()),
+            UiCommand::ToggleIncidentsOnMap => Some(session.incident_view().on_map),
+            UiCommand::IncidentsThatDay => Some(days_shown(session, Days::Today)),
+            UiCommand::IncidentsWeek => Some(days_shown(session, Days::Week)),
+            UiCommand::IncidentsMonth => Some(days_shown(session, Days::Month)),
+            UiCommand::ToggleIncidentsOnLanes => Some(session.incident_view().on_lanes),
             _ => None,
         }
     }

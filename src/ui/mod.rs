@@ -13,6 +13,7 @@ pub mod encode;
 pub mod export_dialog;
 pub mod flat;
 pub mod fonts;
+pub mod incidents;
 pub mod job;
 pub mod lanes;
 mod loading;

@@ -61,6 +61,19 @@ impl Pending {
         Pending { job }
     }
 
+    /// Opens the file picker for an incident file (ACLED or UCDP CSV) at `start`.
+    pub fn open_incidents(start: &Path, ctx: &egui::Context) -> Pending {
+        let start = start.to_path_buf();
+        let job = Job::start("The file picker", Some(ctx), move |_| {
+            rfd::FileDialog::new()
+                .set_title("Add incident data (an ACLED export or a UCDP GED CSV)")
+                .set_directory(&start)
+                .add_filter("CSV (.csv)", &["csv"])
+                .pick_file()
+        });
+        Pending { job }
+    }
+
     /// Opens the save dialog in `folder`, offering `name`; `ctx` is woken when it closes.
     pub fn save(folder: &Path, name: &str, ctx: &egui::Context) -> Pending {
         let (folder, name) = (folder.to_path_buf(), name.to_string());

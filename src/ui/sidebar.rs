@@ -283,6 +283,7 @@ pub fn sidebar(ui: &mut Ui, session: &Session, filter: &mut String, out: &mut Ve
         .status(z, session.instant(), session.known_on());
     status_facts(ui, session, r);
     quotes(ui, session, r);
+    super::incidents::comparison(ui, session, z);
     ui.add_space(8.0);
     chronology(ui, session, z, out);
 }

@@ -117,6 +117,10 @@ pub struct Colors {
     /// Not yet reported at the "as known on" date.
     pub marker_unknown: Color32,
     pub marker_outline: Color32,
+    /// Incidents on the map and their strip on the lanes: a round mark, never a zone's fill.
+    pub incident: Color32,
+    /// The ring around an incident mark, so it stands out over any status's fill.
+    pub incident_ring: Color32,
 }
 
 /// Text sizes in points.
@@ -208,6 +212,8 @@ pub const TOKENS: Tokens = Tokens {
         marker_statement: Color32::WHITE,
         marker_unknown: Color32::from_gray(200),
         marker_outline: Color32::WHITE,
+        incident: Color32::from_rgb(0x7A, 0x12, 0x1C),
+        incident_ring: Color32::WHITE,
     },
     text: TextSizes {
         instant: 16.0,
@@ -272,6 +278,8 @@ pub const HIGH_CONTRAST: Tokens = Tokens {
         marker_statement: Color32::WHITE,
         marker_unknown: Color32::from_gray(150),
         marker_outline: Color32::BLACK,
+        incident: Color32::BLACK,
+        incident_ring: Color32::WHITE,
     },
     text: TOKENS.text,
     sizes: Sizes {

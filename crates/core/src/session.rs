@@ -169,6 +169,55 @@ pub enum Command {
     SetPlayback(crate::playback::Playback),
     /// So much real time went by while playing.
     Tick(std::time::Duration),
+    /// Read this incident file (ACLED or UCDP) with the dataset, now and on every reload
+    /// (File > Add incident data…, `--incidents`); the app reads it on a worker thread.
+    AddIncidentFile(PathBuf),
+    /// Incident files read and placed elsewhere (a worker thread), for the dataset of this
+    /// generation only.
+    AdoptIncidents(LoadedIncidents),
+    /// How incidents are shown: on the map (and for how many days), on the lanes.
+    SetIncidentView(IncidentView),
+}
+
+/// How the incidents are shown (View menu; remembered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IncidentView {
+    pub on_map: bool,
+    pub days: crate::incidents::view::Days,
+    pub on_lanes: bool,
+}
+
+impl Default for IncidentView {
+    fn default() -> Self {
+        IncidentView {
+            on_map: true,
+            days: crate::incidents::view::Days::Week,
+            on_lanes: true,
+        }
+    }
+}
+
+/// Incident sets read and placed on a worker thread for one dataset (its `generation`), with
+/// what could not be read.
+#[derive(Clone)]
+pub struct LoadedIncidents {
+    pub generation: u64,
+    pub incidents: std::sync::Arc<crate::incidents::Incidents>,
+    /// A line per file that could not be read at all, or that had rows skipped.
+    pub problems: Vec<String>,
+}
+
+impl PartialEq for LoadedIncidents {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.incidents, &other.incidents)
+    }
+}
+
+impl std::fmt::Debug for LoadedIncidents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LoadedIncidents({} sets)", self.incidents.sets.len())
+    }
 }
 
 /// A dataset folder read and indexed, or why it could not be: what `OpenDataset` does in one
@@ -214,6 +263,8 @@ pub struct Start {
     /// `--hide-kinds`: the event kinds the lanes and the event list leave out, whatever the
     /// last run showed.
     pub kinds: Option<Kinds>,
+    /// `--incidents`: incident files to read with the dataset.
+    pub incident_files: Vec<PathBuf>,
 }
 
 /// The part of the session remembered between runs. Every field has a default, so a state
@@ -235,6 +286,8 @@ pub struct Remembered {
     pub kinds: Kinds,
     /// View > Watch files turned off (on by default, so a state saved before it watches).
     pub watch_off: bool,
+    /// How incidents are shown.
+    pub incidents: IncidentView,
 }
 
 /// An engine filtered on any thread, for [`Command::AdoptFiltered`]; it applies only to the
@@ -286,6 +339,12 @@ pub struct Session {
     /// Counts every change of what the engine says (a dataset opened, a filter changed), so
     /// that statuses derived from it know when to be read again.
     revision: u64,
+    /// Every set of incidents, placed in this dataset's zones: its own, then the files read.
+    incidents: std::sync::Arc<crate::incidents::Incidents>,
+    /// Incident files added by the user (`--incidents`, File > Add incident data…), read again
+    /// with the dataset.
+    incident_files: Vec<PathBuf>,
+    incident_view: IncidentView,
 }
 
 impl Session {
@@ -312,7 +371,11 @@ impl Session {
             generation: 0,
             opens: 0,
             revision: 0,
+            incidents: std::sync::Arc::default(),
+            incident_files: start.incident_files,
+            incident_view: IncidentView::default(),
         };
+        session.own_incidents();
         if start.filter.is_some() {
             session.apply(Command::SetFilter(start.filter));
         }
@@ -439,7 +502,53 @@ impl Session {
                 };
             }
             Command::Tick(real) => self.tick(real),
+            Command::AddIncidentFile(path) => {
+                if !self.incident_files.contains(&path) {
+                    self.incident_files.push(path);
+                }
+            }
+            Command::AdoptIncidents(loaded) => {
+                if loaded.generation == self.generation {
+                    self.incidents = loaded.incidents;
+                    self.revision += 1;
+                    if !loaded.problems.is_empty() {
+                        self.notice = Some(loaded.problems.join(" "));
+                    }
+                }
+            }
+            Command::SetIncidentView(view) => self.incident_view = view,
         }
+    }
+
+    /// Every set of incidents, placed in the zones.
+    pub fn incidents(&self) -> &std::sync::Arc<crate::incidents::Incidents> {
+        &self.incidents
+    }
+
+    pub fn incident_view(&self) -> IncidentView {
+        self.incident_view
+    }
+
+    /// The incident files to read with this dataset: those its dataset.json names (beside it),
+    /// then those the user added.
+    pub fn incident_paths(&self) -> Vec<PathBuf> {
+        let named = &self.engine.dataset().meta.incident_files;
+        let mut paths = match &self.data_dir {
+            Some(dir) => crate::incidents::import::beside(dir, named),
+            None => Vec::new(),
+        };
+        for p in &self.incident_files {
+            if !paths.contains(p) {
+                paths.push(p.clone());
+            }
+        }
+        paths
+    }
+
+    /// The dataset's own incidents, placed, before any file is read.
+    fn own_incidents(&mut self) {
+        let ds = self.engine.dataset();
+        self.incidents = std::sync::Arc::new(crate::incidents::Incidents::new(ds, &[]));
     }
 
     /// Reads from `filtered` (an engine made from this dataset), or from the dataset's own
@@ -548,6 +657,9 @@ impl Session {
                 self.load_error = None;
                 self.generation += 1;
                 self.opens += 1;
+                // Incident files belong to the dataset they were added to.
+                self.incident_files.clear();
+                self.own_incidents();
                 let off = if had_filter {
                     " The filter of sources is off: it named the last dataset's sources."
                 } else {
@@ -586,6 +698,7 @@ impl Session {
         self.load_error = None;
         self.generation += 1;
         self.revision += 1;
+        self.own_incidents();
         self.set_instant(self.instant);
         if let Some(filter) = filter {
             let filtered = self.engine.filtered(&filter);
@@ -632,6 +745,7 @@ impl Session {
             playback: self.playback,
             kinds: self.kinds,
             watch_off: !self.watch_files,
+            incidents: self.incident_view,
         }
     }
 
@@ -662,6 +776,7 @@ impl Session {
         self.apply(Command::SetPlayback(saved.playback));
         self.kinds = saved.kinds;
         self.watch_files = !saved.watch_off;
+        self.incident_view = saved.incidents;
         same
     }
 }

@@ -143,6 +143,8 @@ pub(super) struct ZoneLabels<'a> {
     pub zones: &'a [ZoneSummary],
     pub selected: Option<usize>,
     pub frame: &'a Frame,
+    /// Per zone: "Violence reported during the truce", where it applies.
+    pub violence: &'a [Option<&'static str>],
 }
 
 impl walkers::Plugin for ZoneLabels<'_> {
@@ -162,7 +164,8 @@ impl walkers::Plugin for ZoneLabels<'_> {
         let shapes = &self.shapes.shapes;
         for z in order {
             let anchor = t.screen(mercator(shapes[z].label.0, shapes[z].label.1));
-            let label = Label::layout(&painter, &self.shapes.names[z], &self.zones[z]);
+            let violence = self.violence.get(z).copied().flatten();
+            let label = Label::layout(&painter, &self.shapes.names[z], &self.zones[z], violence);
             // With many zones, a label with no free spot is left out (its zone keeps its
             // colour, and its name is in the tooltip and the list); the selected one never is.
             let thin = many && self.selected != Some(z);
@@ -220,12 +223,19 @@ struct Label {
     word: Arc<Galley>,
     /// "⏱ as last reported on wed 4 may 2016", past the last report.
     horizon: Option<Arc<Galley>>,
+    /// "⚠ Violence reported during the truce", where an incident falls on the instant's day.
+    violence: Option<Arc<Galley>>,
     size: Vec2,
     zone: ZoneSummary,
 }
 
 impl Label {
-    fn layout(painter: &egui::Painter, name: &str, zone: &ZoneSummary) -> Label {
+    fn layout(
+        painter: &egui::Painter,
+        name: &str,
+        zone: &ZoneSummary,
+        violence: Option<&str>,
+    ) -> Label {
         let tk = theme::tokens(painter.ctx());
         let (colors, text) = (tk.colors, tk.text);
         let style = tk.status(zone.status);
@@ -245,15 +255,21 @@ impl Label {
             let font = FontId::proportional(text.small);
             painter.layout_no_wrap(words, font, colors.after_reports_ink)
         });
+        let violence = violence.map(|words| {
+            let font = FontId::proportional(text.small);
+            painter.layout_no_wrap(format!("⚠ {words}"), font, colors.incident)
+        });
         let extra = horizon.as_ref().map_or(Vec2::ZERO, |g| g.size());
+        let more = violence.as_ref().map_or(Vec2::ZERO, |g| g.size());
         let size = vec2(
-            name.size().x.max(word.size().x).max(extra.x) + 14.0,
-            name.size().y + word.size().y + extra.y + 8.0,
+            name.size().x.max(word.size().x).max(extra.x).max(more.x) + 14.0,
+            name.size().y + word.size().y + extra.y + more.y + 8.0,
         );
         Label {
             name,
             word,
             horizon,
+            violence,
             size,
             zone: zone.clone(),
         }
@@ -341,9 +357,22 @@ impl Label {
             self.word,
             style.ink,
         );
+        let mut y = 4.0 + name_height + word_height;
         if let Some(horizon) = self.horizon {
-            let at = rect.left_top() + vec2(10.0, 4.0 + name_height + word_height);
-            painter.galley(at, horizon, tk.colors.after_reports_ink);
+            let height = horizon.size().y;
+            painter.galley(
+                rect.left_top() + vec2(10.0, y),
+                horizon,
+                tk.colors.after_reports_ink,
+            );
+            y += height;
+        }
+        if let Some(violence) = self.violence {
+            painter.galley(
+                rect.left_top() + vec2(10.0, y),
+                violence,
+                tk.colors.incident,
+            );
         }
     }
 }

@@ -10,6 +10,7 @@
 //! reuses its memory instead of allocating the geometry again.
 
 mod basemap;
+mod incidents;
 mod labels;
 mod overlay;
 mod placement;
@@ -28,6 +29,8 @@ use crate::geometry::{Fill, Outline, Shape as GeoShape, mercator, unmercator};
 use crate::model::Dataset;
 use crate::present::ZoneSummary;
 use crate::ui::theme::{CONTESTED_GLYPH, Patterns};
+
+pub use incidents::Cluster;
 
 /// Screen = `scale * projected + offset`, for the current pan and zoom.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -322,6 +325,8 @@ pub struct MapLayers {
     zones_bounds: ([f64; 2], [f64; 2]),
     /// The middle of the zones (lon, lat): where the map looks before it is fitted.
     centre: (f64, f64),
+    /// Each zone's label point (lon, lat): where an incident with no point is drawn.
+    label_points: Vec<(f64, f64)>,
 }
 
 /// The zoom that shows projected `bounds` in a rect of the given size, with room around them
@@ -353,6 +358,7 @@ impl MapLayers {
             .map(|z| GeoShape::new(&z.geometry))
             .collect();
         let zones_bounds = bounds_of(shapes.iter());
+        let label_points = shapes.iter().map(|s| s.label).collect();
         let (clon, clat) = unmercator([
             (zones_bounds.0[0] + zones_bounds.1[0]) / 2.0,
             (zones_bounds.0[1] + zones_bounds.1[1]) / 2.0,
@@ -378,7 +384,13 @@ impl MapLayers {
                 .collect(),
             zones_bounds,
             centre: (clon, clat),
+            label_points,
         }
+    }
+
+    /// Each zone's label point (lon, lat).
+    pub fn label_points(&self) -> &[(f64, f64)] {
+        &self.label_points
     }
 
     /// The zone at a geographic point (see [`ZoneShapes::zone_at`]).
@@ -468,6 +480,9 @@ struct Frame {
     /// Whether any shape of the built-in basemap is in view this frame: its credit is shown
     /// only then (near Paris the Syria basemap draws nothing, and says nothing).
     basemap_shown: Cell<bool>,
+    /// The incident marks under the pointer, and those clicked.
+    incident_hovered: RefCell<Option<Cluster>>,
+    incident_clicked: RefCell<Option<Cluster>>,
 }
 
 /// Everything the map needs from the app for one frame.
@@ -483,14 +498,35 @@ pub struct MapInput<'a> {
     pub according_to: Option<&'a str>,
     /// Zones to outline (the ones a comparison found changed).
     pub outlined: &'a [usize],
+    /// The incidents to draw, and what is said of them.
+    pub incidents: IncidentInput<'a>,
+}
+
+/// The incident layer's part of a frame.
+#[derive(Default, Clone, Copy)]
+pub struct IncidentInput<'a> {
+    /// The marks of the window (none: the layer is off or empty).
+    pub marks: &'a [crate::incidents::view::Mark],
+    /// Per zone: its counts in words, for its screen-reader node.
+    pub zone_words: &'a [Option<String>],
+    /// Per zone: "Violence reported during the truce", where it applies, for its label.
+    pub violence: &'a [Option<&'static str>],
+    /// The layer in a line, for a screen reader; the legend row; the credits.
+    pub layer_words: &'a str,
+    pub legend_words: &'a str,
+    pub credits: &'a [String],
 }
 
 /// What happened on the map this frame.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct MapOutcome {
     /// `Some(Some(z))`: zone z was clicked; `Some(None)`: empty map was clicked.
     pub clicked: Option<Option<usize>>,
     pub hovered: Option<usize>,
+    /// An incident mark clicked (its set and index): its quote or summary is to be shown.
+    pub clicked_incident: Option<(u16, u32)>,
+    /// The incident marks under the pointer, for the tooltip the app words.
+    pub hovered_incident: Option<Cluster>,
 }
 
 /// The plugin that reads the pointer: which zone it is over (a zone label counts as its zone)
@@ -550,6 +586,7 @@ pub fn map_view(
         tiles_note,
         according_to,
         outlined,
+        incidents,
     } = input;
     // Online tiles replace the vector land and sea only once they have actually arrived: offline,
     // or while loading, the built-in basemap stays.
@@ -557,14 +594,7 @@ pub fn map_view(
         Some(t) => centre_tile_loaded(t, &state.memory),
         None => false,
     };
-    // The dataset's own attribution is in the side panel, beside its description: on the map,
-    // the basemap's (when any of it is in view) and the tiles'.
-    let mut attribution = Vec::new();
-    if let Some(t) = tiles.as_deref().filter(|_| online) {
-        attribution.push(t.attribution().text.to_string());
-    }
-    attribution.extend(tiles_note.filter(|_| !online).map(str::to_string));
-    attribution.retain(|line| !line.trim().is_empty());
+    let attribution = attribution_lines(tiles.as_deref(), online, tiles_note, &incidents);
     let frame = Frame {
         online,
         fitting: state.fit_requested,
@@ -606,11 +636,14 @@ pub fn map_view(
                 outlined,
                 patterns,
                 frame: &frame,
+                zone_words: incidents.zone_words,
             })
+            .with_plugin(incidents::Plugin::new(&incidents, &frame))
             .with_plugin(overlay::Legend {
                 patterns,
                 frame: &frame,
                 according_to,
+                incidents: (!incidents.marks.is_empty()).then_some(incidents.legend_words),
             })
             .with_plugin(overlay::Footer {
                 basemap: basemap.world.attribution(),
@@ -626,6 +659,7 @@ pub fn map_view(
                 zones,
                 selected,
                 frame: &frame,
+                violence: incidents.violence,
             })
             .with_plugin(world::Labels {
                 shapes: basemap,
@@ -637,13 +671,50 @@ pub fn map_view(
             .response
     };
     state.labels = frame.labels.take();
-    hover_tooltip(&response, layers, zones, dataset, frame.hovered.get());
+    let outcome = outcome(&frame);
+    if outcome.hovered_incident.is_none() {
+        hover_tooltip(&response, layers, zones, dataset, frame.hovered.get());
+    }
     fit_if_asked(ui, layers, state, response.rect);
     state.last_transform = frame.transform.get();
+    outcome
+}
+
+/// What the pointer did this frame. A click on a mark is the mark's, not the zone's under it.
+fn outcome(frame: &Frame) -> MapOutcome {
+    let clicked_incident = frame.incident_clicked.take();
+    let one = clicked_incident.filter(|c| c.count == 1);
     MapOutcome {
-        clicked: frame.clicked.get(),
+        clicked: if clicked_incident.is_some() {
+            None
+        } else {
+            frame.clicked.get()
+        },
         hovered: frame.hovered.get(),
+        clicked_incident: one.map(|c| (c.first.set, c.first.index)),
+        hovered_incident: frame.incident_hovered.take(),
     }
+}
+
+/// The credits under the map besides the basemap's: the online tiles' (or a note on them) and,
+/// while incidents are drawn, their data's. The dataset's own attribution is in the side
+/// panel, beside its description.
+fn attribution_lines(
+    tiles: Option<&HttpTiles>,
+    online: bool,
+    tiles_note: Option<&str>,
+    incidents: &IncidentInput<'_>,
+) -> Vec<String> {
+    let mut attribution = Vec::new();
+    if let Some(t) = tiles.filter(|_| online) {
+        attribution.push(t.attribution().text.to_string());
+    }
+    attribution.extend(tiles_note.filter(|_| !online).map(str::to_string));
+    if !incidents.marks.is_empty() {
+        attribution.extend(incidents.credits.iter().cloned());
+    }
+    attribution.retain(|line| !line.trim().is_empty());
+    attribution
 }
 
 /// The zone's name, status and how to see more, beside the pointer.

@@ -15,17 +15,22 @@ pub(super) struct Legend<'a> {
     /// "According to: …" while a filter of sources is on: said on the map itself, so that no
     /// one reads (or screenshots) a filtered map as the whole story.
     pub according_to: Option<&'a str>,
+    /// The incident row's words ("Incident, 7 days"), while marks are shown.
+    pub incidents: Option<&'a str>,
 }
 
 impl walkers::Plugin for Legend<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, response: &Response, _: &Projector, _: &MapMemory) {
         let view = response.rect;
         let painter = ui.painter().with_clip_rect(view);
-        let rect = legend(&painter, view, self.patterns);
+        let rect = legend(&painter, view, self.patterns, self.incidents);
         // The legend is information, not a control; keep the pointer from clicking through it.
         // For a screen reader it is one node that reads the key out.
         let response = ui.interact(rect, ui.scope_id().with("legend"), Sense::hover());
-        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, legend_words()));
+        let incidents = self.incidents;
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Label, true, legend_words(incidents))
+        });
         self.frame.occupied.borrow_mut().push(rect);
         if let Some(words) = self.according_to {
             let below = filter_notice(&painter, rect, words);
@@ -65,7 +70,7 @@ fn filter_notice(painter: &egui::Painter, legend: Rect, words: &str) -> Rect {
 }
 
 /// "Legend: In effect, solid fill; Negotiating, dots; …; contested, fine hatching; …".
-fn legend_words() -> String {
+fn legend_words(incidents: Option<&str>) -> String {
     let mut parts: Vec<String> = Status::VARIANTS
         .iter()
         .map(|&s| {
@@ -82,15 +87,25 @@ fn legend_words() -> String {
     parts.push("contested, fine dark hatching over the status".into());
     parts.push("past the last report, short dashes: only as reported then".into());
     parts.push("approximate outline, dashed".into());
+    if let Some(words) = incidents {
+        parts.push(format!(
+            "{words}: a dark round mark, larger for more deaths, hollow where deaths are unknown; a number where marks crowd"
+        ));
+    }
     format!("Legend: {}", parts.join("; "))
 }
 
 const ROW: f32 = 20.0;
 
-fn legend(painter: &egui::Painter, view: Rect, patterns: &Patterns) -> Rect {
+fn legend(
+    painter: &egui::Painter,
+    view: Rect,
+    patterns: &Patterns,
+    incidents: Option<&str>,
+) -> Rect {
     let tk = theme::tokens(painter.ctx());
     let (colors, text) = (tk.colors, tk.text);
-    let rows = Status::VARIANTS.len() + 3;
+    let rows = Status::VARIANTS.len() + 3 + usize::from(incidents.is_some());
     let rect = Rect::from_min_size(
         view.left_top() + vec2(10.0, 10.0),
         vec2(176.0, ROW * rows as f32 + 30.0),
@@ -158,6 +173,14 @@ fn legend(painter: &egui::Painter, view: Rect, patterns: &Patterns) -> Rect {
         3.0,
     ));
     row_text(painter, s, "Approximate outline".into());
+    if let Some(words) = incidents {
+        y += ROW;
+        let s = swatch(y);
+        let ring = Stroke::new(1.5, colors.incident_ring);
+        painter.circle(s.center() - vec2(6.0, 0.0), 4.0, colors.incident, ring);
+        painter.circle(s.center() + vec2(6.0, 0.0), 6.5, colors.incident, ring);
+        row_text(painter, s, words.to_string());
+    }
     rect
 }
 

@@ -21,6 +21,8 @@ pub(super) struct Plugin<'a> {
     pub outlined: &'a [usize],
     pub patterns: &'a Patterns,
     pub frame: &'a Frame,
+    /// Per zone: its incidents over the window in words, said after its status.
+    pub zone_words: &'a [Option<String>],
 }
 
 impl walkers::Plugin for Plugin<'_> {
@@ -96,12 +98,13 @@ impl Plugin<'_> {
         for (k, &(z, rect)) in order.iter().enumerate() {
             let response = ui.interact(rect, ids[k], egui::Sense::FOCUSABLE);
             let (name, summary) = (&self.shapes.names[z], &self.zones[z]);
+            let incidents = self.zone_words.get(z).and_then(Option::as_deref);
             response.widget_info(|| {
-                egui::WidgetInfo::labeled(
-                    egui::Role::Button,
-                    true,
-                    format!("Zone {}", summary.words(name, self.dataset)),
-                )
+                let mut words = format!("Zone {}", summary.words(name, self.dataset));
+                if let Some(incidents) = incidents {
+                    words.push_str(&format!("; {incidents}"));
+                }
+                egui::WidgetInfo::labeled(egui::Role::Button, true, words)
             });
             if !response.has_focus() {
                 continue;

@@ -9,6 +9,7 @@ pub mod import;
 mod place;
 #[cfg(test)]
 mod tests;
+pub mod view;
 
 use std::sync::Arc;
 

@@ -10,6 +10,8 @@ use crate::engine::{CiteRef, Engine, Resolution};
 use crate::model::{Dataset, Moment};
 use crate::timefmt::{moment_label, moment_short};
 
+pub mod incidents;
+
 /// A zone's status at an instant: what the map, the labels and the lists need to draw it. The
 /// words for it are made on demand ([`ZoneSummary::detail`], [`ZoneSummary::as_last_reported`]):
 /// the summaries of every zone are rebuilt each time the instant moves, and most are never read

@@ -1,0 +1,201 @@
+//! Incidents on the map: a round mark per incident of the window of days up to the instant,
+//! sized by its deaths (best, else low; unknown: hollow), merged into a count where marks
+//! crowd. Drawn over the zones and under the labels; the pointer over a mark says what it is,
+//! a click opens its quote or its source's summary.
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Sense, Stroke, Ui, pos2, vec2};
+use walkers::{MapMemory, Projector};
+
+use super::{Frame, Transform};
+use crate::incidents::view::Mark;
+use crate::ui::theme;
+
+/// Marks closer than this (points) are drawn as one count.
+const CELL: f32 = 30.0;
+
+/// Marks merged where they crowd: one per grid cell of the screen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cluster {
+    pub at: Pos2,
+    pub count: u32,
+    /// The sum of the known figures, and whether some mark has none.
+    pub deaths: u64,
+    pub unknown: bool,
+    /// The first mark, for a cluster of one.
+    pub first: Mark,
+}
+
+impl Cluster {
+    fn radius(&self) -> f32 {
+        if self.count > 1 {
+            let digits = self.count.to_string().len() as f32;
+            return (8.0 + 3.0 * digits).min(18.0);
+        }
+        let d = self.deaths.min(1_000) as f32;
+        (4.0 + 2.0 * d.sqrt()).min(16.0)
+    }
+}
+
+/// The marks in view, merged per cell of a [`CELL`]-point grid, in a stable order.
+pub fn clusters(marks: &[Mark], t: &Transform, view: Rect) -> Vec<Cluster> {
+    let cols = (view.width() / CELL).ceil().max(1.0) as usize;
+    let rows = (view.height() / CELL).ceil().max(1.0) as usize;
+    let mut grid: Vec<Option<(f32, f32, Cluster)>> = vec![None; cols * rows];
+    for m in marks {
+        let p = t.screen([f64::from(m.at[0]), f64::from(m.at[1])]);
+        if !view.contains(p) {
+            continue;
+        }
+        let c = ((p.x - view.left()) / CELL) as usize;
+        let r = ((p.y - view.top()) / CELL) as usize;
+        let Some(cell) = grid.get_mut(r.min(rows - 1) * cols + c.min(cols - 1)) else {
+            continue;
+        };
+        let deaths = u64::from(m.size.unwrap_or(0));
+        match cell {
+            Some((sx, sy, cluster)) => {
+                *sx += p.x;
+                *sy += p.y;
+                cluster.count += 1;
+                cluster.deaths += deaths;
+                cluster.unknown |= m.size.is_none();
+            }
+            None => {
+                *cell = Some((
+                    p.x,
+                    p.y,
+                    Cluster {
+                        at: p,
+                        count: 1,
+                        deaths,
+                        unknown: m.size.is_none(),
+                        first: *m,
+                    },
+                ));
+            }
+        }
+    }
+    grid.into_iter()
+        .flatten()
+        .map(|(sx, sy, mut c)| {
+            c.at = pos2(sx / c.count as f32, sy / c.count as f32);
+            c
+        })
+        .collect()
+}
+
+/// The layer's plugin: draws the clusters, finds the one under the pointer and a click on it.
+pub(super) struct Plugin<'a> {
+    pub marks: &'a [Mark],
+    pub frame: &'a Frame,
+    /// What a screen reader hears of the layer: one line.
+    pub words: &'a str,
+}
+
+impl<'a> Plugin<'a> {
+    pub fn new(input: &super::IncidentInput<'a>, frame: &'a Frame) -> Self {
+        Plugin {
+            marks: input.marks,
+            frame,
+            words: input.layer_words,
+        }
+    }
+}
+
+impl walkers::Plugin for Plugin<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        response: &Response,
+        projector: &Projector,
+        _: &MapMemory,
+    ) {
+        let view = response.rect;
+        let t = Transform::of(projector, view);
+        let painter = ui.painter().with_clip_rect(view);
+        let tk = theme::tokens(ui.ctx());
+        let found = clusters(self.marks, &t, view);
+        let ring = Stroke::new(1.5, tk.colors.incident_ring);
+        let font = FontId::proportional(tk.text.small);
+        for c in &found {
+            let r = c.radius();
+            if c.count == 1 && c.unknown {
+                // Deaths unknown: hollow, a ring of the mark's colour inside a white one.
+                painter.circle_stroke(c.at, r, Stroke::new(3.5, tk.colors.incident_ring));
+                painter.circle_stroke(c.at, r, Stroke::new(2.0, tk.colors.incident));
+            } else {
+                painter.circle(c.at, r, tk.colors.incident, ring);
+            }
+            if c.count > 1 {
+                painter.text(
+                    c.at,
+                    Align2::CENTER_CENTER,
+                    c.count.to_string(),
+                    font.clone(),
+                    Color32::WHITE,
+                );
+            }
+        }
+        let under = |p: Pos2| {
+            found
+                .iter()
+                .filter(|c| c.at.distance(p) <= c.radius() + 2.0)
+                .min_by(|a, b| a.at.distance(p).total_cmp(&b.at.distance(p)))
+                .copied()
+        };
+        let hovered = response.hover_pos().and_then(under);
+        let clicked = (response.clicked() && !response.changed())
+            .then(|| response.interact_pointer_pos())
+            .flatten()
+            .and_then(under);
+        *self.frame.incident_hovered.borrow_mut() = hovered;
+        *self.frame.incident_clicked.borrow_mut() = clicked;
+        // For a screen reader, the layer is one line (the zones' own nodes say their counts).
+        if !found.is_empty() {
+            let rect = Rect::from_min_size(view.left_bottom() - vec2(0.0, 1.0), vec2(1.0, 1.0));
+            let node = ui.interact(rect, ui.scope_id().with("incident-layer"), Sense::hover());
+            let words = self.words.to_string();
+            node.widget_info(move || egui::WidgetInfo::labeled(egui::Role::Label, true, &words));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(x: f32, y: f32, size: Option<u32>) -> Mark {
+        Mark {
+            start: 0,
+            end: 1,
+            at: [x, y],
+            size,
+            set: 0,
+            index: 0,
+            cited: false,
+        }
+    }
+
+    #[test]
+    fn marks_that_crowd_merge_into_one_count_and_far_ones_stay_apart() {
+        let t = Transform {
+            scale: 1000.0,
+            offset: [0.0, 0.0],
+        };
+        let view = Rect::from_min_size(Pos2::ZERO, vec2(300.0, 300.0));
+        let marks = [
+            mark(0.010, 0.010, Some(3)),
+            mark(0.011, 0.011, None),
+            mark(0.200, 0.200, Some(1)),
+            mark(0.900, 0.900, Some(5)),
+        ];
+        let found = clusters(&marks, &t, view);
+        let counts: Vec<(u32, u64, bool)> = found
+            .iter()
+            .map(|c| (c.count, c.deaths, c.unknown))
+            .collect();
+        // The last mark is out of view: not drawn, not counted.
+        assert_eq!(counts, [(2, 3, true), (1, 1, false)]);
+        assert!(found[0].radius() > found[1].radius() - 8.0);
+    }
+}
