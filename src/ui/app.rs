@@ -364,6 +364,11 @@ impl AtlasApp {
         restore_camera(&mut self.view.map, Some((lon, lat, zoom)));
     }
     /// Where the zone's label box was drawn on the last frame.
+    /// Whether incident files are being read on a worker thread.
+    pub fn reading_incidents(&self) -> bool {
+        self.incident_reading.is_some()
+    }
+
     pub fn zone_label_rect(&self, zone: usize) -> Option<egui::Rect> {
         self.view.map.label_rect(zone)
     }
@@ -1096,7 +1101,7 @@ impl AtlasApp {
                     s.selected(),
                     s.known_on(),
                     s.kinds(),
-                );
+                ) + &super::incidents::reopen_words(s);
                 ctx.copy_text(command.clone());
                 self.session.tell(format!("Copied: {command}"));
             }

@@ -25,6 +25,14 @@ pub fn show(ui: &mut Ui, session: &Session) {
     if let Some(quote) = &c.quote {
         ui.label(RichText::new(quote).italics().size(tk.text.quote));
     }
-    ui.label(RichText::new(&c.small_print).small().weak());
+    if let Some(line) = super::incidents::caption_line(session) {
+        ui.label(RichText::new(line).small());
+    }
+    let reopen = super::incidents::reopen_words(session);
+    ui.label(
+        RichText::new(format!("{}{reopen}", c.small_print))
+            .small()
+            .weak(),
+    );
     ui.add_space(4.0);
 }

@@ -123,7 +123,7 @@ pub fn progress_strip(ui: &mut Ui, reading: &Reading) -> bool {
 }
 
 /// The window of days, the "as known on" date and the revision the marks were picked for.
-type WindowKey = ((i64, i64), Option<DateTime<Utc>>, u64);
+type WindowKey = ((i64, i64), Option<DateTime<Utc>>, u64, bool);
 /// The instant, "as known on", revision and days the zones' words were made for.
 type WordsKey = (
     DateTime<Utc>,
@@ -167,18 +167,14 @@ impl Shown {
             self.source = Some(Arc::clone(incidents));
             self.window_for = None;
             self.words_for = None;
-            self.credits = incidents
-                .credits()
-                .iter()
-                .map(|c| format!("Incidents: {c}"))
-                .collect();
+            self.credits = incidents.short_credit().into_iter().collect();
         }
         let view = session.incident_view();
         let engine = session.engine();
         let tz = engine.dataset().meta.timezone;
         let (at, known_on, revision) = (session.instant(), session.known_on(), session.revision());
         let range = window(at, tz, view.days).unwrap_or((0, 0));
-        let key = (range, known_on, revision);
+        let key = (range, known_on, revision, view.on_map);
         if self.window_for != Some(key) {
             self.in_window = if view.on_map {
                 self.marks
@@ -466,4 +462,39 @@ pub fn add_dialog(ctx: &egui::Context, dialog: &mut AddDialog) -> Option<Option<
             });
         });
     action
+}
+
+/// ` --incidents '/abs/acled.csv'` for each file the user added, for the command line that
+/// reopens the view (absolute, so that it works from any folder).
+pub fn reopen_words(session: &Session) -> String {
+    session
+        .incident_files()
+        .iter()
+        .map(|p| {
+            let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            format!(
+                " --incidents {}",
+                crate::present::shell_word(&p.to_string_lossy())
+            )
+        })
+        .collect()
+}
+
+/// The caption's line on incidents while the map shows them: the window and the credits.
+pub fn caption_line(session: &Session) -> Option<String> {
+    let incidents = session.incidents();
+    let view = session.incident_view();
+    let any = incidents.sets.iter().any(|p| !p.set.incidents.is_empty());
+    if !view.on_map || !any {
+        return None;
+    }
+    let tz = session.engine().dataset().meta.timezone;
+    let when = words::window_words(session.instant(), tz, view.days);
+    let credits = incidents.credits();
+    let data = if credits.is_empty() {
+        String::new()
+    } else {
+        format!(" · data: {}", credits.join("; "))
+    };
+    Some(format!("Round marks: incidents {when}{data}"))
 }

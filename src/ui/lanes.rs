@@ -31,7 +31,7 @@ pub(super) fn lanes(
     let tk = theme::tokens(ui.ctx());
     let session = input.session;
     let rows = Rows::of(session);
-    let row_height = tk.sizes.lane_height + 4.0;
+    let row_height = tk.sizes.lane_height + 4.0 + strip_height(session);
     let max_height = (ui.ctx().content_rect().height() * LANES_SHARE).max(4.0 * row_height);
     // Asked for outright: a panel sized by its content would otherwise never let it grow.
     let wanted = (rows.count as f32 * row_height).min(max_height);
@@ -335,7 +335,8 @@ fn lane(
     let session = input.session;
     let zone = &session.engine().dataset().zones[z];
     let height = tk.sizes.lane_height;
-    let (row, _) = ui.allocate_exact_size(vec2(full, height + 4.0), Sense::hover());
+    let strip = strip_height(session);
+    let (row, _) = ui.allocate_exact_size(vec2(full, height + 4.0 + strip), Sense::hover());
     let name_rect = Rect::from_min_size(row.min, vec2(tk.sizes.label_column - 6.0, height));
     let selected = session.selected() == Some(z);
     // Clicked, not tabbed to: the lanes as a whole are the keyboard's one stop.
@@ -372,6 +373,13 @@ fn lane(
         );
     }
     paint_lane(ui.painter(), session.engine(), z, axis, rect, input);
+    if strip > 0.0 {
+        let under = Rect::from_min_size(
+            rect.left_bottom() + vec2(0.0, 1.0),
+            vec2(rect.width(), strip),
+        );
+        paint_incident_strip(ui.painter(), session, z, axis, under);
+    }
     let marker_clicked = markers(ui, input, axis, z, rect, out);
     if let Some(cursor) = focus {
         paint_focus(ui, axis, rect, cursor, input);
@@ -470,6 +478,77 @@ fn marker_tooltip(ui: &mut Ui, view: &present::EventView) {
         ui.weak("Not yet reported at the chosen 'as known on' date");
     }
     ui.weak("Click to move the instant here");
+}
+
+/// The incident strip's height under each lane: none while it is off or there are no incidents.
+fn strip_height(session: &Session) -> f32 {
+    let any = session
+        .incidents()
+        .sets
+        .iter()
+        .any(|p| !p.set.incidents.is_empty());
+    if any && session.incident_view().on_lanes {
+        7.0
+    } else {
+        0.0
+    }
+}
+
+/// Incidents per local day under a lane, as bars (days grouped where they are narrower than
+/// two points), one row per set with incidents: sets are never added together.
+fn paint_incident_strip(
+    painter: &egui::Painter,
+    session: &Session,
+    zone: usize,
+    axis: &Axis,
+    strip: Rect,
+) {
+    let tk = theme::tokens(painter.ctx());
+    let engine = session.engine();
+    let tz = engine.dataset().meta.timezone;
+    let range = session.range();
+    let first = crate::timefmt::local(range.start, tz).date_naive();
+    let last = crate::timefmt::local(range.end, tz).date_naive();
+    let days = (last - first).num_days().max(0) + 1;
+    let per = ((days as f32 * 2.0 / strip.width().max(1.0)).ceil() as i64).max(1);
+    let starts: Vec<i64> = (0..=days.div_euclid(per) + 1)
+        .filter_map(|k| first.checked_add_signed(chrono::Duration::days(k * per)))
+        .filter_map(|d| crate::timefmt::local_day_start(d, tz))
+        .map(|t| t.timestamp())
+        .collect();
+    let incidents = session.incidents();
+    let counts =
+        crate::incidents::view::per_day(engine, incidents, zone, &starts, session.known_on());
+    let sets: Vec<&Vec<u64>> = incidents
+        .sets
+        .iter()
+        .zip(&counts)
+        .filter(|(p, _)| !p.set.incidents.is_empty())
+        .map(|(_, c)| c)
+        .collect();
+    let row = strip.height() / sets.len().max(1) as f32;
+    for (k, bars) in sets.iter().enumerate() {
+        let top = strip.top() + row * k as f32;
+        let most = bars.iter().copied().max().unwrap_or(0).max(1) as f32;
+        for (i, &n) in bars.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let (Some(&a), Some(&b)) = (starts.get(i), starts.get(i + 1)) else {
+                continue;
+            };
+            let at = |t: i64| {
+                axis.x(DateTime::from_timestamp(t, 0)
+                    .unwrap_or(range.start)
+                    .clamp(range.start, range.end))
+            };
+            let (x0, x1) = (at(a), at(b).max(at(a) + 1.0));
+            // At least a third of the row for one incident, full for the lane's busiest day.
+            let h = row * (0.35 + 0.65 * n as f32 / most);
+            let bar = Rect::from_min_max(pos2(x0, top + row - h), pos2(x1, top + row));
+            painter.rect_filled(bar, 0.0, tk.colors.incident);
+        }
+    }
 }
 
 fn paint_lane(

@@ -2107,3 +2107,162 @@ fn f5_on_a_big_dataset_reloads_on_a_worker_thread_keeping_the_selection() {
         selected
     );
 }
+
+/// The app on the default dataset at a local Damascus time with a zone selected, reading the
+/// sample ACLED and UCDP files given as with `--incidents`, once they are read.
+fn harness_with_incidents(local: &str, zone: &str) -> Harness<'static, AtlasApp> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/incidents");
+    let engine = engine();
+    let zone = engine.dataset().zone_index(zone);
+    let mut harness = harness_with(AtlasApp::new(
+        engine,
+        StartOptions {
+            session: Start {
+                instant: Some(damascus_time(local)),
+                zone,
+                incident_files: vec![root.join("acled-sample.csv"), root.join("ucdp-sample.csv")],
+                ..Start::default()
+            },
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while harness.state().reading_incidents()
+        || harness.state().session().incidents().sets.len() < 3
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the incident files were never read"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.step();
+    }
+    harness.run();
+    harness
+}
+
+#[test]
+fn incident_files_given_at_start_are_read_and_each_zone_says_its_count_of_the_window() {
+    let harness = harness_with_incidents("2016-04-28 12:00", "aleppo");
+    // One node per zone on the map: its status, then its incidents of the 7 days, set by set.
+    let aleppo = harness.get_by_label_contains("Zone Aleppo");
+    let words = aleppo.accesskit_node().label().unwrap_or_default();
+    assert!(
+        words.ends_with(
+            "; acled-sample.csv: 3 incidents, at least 18 killed; ucdp-sample.csv: 2 incidents, at least 16 killed, in the 7 days up to 28 April 2016"
+        ),
+        "{words}"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Incident, 7 days")
+            .is_some(),
+        "the legend row"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Incidents: ACLED, acleddata.com · UCDP GED")
+            .is_some(),
+        "the credits"
+    );
+    // The side panel compares each status interval with the same length before it.
+    assert!(
+        harness
+            .query_by_label_contains("Violence reported")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Collapsed 22 Apr 2016 – 29 Apr 2016 (8 days) (acled-sample.csv): 2 incidents (+2 in part), at least 16 killed; the 8 days before: 0 incidents")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_zone_in_effect_with_an_incident_on_the_instant_s_day_says_violence_was_reported_during_the_truce()
+ {
+    let harness = harness_with_incidents("2016-03-10 12:00", "damascus");
+    assert!(
+        harness
+            .query_by_label_contains("⚠ Violence reported during the truce")
+            .is_some()
+    );
+    // The day after, nothing falls on the instant's day: nothing is said.
+    let harness = harness_with_incidents("2016-03-11 12:00", "damascus");
+    assert!(
+        harness
+            .query_by_label_contains("Violence reported during the truce")
+            .is_none()
+    );
+}
+
+#[test]
+fn incidents_can_be_taken_off_the_map_from_the_view_menu_and_it_is_remembered() {
+    let mut harness = harness_with_incidents("2016-04-28 12:00", "aleppo");
+    assert!(
+        harness
+            .query_by_label_contains("Incident, 7 days")
+            .is_some()
+    );
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Incidents on the map").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Incident, 7 days")
+            .is_none(),
+        "the legend row goes"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Incidents: ACLED")
+            .is_none(),
+        "and the credit"
+    );
+    assert!(
+        !harness.state().saved().session.incidents.on_map,
+        "remembered"
+    );
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Incidents: 30 days").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Incident, 30 days")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_click_on_an_incident_mark_shows_acled_s_summary_said_as_such() {
+    let mut harness = harness_with_incidents("2016-03-10 12:00", "damascus");
+    // Jobar, 10 March: the only mark of the week in Damascus.
+    harness.state_mut().look_at(36.3190, 33.5270, 12.0);
+    harness.run();
+    let at = harness
+        .state()
+        .screen_position(36.3190, 33.5270)
+        .expect("on screen");
+    click_at(&mut harness, at);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Incident SYR1004")
+            .is_some(),
+        "its window opens"
+    );
+    assert!(harness.query_by_label("ACLED's summary").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("Test row: a clash in Jobar")
+            .is_some()
+    );
+    // The click was the mark's: the selection did not change.
+    assert_eq!(
+        harness.state().selected(),
+        harness.state().engine().dataset().zone_index("damascus")
+    );
+}

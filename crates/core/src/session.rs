@@ -525,6 +525,11 @@ impl Session {
         &self.incidents
     }
 
+    /// The incident files the user added (`--incidents`, File > Add incident data…).
+    pub fn incident_files(&self) -> &[PathBuf] {
+        &self.incident_files
+    }
+
     pub fn incident_view(&self) -> IncidentView {
         self.incident_view
     }

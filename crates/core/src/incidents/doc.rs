@@ -386,8 +386,16 @@ pub fn incidents_csv(doc: &IncidentsDoc, out: &mut dyn std::io::Write) -> std::i
         "before_incidents",
         "before_partly",
         "reports",
+        "credit",
     ])?;
     let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
+    // Each row carries its set's credit line: a CSV travels without the page it came with.
+    let credit = |c: &CountDoc| {
+        doc.sets
+            .iter()
+            .find(|s| s.set == c.set)
+            .map_or("", |s| s.credit)
+    };
     for z in &doc.zones {
         for s in CsvStretch::of_zone(z) {
             for (k, c) in s.sets.iter().enumerate() {
@@ -406,6 +414,7 @@ pub fn incidents_csv(doc: &IncidentsDoc, out: &mut dyn std::io::Write) -> std::i
                     &b.map(|b| b.incidents.to_string()).unwrap_or_default(),
                     &b.map(|b| b.partly.to_string()).unwrap_or_default(),
                     &s.reports,
+                    credit(c),
                 ])?;
             }
         }

@@ -136,6 +136,19 @@ impl Incidents {
         credits.dedup();
         credits
     }
+
+    /// The credits in one short line for the map ("Incidents: ACLED, acleddata.com · UCDP
+    /// GED (…)"), `None` without imported data.
+    pub fn short_credit(&self) -> Option<String> {
+        let mut parts: Vec<&str> = self
+            .sets
+            .iter()
+            .map(|p| p.set.kind.short_credit())
+            .filter(|c| !c.is_empty())
+            .collect();
+        parts.dedup();
+        (!parts.is_empty()).then(|| format!("Incidents: {}", parts.join(" · ")))
+    }
 }
 
 /// Whether a record counts in this view: the dataset's own only if reported by "as known on"

@@ -180,6 +180,15 @@ impl SetKind {
         }
     }
 
+    /// The credit in a few words, for the map's corner (the full line goes everywhere else).
+    pub fn short_credit(self) -> &'static str {
+        match self {
+            SetKind::Dataset => "",
+            SetKind::Acled => "ACLED, acleddata.com",
+            SetKind::Ucdp => "UCDP GED (Sundberg and Melander 2013)",
+        }
+    }
+
     /// What the summary of a row is called: never a quote.
     pub fn summary_label(self) -> &'static str {
         match self {

@@ -50,7 +50,7 @@ pub fn zone_window_words(
     let counts = window_counts(engine, incidents, zone, range, known_on);
     let when = window_words(at, tz, days);
     if let [only] = sets.as_slice() {
-        return Some(format!("{} {when}", count_words(&counts[*only])));
+        return Some(format!("{}, {when}", count_words(&counts[*only])));
     }
     let parts: Vec<String> = sets
         .iter()
@@ -62,7 +62,7 @@ pub fn zone_window_words(
             )
         })
         .collect();
-    Some(format!("{} {when}", parts.join("; ")))
+    Some(format!("{}, {when}", parts.join("; ")))
 }
 
 /// "Violence reported during the truce" where the zone is shown in effect and an incident falls

@@ -371,7 +371,7 @@ pub fn known_on_label(known_on: Option<DateTime<Utc>>, tz: chrono_tz::Tz) -> Str
 }
 
 /// A word for a shell: as it is if it needs no quoting, else in single quotes.
-fn shell_word(text: &str) -> String {
+pub fn shell_word(text: &str) -> String {
     let plain = !text.is_empty()
         && text
             .chars()
