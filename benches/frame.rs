@@ -131,5 +131,74 @@ fn world_frames(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, frames, world_frames);
+/// The 1,000-zone frame with a million incidents in ACLED's layout read beside it, the map
+/// showing those of the 30 days up to the instant (about 30,000 marks, merged where they
+/// crowd) and the lanes their strip: against `frame/instant_moves/1000`, what the layer adds.
+fn incident_frames(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame_incidents");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(8));
+    let engine = synthetic(1_000);
+    let csv = std::env::temp_dir()
+        .join("truce-atlas-frame-bench-1000")
+        .join("acled.csv");
+    if !csv.exists() {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&csv).expect("temp file"));
+        truce_atlas::synth::acled_csv(1_000_000, 1_000, 1, &mut out).expect("written");
+    }
+    let (lo, hi) = engine.span();
+    let step = (hi - lo) / STOPS as i32;
+    let options = StartOptions {
+        ephemeral: true,
+        session: truce_atlas::session::Start {
+            incident_files: vec![csv],
+            ..Default::default()
+        },
+        ..StartOptions::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(
+            |ui, app: &mut AtlasApp| app.show(ui),
+            AtlasApp::new(engine, options, None),
+        );
+    harness.run_steps(2);
+    while harness.state().reading_incidents() {
+        std::thread::sleep(Duration::from_millis(20));
+        harness.step();
+    }
+    // The same window with the layer off and on, in turn, so that both figures share the
+    // machine's state: the difference is what the layer adds.
+    let on = truce_atlas::session::IncidentView {
+        on_map: true,
+        days: truce_atlas::incidents::view::Days::Month,
+        on_lanes: true,
+    };
+    let off = truce_atlas::session::IncidentView {
+        on_map: false,
+        on_lanes: false,
+        ..on
+    };
+    let mut stop = 0;
+    for (name, view) in [
+        ("layer_off", off),
+        ("layer_on_30_days", on),
+        ("layer_off_again", off),
+    ] {
+        harness.state_mut().apply(Command::SetIncidentView(view));
+        harness.run_steps(4);
+        group.bench_function(BenchmarkId::new("1000_zones_1m_incidents", name), |b| {
+            b.iter(|| {
+                stop = (stop + 1) % STOPS;
+                harness
+                    .state_mut()
+                    .apply(Command::SetInstant(lo + step * stop as i32));
+                frame(&mut harness);
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, frames, world_frames, incident_frames);
 criterion_main!(benches);

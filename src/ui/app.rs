@@ -563,6 +563,7 @@ impl AtlasApp {
                 session,
                 patterns,
                 marked,
+                strips: &shown.strips,
             };
             timebar::controls(ui, &input, go_to, out);
             timebar::timeline(ui, &input, out);
@@ -589,6 +590,9 @@ impl AtlasApp {
         let tiles_note = session.online_tiles().then_some(
             "Online tiles requested; none received yet (offline?). The built-in basemap stays.",
         );
+        let shown = &*shown;
+        let zone_words = |z| shown.zone_words(session, z);
+        let violence = |z| shown.violence(session, z);
         let outcome = egui::CentralPanel::no_frame()
             .show(ui, |ui| {
                 let input = MapInput {
@@ -600,7 +604,7 @@ impl AtlasApp {
                     tiles_note,
                     according_to: according_to.as_deref(),
                     outlined: &outlined,
-                    incidents: shown.input(),
+                    incidents: shown.input(&zone_words, &violence),
                 };
                 let outcome = map_view(ui, layers, map, input);
                 if let Some(cluster) = &outcome.hovered_incident {

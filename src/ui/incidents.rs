@@ -124,13 +124,6 @@ pub fn progress_strip(ui: &mut Ui, reading: &Reading) -> bool {
 
 /// The window of days, the "as known on" date and the revision the marks were picked for.
 type WindowKey = ((i64, i64), Option<DateTime<Utc>>, u64, bool);
-/// The instant, "as known on", revision and days the zones' words were made for.
-type WordsKey = (
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    u64,
-    crate::incidents::view::Days,
-);
 
 /// What the window draws of the incidents now, kept until what it depends on changes.
 #[derive(Default)]
@@ -141,17 +134,16 @@ pub struct Shown {
     /// The marks of the current window (as known on, heard), and what they were picked for.
     pub in_window: Vec<Mark>,
     window_for: Option<WindowKey>,
-    /// Per zone: its counts over the window in words (for its screen-reader node), and the
-    /// "violence reported during the truce" words, if they apply.
-    pub zone_words: Vec<Option<String>>,
-    pub violence: Vec<Option<&'static str>>,
     /// One line for the layer: "Incidents in the 7 days up to 1 May 2016: 12 marks".
     pub layer_words: String,
     /// The window in words, for the legend.
     pub legend_words: String,
     /// The credit lines of the sets shown.
     pub credits: Vec<String>,
-    words_for: Option<WordsKey>,
+    /// The lanes' incident strips.
+    pub strips: Strips,
+    /// Zones' words made this window (a screen reader reads them every frame).
+    words: std::cell::RefCell<std::collections::HashMap<usize, Option<String>>>,
 }
 
 impl Shown {
@@ -166,8 +158,8 @@ impl Shown {
             self.marks = Marks::new(incidents, label_points);
             self.source = Some(Arc::clone(incidents));
             self.window_for = None;
-            self.words_for = None;
             self.credits = incidents.short_credit().into_iter().collect();
+            self.strips = Strips::default();
         }
         let view = session.incident_view();
         let engine = session.engine();
@@ -186,29 +178,56 @@ impl Shown {
                 Vec::new()
             };
             self.window_for = Some(key);
+            self.words.borrow_mut().clear();
             let when = words::window_words(at, tz, view.days);
             self.layer_words = format!("Incidents {when}: {} on the map", self.in_window.len());
             self.legend_words = format!("Incident, {}", view.days.label().to_lowercase());
         }
-        let words_key = (at, known_on, revision, view.days);
-        if self.words_for != Some(words_key) {
-            let zones = engine.dataset().zones.len();
-            self.zone_words = (0..zones)
-                .map(|z| words::zone_window_words(engine, incidents, z, at, known_on, view.days))
-                .collect();
-            self.violence = (0..zones)
-                .map(|z| words::violence_words(engine, incidents, z, at, known_on))
-                .collect();
-            self.words_for = Some(words_key);
-        }
     }
 
-    /// What the map draws of them this frame.
-    pub fn input(&self) -> crate::ui::map::IncidentInput<'_> {
+    /// A zone's incidents over the window in words, for its screen-reader node: asked for only
+    /// when a screen reader (or a test) reads the tree.
+    pub fn zone_words(&self, session: &Session, zone: usize) -> Option<String> {
+        if let Some(kept) = self.words.borrow().get(&zone) {
+            return kept.clone();
+        }
+        let words = self.make_zone_words(session, zone);
+        self.words.borrow_mut().insert(zone, words.clone());
+        words
+    }
+
+    fn make_zone_words(&self, session: &Session, zone: usize) -> Option<String> {
+        let view = session.incident_view();
+        let (engine, incidents) = (session.engine(), session.incidents());
+        let (at, known_on) = (session.instant(), session.known_on());
+        words::zone_window_words(engine, incidents, zone, at, known_on, view.days)
+    }
+
+    /// "Violence reported during the truce", for a zone's label, where it applies.
+    pub fn violence(&self, session: &Session, zone: usize) -> Option<&'static str> {
+        if self.marks.is_empty() {
+            return None;
+        }
+        let (engine, incidents) = (session.engine(), session.incidents());
+        words::violence_words(
+            engine,
+            incidents,
+            zone,
+            session.instant(),
+            session.known_on(),
+        )
+    }
+
+    /// What the map draws of them this frame; the words per zone are made when asked for.
+    pub fn input<'a>(
+        &'a self,
+        zone_words: &'a dyn Fn(usize) -> Option<String>,
+        violence: &'a dyn Fn(usize) -> Option<&'static str>,
+    ) -> crate::ui::map::IncidentInput<'a> {
         crate::ui::map::IncidentInput {
             marks: &self.in_window,
-            zone_words: &self.zone_words,
-            violence: &self.violence,
+            zone_words,
+            violence,
             layer_words: &self.layer_words,
             legend_words: &self.legend_words,
             credits: &self.credits,
@@ -497,4 +516,73 @@ pub fn caption_line(session: &Session) -> Option<String> {
         format!(" · data: {}", credits.join("; "))
     };
     Some(format!("Round marks: incidents {when}{data}"))
+}
+
+/// What a lane's strip was counted for: the time range shown, the strip's width in points,
+/// "as known on" and the session's revision.
+type StripKey = (i64, i64, u32, Option<DateTime<Utc>>, u64);
+
+/// The lanes' incident strips, per zone: the day starts of their buckets and each set's counts,
+/// counted again only when the range, width or data change (not when the instant moves).
+#[derive(Default)]
+pub struct Strips {
+    kept: std::cell::RefCell<std::collections::HashMap<usize, (StripKey, Arc<Strip>)>>,
+}
+
+/// One zone's strip: bucket starts (seconds) and, per set with incidents, the count per bucket.
+#[derive(Debug, Default)]
+pub struct Strip {
+    pub starts: Vec<i64>,
+    pub sets: Vec<Vec<u64>>,
+}
+
+impl Strips {
+    /// The zone's strip for the range shown, `width` points wide (days grouped where they are
+    /// narrower than two points).
+    pub fn of(&self, session: &Session, zone: usize, width: f32) -> Arc<Strip> {
+        let range = session.range();
+        let key = (
+            range.start.timestamp(),
+            range.end.timestamp(),
+            width.to_bits(),
+            session.known_on(),
+            session.revision(),
+        );
+        if let Some((k, strip)) = self.kept.borrow().get(&zone)
+            && *k == key
+        {
+            return Arc::clone(strip);
+        }
+        let strip = Arc::new(count_strip(session, zone, width));
+        self.kept
+            .borrow_mut()
+            .insert(zone, (key, Arc::clone(&strip)));
+        strip
+    }
+}
+
+fn count_strip(session: &Session, zone: usize, width: f32) -> Strip {
+    let engine = session.engine();
+    let tz = engine.dataset().meta.timezone;
+    let range = session.range();
+    let first = crate::timefmt::local(range.start, tz).date_naive();
+    let last = crate::timefmt::local(range.end, tz).date_naive();
+    let days = (last - first).num_days().max(0) + 1;
+    let per = ((days as f32 * 2.0 / width.max(1.0)).ceil() as i64).max(1);
+    let starts: Vec<i64> = (0..=days.div_euclid(per) + 1)
+        .filter_map(|k| first.checked_add_signed(chrono::Duration::days(k * per)))
+        .filter_map(|d| crate::timefmt::local_day_start(d, tz))
+        .map(|t| t.timestamp())
+        .collect();
+    let incidents = session.incidents();
+    let counts =
+        crate::incidents::view::per_day(engine, incidents, zone, &starts, session.known_on());
+    let sets = incidents
+        .sets
+        .iter()
+        .zip(counts)
+        .filter(|(p, _)| !p.set.incidents.is_empty())
+        .map(|(_, c)| c)
+        .collect();
+    Strip { starts, sets }
 }

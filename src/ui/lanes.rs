@@ -378,7 +378,7 @@ fn lane(
             rect.left_bottom() + vec2(0.0, 1.0),
             vec2(rect.width(), strip),
         );
-        paint_incident_strip(ui.painter(), session, z, axis, under);
+        paint_incident_strip(ui.painter(), input, z, axis, under);
     }
     let marker_clicked = markers(ui, input, axis, z, rect, out);
     if let Some(cursor) = focus {
@@ -498,57 +498,39 @@ fn strip_height(session: &Session) -> f32 {
 /// two points), one row per set with incidents: sets are never added together.
 fn paint_incident_strip(
     painter: &egui::Painter,
-    session: &Session,
+    input: &TimeInput<'_>,
     zone: usize,
     axis: &Axis,
     strip: Rect,
 ) {
     let tk = theme::tokens(painter.ctx());
-    let engine = session.engine();
-    let tz = engine.dataset().meta.timezone;
-    let range = session.range();
-    let first = crate::timefmt::local(range.start, tz).date_naive();
-    let last = crate::timefmt::local(range.end, tz).date_naive();
-    let days = (last - first).num_days().max(0) + 1;
-    let per = ((days as f32 * 2.0 / strip.width().max(1.0)).ceil() as i64).max(1);
-    let starts: Vec<i64> = (0..=days.div_euclid(per) + 1)
-        .filter_map(|k| first.checked_add_signed(chrono::Duration::days(k * per)))
-        .filter_map(|d| crate::timefmt::local_day_start(d, tz))
-        .map(|t| t.timestamp())
-        .collect();
-    let incidents = session.incidents();
-    let counts =
-        crate::incidents::view::per_day(engine, incidents, zone, &starts, session.known_on());
-    let sets: Vec<&Vec<u64>> = incidents
-        .sets
-        .iter()
-        .zip(&counts)
-        .filter(|(p, _)| !p.set.incidents.is_empty())
-        .map(|(_, c)| c)
-        .collect();
-    let row = strip.height() / sets.len().max(1) as f32;
-    for (k, bars) in sets.iter().enumerate() {
+    let range = input.session.range();
+    let counted = input.strips.of(input.session, zone, strip.width());
+    let row = strip.height() / counted.sets.len().max(1) as f32;
+    let at = |t: i64| {
+        let t = DateTime::from_timestamp(t, 0).unwrap_or(range.start);
+        axis.x(t.clamp(range.start, range.end))
+    };
+    // One mesh for every bar: a long range has hundreds per lane.
+    let mut mesh = egui::epaint::Mesh::default();
+    for (k, bars) in counted.sets.iter().enumerate() {
         let top = strip.top() + row * k as f32;
         let most = bars.iter().copied().max().unwrap_or(0).max(1) as f32;
         for (i, &n) in bars.iter().enumerate() {
+            let (Some(&a), Some(&b)) = (counted.starts.get(i), counted.starts.get(i + 1)) else {
+                continue;
+            };
             if n == 0 {
                 continue;
             }
-            let (Some(&a), Some(&b)) = (starts.get(i), starts.get(i + 1)) else {
-                continue;
-            };
-            let at = |t: i64| {
-                axis.x(DateTime::from_timestamp(t, 0)
-                    .unwrap_or(range.start)
-                    .clamp(range.start, range.end))
-            };
             let (x0, x1) = (at(a), at(b).max(at(a) + 1.0));
             // At least a third of the row for one incident, full for the lane's busiest day.
             let h = row * (0.35 + 0.65 * n as f32 / most);
             let bar = Rect::from_min_max(pos2(x0, top + row - h), pos2(x1, top + row));
-            painter.rect_filled(bar, 0.0, tk.colors.incident);
+            mesh.add_colored_rect(bar, tk.colors.incident);
         }
     }
+    painter.add(egui::Shape::mesh(mesh));
 }
 
 fn paint_lane(

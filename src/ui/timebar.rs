@@ -60,6 +60,8 @@ pub struct TimeInput<'a> {
     pub patterns: &'a Patterns,
     /// Events to mark on the lanes (the Find box's results), sorted.
     pub marked: &'a [usize],
+    /// The incident strips under the lanes, kept between frames.
+    pub strips: &'a crate::ui::incidents::Strips,
 }
 
 fn command_button(

@@ -3,7 +3,7 @@
 //! crowd. Drawn over the zones and under the labels; the pointer over a mark says what it is,
 //! a click opens its quote or its source's summary.
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Sense, Stroke, Ui, pos2, vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Sense, Ui, pos2, vec2};
 use walkers::{MapMemory, Projector};
 
 use super::{Frame, Transform};
@@ -11,7 +11,7 @@ use crate::incidents::view::Mark;
 use crate::ui::theme;
 
 /// Marks closer than this (points) are drawn as one count.
-const CELL: f32 = 30.0;
+const CELL: f32 = 40.0;
 
 /// Marks merged where they crowd: one per grid cell of the screen.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -84,6 +84,41 @@ pub fn clusters(marks: &[Mark], t: &Transform, view: Rect) -> Vec<Cluster> {
         .collect()
 }
 
+/// Sides of a mark's polygon: round at the sizes drawn.
+const SEGMENTS: usize = 16;
+
+/// A filled disc with a one-point soft edge, into `mesh`.
+fn push_disc(mesh: &mut egui::epaint::Mesh, at: Pos2, r: f32, color: Color32) {
+    use egui::epaint::{Vertex, WHITE_UV};
+    let base = mesh.vertices.len() as u32;
+    mesh.vertices.push(Vertex {
+        pos: at,
+        uv: WHITE_UV,
+        color,
+    });
+    for k in 0..SEGMENTS {
+        let a = k as f32 / SEGMENTS as f32 * std::f32::consts::TAU;
+        let d = vec2(a.cos(), a.sin());
+        mesh.vertices.push(Vertex {
+            pos: at + d * (r - 0.5),
+            uv: WHITE_UV,
+            color,
+        });
+        mesh.vertices.push(Vertex {
+            pos: at + d * (r + 0.5),
+            uv: WHITE_UV,
+            color: Color32::TRANSPARENT,
+        });
+    }
+    let n = SEGMENTS as u32;
+    for k in 0..n {
+        let (i, j) = (1 + 2 * k, 1 + 2 * ((k + 1) % n));
+        mesh.indices.extend([base, base + i, base + j]);
+        mesh.indices.extend([base + i, base + i + 1, base + j]);
+        mesh.indices.extend([base + j, base + i + 1, base + j + 1]);
+    }
+}
+
 /// The layer's plugin: draws the clusters, finds the one under the pointer and a click on it.
 pub(super) struct Plugin<'a> {
     pub marks: &'a [Mark],
@@ -115,26 +150,30 @@ impl walkers::Plugin for Plugin<'_> {
         let painter = ui.painter().with_clip_rect(view);
         let tk = theme::tokens(ui.ctx());
         let found = clusters(self.marks, &t, view);
-        let ring = Stroke::new(1.5, tk.colors.incident_ring);
+        // One mesh for every mark (egui would tessellate each circle anew every frame), and
+        // a number over each merged one.
+        let mut mesh = egui::epaint::Mesh::default();
+        mesh.reserve_triangles(found.len() * 3 * SEGMENTS * 3);
+        mesh.reserve_vertices(found.len() * 3 * (2 * SEGMENTS + 1));
         let font = FontId::proportional(tk.text.small);
         for c in &found {
             let r = c.radius();
+            push_disc(&mut mesh, c.at, r + 1.5, tk.colors.incident_ring);
+            push_disc(&mut mesh, c.at, r, tk.colors.incident);
             if c.count == 1 && c.unknown {
-                // Deaths unknown: hollow, a ring of the mark's colour inside a white one.
-                painter.circle_stroke(c.at, r, Stroke::new(3.5, tk.colors.incident_ring));
-                painter.circle_stroke(c.at, r, Stroke::new(2.0, tk.colors.incident));
-            } else {
-                painter.circle(c.at, r, tk.colors.incident, ring);
+                // Deaths unknown: hollow.
+                push_disc(&mut mesh, c.at, (r - 2.0).max(1.0), tk.colors.incident_ring);
             }
-            if c.count > 1 {
-                painter.text(
-                    c.at,
-                    Align2::CENTER_CENTER,
-                    c.count.to_string(),
-                    font.clone(),
-                    Color32::WHITE,
-                );
-            }
+        }
+        painter.add(egui::Shape::mesh(mesh));
+        for c in found.iter().filter(|c| c.count > 1) {
+            painter.text(
+                c.at,
+                Align2::CENTER_CENTER,
+                c.count.to_string(),
+                font.clone(),
+                Color32::WHITE,
+            );
         }
         let under = |p: Pos2| {
             found

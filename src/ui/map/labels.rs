@@ -144,7 +144,7 @@ pub(super) struct ZoneLabels<'a> {
     pub selected: Option<usize>,
     pub frame: &'a Frame,
     /// Per zone: "Violence reported during the truce", where it applies.
-    pub violence: &'a [Option<&'static str>],
+    pub violence: &'a dyn Fn(usize) -> Option<&'static str>,
 }
 
 impl walkers::Plugin for ZoneLabels<'_> {
@@ -164,7 +164,7 @@ impl walkers::Plugin for ZoneLabels<'_> {
         let shapes = &self.shapes.shapes;
         for z in order {
             let anchor = t.screen(mercator(shapes[z].label.0, shapes[z].label.1));
-            let violence = self.violence.get(z).copied().flatten();
+            let violence = (self.violence)(z);
             let label = Label::layout(&painter, &self.shapes.names[z], &self.zones[z], violence);
             // With many zones, a label with no free spot is left out (its zone keeps its
             // colour, and its name is in the tooltip and the list); the selected one never is.

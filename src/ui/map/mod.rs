@@ -503,14 +503,14 @@ pub struct MapInput<'a> {
 }
 
 /// The incident layer's part of a frame.
-#[derive(Default, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct IncidentInput<'a> {
     /// The marks of the window (none: the layer is off or empty).
     pub marks: &'a [crate::incidents::view::Mark],
     /// Per zone: its counts in words, for its screen-reader node.
-    pub zone_words: &'a [Option<String>],
+    pub zone_words: &'a dyn Fn(usize) -> Option<String>,
     /// Per zone: "Violence reported during the truce", where it applies, for its label.
-    pub violence: &'a [Option<&'static str>],
+    pub violence: &'a dyn Fn(usize) -> Option<&'static str>,
     /// The layer in a line, for a screen reader; the legend row; the credits.
     pub layer_words: &'a str,
     pub legend_words: &'a str,

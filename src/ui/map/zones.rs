@@ -22,7 +22,7 @@ pub(super) struct Plugin<'a> {
     pub patterns: &'a Patterns,
     pub frame: &'a Frame,
     /// Per zone: its incidents over the window in words, said after its status.
-    pub zone_words: &'a [Option<String>],
+    pub zone_words: &'a dyn Fn(usize) -> Option<String>,
 }
 
 impl walkers::Plugin for Plugin<'_> {
@@ -98,10 +98,9 @@ impl Plugin<'_> {
         for (k, &(z, rect)) in order.iter().enumerate() {
             let response = ui.interact(rect, ids[k], egui::Sense::FOCUSABLE);
             let (name, summary) = (&self.shapes.names[z], &self.zones[z]);
-            let incidents = self.zone_words.get(z).and_then(Option::as_deref);
             response.widget_info(|| {
                 let mut words = format!("Zone {}", summary.words(name, self.dataset));
-                if let Some(incidents) = incidents {
+                if let Some(incidents) = (self.zone_words)(z) {
                     words.push_str(&format!("; {incidents}"));
                 }
                 egui::WidgetInfo::labeled(egui::Role::Button, true, words)
