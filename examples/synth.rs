@@ -36,6 +36,10 @@ struct Args {
     /// Also write this many incidents in UCDP GED's layout, as ucdp.csv beside the dataset
     #[arg(long, default_value_t = 0)]
     ucdp: usize,
+    /// The incidents' first day (default 2020-01-01, the dataset's), e.g. 2016-02-20 to lay
+    /// them over the default Syria dataset's months
+    #[arg(long)]
+    incidents_from: Option<chrono::NaiveDate>,
 }
 
 fn main() -> std::io::Result<()> {
@@ -75,16 +79,20 @@ fn main() -> std::io::Result<()> {
     } else {
         a.out.parent().map(PathBuf::from).unwrap_or_default()
     };
-    type Writer = fn(usize, usize, u64, &mut dyn std::io::Write) -> std::io::Result<()>;
+    type Writer = fn(i64, usize, usize, u64, &mut dyn std::io::Write) -> std::io::Result<()>;
     let layouts: [(usize, &str, Writer); 2] = [
-        (a.acled, "acled.csv", truce_atlas::synth::acled_csv),
-        (a.ucdp, "ucdp.csv", truce_atlas::synth::ucdp_csv),
+        (a.acled, "acled.csv", truce_atlas::synth::acled_csv_from),
+        (a.ucdp, "ucdp.csv", truce_atlas::synth::ucdp_csv_from),
     ];
+    let first = a
+        .incidents_from
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map_or(1_577_836_800, |t| t.and_utc().timestamp());
     for (count, name, write_csv) in layouts {
         if count > 0 {
             let file = std::fs::File::create(beside.join(name))?;
             let mut out = std::io::BufWriter::new(file);
-            write_csv(count, a.report_days, a.seed, &mut out)?;
+            write_csv(first, count, a.report_days, a.seed, &mut out)?;
             println!("{}: {count} incidents", beside.join(name).display());
         }
     }

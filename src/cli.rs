@@ -238,6 +238,9 @@ pub enum Command {
         known_on: Option<String>,
         #[command(flatten)]
         who: WhoFlags,
+        /// Also each zone's incidents of the 7 days up to the instant (an `incidents` member)
+        #[command(flatten)]
+        files: IncidentFlags,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -801,10 +804,13 @@ fn with_dataset(
             at,
             known_on,
             who,
+            files,
             format,
         } => {
             let engine = who.apply(engine).map_err(usage)?;
-            status(&engine, at, known_on.as_deref(), *format, out)
+            let incidents = files.open(&engine, data).map_err(|e| (EXIT_INVALID, e))?;
+            let with = incidents.sets.iter().any(|p| !p.set.incidents.is_empty());
+            status(&engine, at, known_on.as_deref(), *format, with.then_some(&incidents), out)
         }
         Command::Diff {
             from,
@@ -851,13 +857,8 @@ fn with_dataset(
             format,
         } => {
             let engine = who.apply(engine).map_err(usage)?;
-            let ask = crate::incidents::doc::Ask {
-                zone: zone.as_deref().map(|id| zone_flag(&engine, id)).transpose().map_err(usage)?,
-                by_status: *by_status,
-                known_on: known_on.as_deref().map(|k| known_on_flag(&engine, k)).transpose().map_err(usage)?,
-            };
-            let incidents = files.open(&engine, data).map_err(|e| (EXIT_INVALID, e))?;
-            incidents_command(&engine, &incidents, ask, *format, out)
+            let flags = (zone.as_deref(), *by_status, known_on.as_deref());
+            incidents_command(&engine, data, files, flags, *format, out)
         }
         Command::Search { text, format } => search(&engine, text, *format, out),
         Command::Validate => validate(&engine, out),
@@ -893,14 +894,28 @@ fn with_dataset(
     })
 }
 
+/// `incidents`: the flags `--zone`, `--by-status` and `--known-on` checked, the files read.
 fn incidents_command(
     engine: &Engine,
-    incidents: &crate::incidents::Incidents,
-    ask: crate::incidents::doc::Ask,
+    data: Option<&Path>,
+    files: &IncidentFlags,
+    (zone, by_status, known_on): (Option<&str>, bool, Option<&str>),
     format: TableJsonCsv,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     use crate::incidents::doc;
+    let ask = doc::Ask {
+        zone: zone
+            .map(|id| zone_flag(engine, id))
+            .transpose()
+            .map_err(usage)?,
+        by_status,
+        known_on: known_on
+            .map(|k| known_on_flag(engine, k))
+            .transpose()
+            .map_err(usage)?,
+    };
+    let incidents = &files.open(engine, data).map_err(|e| (EXIT_INVALID, e))?;
     let document = doc::incidents_doc(engine, incidents, ask);
     match format {
         TableJsonCsv::Json => json(out, &document),
@@ -976,6 +991,7 @@ fn status(
     at: &str,
     known_on: Option<&str>,
     format: Format,
+    incidents: Option<&crate::incidents::Incidents>,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let at = time_flag(engine, "at", at).map_err(usage)?;
@@ -983,12 +999,64 @@ fn status(
         .map(|k| known_on_flag(engine, k))
         .transpose()
         .map_err(usage)?;
+    let extra = incidents
+        .and_then(|i| crate::incidents::doc::status_incidents_doc(engine, i, at, known_on));
     match format {
-        Format::Json => json(out, &report::status_doc(engine, at, known_on)),
+        Format::Json => {
+            let mut doc = serde_json::to_value(report::status_doc(engine, at, known_on))
+                .map_err(|e| (EXIT_INVALID, e.to_string()))?;
+            if let (Some(extra), Some(map)) = (extra, doc.as_object_mut()) {
+                let value =
+                    serde_json::to_value(extra).map_err(|e| (EXIT_INVALID, e.to_string()))?;
+                map.insert("incidents".into(), value);
+            }
+            json(out, &doc)
+        }
         Format::Table => {
-            write!(out, "{}", report::status_table(engine, at, known_on)).map_err(write_failed)
+            write!(out, "{}", report::status_table(engine, at, known_on)).map_err(write_failed)?;
+            for line in extra
+                .map(|d| status_incident_lines(engine, &d))
+                .unwrap_or_default()
+            {
+                writeln!(out, "{line}").map_err(write_failed)?;
+            }
+            Ok(())
         }
     }
+}
+
+/// The table's lines for `status --incidents`: a zone's counts of the 7 days, set by set.
+fn status_incident_lines(
+    engine: &Engine,
+    doc: &crate::incidents::doc::StatusIncidentsDoc,
+) -> Vec<String> {
+    let mut lines = vec![format!(
+        "\nIncidents from {} to {} (7 local days):",
+        doc.from, doc.to
+    )];
+    for (z, zone) in doc.zones.iter().enumerate() {
+        let sets: Vec<String> = zone
+            .sets
+            .iter()
+            .map(|c| match c.killed_at_least {
+                Some(k) => format!("{}: {} incidents, at least {k} killed", c.set, c.incidents),
+                None => format!("{}: {} incidents", c.set, c.incidents),
+            })
+            .collect();
+        let violence = if zone.violence_reported_during_truce {
+            " · violence reported during the truce"
+        } else {
+            ""
+        };
+        lines.push(format!(
+            "  {}: {}{violence}",
+            engine.dataset().zones[z].name,
+            sets.join("; ")
+        ));
+    }
+    lines.push(doc.note.to_string());
+    lines.extend(doc.credits.iter().map(|c| format!("Data: {c}")));
+    lines
 }
 
 fn events(

@@ -451,6 +451,9 @@ impl AtlasApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
         }
         self.view.refresh(&self.session);
+        if let Some(wait) = self.view.incidents.wake_in {
+            ctx.request_repaint_after(wait);
+        }
         match &mut self.screenshot {
             Some(shot) => shot.end(&ctx),
             // Playing or exporting an animation repaints every frame anyway: nothing to settle

@@ -123,7 +123,19 @@ pub fn progress_strip(ui: &mut Ui, reading: &Reading) -> bool {
 }
 
 /// The window of days, the "as known on" date and the revision the marks were picked for.
-type WindowKey = ((i64, i64), Option<DateTime<Utc>>, u64, bool);
+type WindowKey = (
+    (i64, i64),
+    Option<DateTime<Utc>>,
+    u64,
+    bool,
+    crate::incidents::view::Days,
+);
+
+/// While the instant moves (a drag, playback, held keys), the marks are picked again once it
+/// has rested this long, or at least this often: each new set of marks repaints the whole map,
+/// which a software rasteriser pays for by the pixel, and a drag crosses a day every few moves.
+const REST: std::time::Duration = std::time::Duration::from_millis(150);
+const AT_LEAST_EVERY: std::time::Duration = std::time::Duration::from_millis(3000);
 
 /// What the window draws of the incidents now, kept until what it depends on changes.
 #[derive(Default)]
@@ -142,8 +154,14 @@ pub struct Shown {
     pub credits: Vec<String>,
     /// The lanes' incident strips.
     pub strips: Strips,
-    /// Zones' words made this window (a screen reader reads them every frame).
+    /// Zones' words made this window (a screen reader reads them every frame), and for which.
     words: std::cell::RefCell<std::collections::HashMap<usize, Option<String>>>,
+    words_for: Option<(WindowKey, usize)>,
+    /// When the marks were last picked, the window waiting to be picked and since when, and
+    /// how long until that pick is due.
+    picked_at: Option<std::time::Instant>,
+    pending: Option<(WindowKey, std::time::Instant)>,
+    pub wake_in: Option<std::time::Duration>,
 }
 
 impl Shown {
@@ -166,8 +184,33 @@ impl Shown {
         let tz = engine.dataset().meta.timezone;
         let (at, known_on, revision) = (session.instant(), session.known_on(), session.revision());
         let range = window(at, tz, view.days).unwrap_or((0, 0));
-        let key = (range, known_on, revision, view.on_map);
+        let key = (range, known_on, revision, view.on_map, view.days);
+        // Words depend on the data too: a new set of incidents (its Arc) makes them again.
+        let words_key = (key, Arc::as_ptr(incidents) as usize);
+        if self.words_for != Some(words_key) {
+            self.words.borrow_mut().clear();
+            self.words_for = Some(words_key);
+        }
+        self.wake_in = None;
         if self.window_for != Some(key) {
+            // Only the instant moved: once it rests, or every AT_LEAST_EVERY while it moves.
+            let moved = self
+                .window_for
+                .is_some_and(|w| (w.1, w.2, w.3, w.4) == (key.1, key.2, key.3, key.4));
+            if moved && let Some(picked) = self.picked_at {
+                let since = match self.pending {
+                    Some((k, at)) if k == key => at,
+                    _ => std::time::Instant::now(),
+                };
+                self.pending = Some((key, since));
+                let (still, lag) = (since.elapsed(), picked.elapsed());
+                if still < REST && lag < AT_LEAST_EVERY {
+                    self.wake_in = Some((REST - still).min(AT_LEAST_EVERY - lag));
+                    return;
+                }
+            }
+            self.pending = None;
+            self.picked_at = Some(std::time::Instant::now());
             self.in_window = if view.on_map {
                 self.marks
                     .meeting(range)
@@ -178,7 +221,6 @@ impl Shown {
                 Vec::new()
             };
             self.window_for = Some(key);
-            self.words.borrow_mut().clear();
             let when = words::window_words(at, tz, view.days);
             self.layer_words = format!("Incidents {when}: {} on the map", self.in_window.len());
             self.legend_words = format!("Incident, {}", view.days.label().to_lowercase());

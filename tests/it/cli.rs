@@ -1272,3 +1272,31 @@ fn incidents_reads_acled_and_ucdp_files_as_sets_with_their_credit() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_wrong_zone_in_the_incidents_sheet_is_named_by_its_cell() {
+    let dir = std::env::temp_dir().join(format!(
+        "truce-atlas-cli-incidents-sheet-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = atlas(&["convert", "-o", dir.to_str().expect("path"), "--to", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sheet = dir.join("incidents.csv");
+    let text = std::fs::read_to_string(&sheet).expect("the incidents sheet is written");
+    let broken = text.replacen(
+        "aleppo-hospital,report,2016-04-26,2016-05-02,,,,,aleppo,",
+        "aleppo-hospital,report,2016-04-26,2016-05-02,,,,,alepo,",
+        1,
+    );
+    assert_ne!(broken, text);
+    std::fs::write(&sheet, broken).expect("write");
+    let o = atlas(&["validate", "--data", dir.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("incidents.csv: I5: `zones`: unknown zone id \"alepo\""),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

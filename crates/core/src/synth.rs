@@ -260,11 +260,22 @@ pub fn acled_csv(
     seed: u64,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    acled_csv_from(BASE, count, days, seed, out)
+}
+
+/// [`acled_csv`] over `days` days from `first` (seconds since 1970, a midnight UTC).
+pub fn acled_csv_from(
+    first: i64,
+    count: usize,
+    days: usize,
+    seed: u64,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut rng = Rng(seed ^ 0xAC1ED);
     let mut w = csv::Writer::from_writer(out);
     w.write_record(ACLED_HEADER.split(','))?;
     for i in 0..count {
-        let day = chrono::DateTime::from_timestamp(BASE + rng.below(days.max(1)) as i64 * DAY, 0)
+        let day = chrono::DateTime::from_timestamp(first + rng.below(days.max(1)) as i64 * DAY, 0)
             .map(|t| t.date_naive())
             .unwrap_or_default();
         let (lon, lat) = incident_point(&mut rng);
@@ -322,14 +333,25 @@ pub fn ucdp_csv(
     seed: u64,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    ucdp_csv_from(BASE, count, days, seed, out)
+}
+
+/// [`ucdp_csv`] over `days` days from `first` (seconds since 1970, a midnight UTC).
+pub fn ucdp_csv_from(
+    first: i64,
+    count: usize,
+    days: usize,
+    seed: u64,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut rng = Rng(seed ^ 0x0CD9);
     let mut w = csv::Writer::from_writer(out);
     w.write_record(UCDP_HEADER.split(','))?;
     for i in 0..count {
-        let first = rng.below(days.max(1)) as i64;
-        let last = first + [0, 0, 0, 1, 6][rng.below(5)];
+        let start = rng.below(days.max(1)) as i64;
+        let last = start + [0, 0, 0, 1, 6][rng.below(5)];
         let date = |d: i64| {
-            chrono::DateTime::from_timestamp(BASE + d * DAY, 0)
+            chrono::DateTime::from_timestamp(first + d * DAY, 0)
                 .map(|t| t.format("%Y-%m-%d").to_string())
                 .unwrap_or_default()
         };
@@ -362,7 +384,7 @@ pub fn ucdp_csv(
         set(&mut record, "longitude", format!("{lon:.4}"));
         set(&mut record, "country", "Syria".into());
         set(&mut record, "date_prec", "1".into());
-        set(&mut record, "date_start", date(first));
+        set(&mut record, "date_start", date(start));
         set(&mut record, "date_end", date(last));
         set(&mut record, "best", best.to_string());
         set(&mut record, "low", low.to_string());

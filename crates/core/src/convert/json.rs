@@ -25,6 +25,9 @@ pub fn write(ds: &Dataset, dir: &Path) -> Result<(), WriteError> {
         meta.insert("reports_until".into(), json!(time(t)));
     }
     put_text(&mut meta, "attribution", &ds.meta.attribution);
+    if !ds.meta.incident_files.is_empty() {
+        meta.insert("incidents".into(), json!(ds.meta.incident_files));
+    }
     if !ds.meta.sides.is_empty() {
         let sides: Vec<Value> = ds
             .meta
@@ -53,6 +56,10 @@ pub fn write(ds: &Dataset, dir: &Path) -> Result<(), WriteError> {
         &json!({"sources": sources(ds)}),
     )?;
     file(dir, crate::load::EVENTS_FILE, &events(ds))?;
+    if let Some((incidents, reports)) = super::incidents::records(ds) {
+        let top = json!({"incidents": incidents, "reports": reports});
+        file(dir, crate::load::INCIDENTS_FILE, &top)?;
+    }
     places(ds, dir)
 }
 

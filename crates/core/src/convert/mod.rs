@@ -7,6 +7,7 @@
 //! into place only once complete.
 
 mod csv;
+mod incidents;
 mod json;
 mod template;
 mod xlsx;
@@ -154,14 +155,16 @@ pub fn tables(ds: &Dataset) -> Vec<Table> {
             ("description", text(&i.description)),
         ]);
     }
-    vec![
+    let mut all = vec![
         dataset,
         sides,
         zones_table(ds),
         sources_table(ds),
         instruments,
         events_table(ds),
-    ]
+    ];
+    all.extend(incidents::table(ds));
+    all
 }
 
 fn zones_table(ds: &Dataset) -> Table {

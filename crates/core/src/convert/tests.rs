@@ -90,6 +90,107 @@ fn the_syria_dataset_survives_every_format_and_back_with_the_same_statuses() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// The dataset's incidents and reports in words: every field a reader of them sees.
+fn incident_summary(ds: &Dataset) -> Vec<String> {
+    let set = &ds.incidents;
+    let quotes = |cs: &[crate::model::Citation]| {
+        cs.iter()
+            .map(|c| format!("{}: {}", ds.sources[c.source].id, c.quote))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let incidents = set.incidents.iter().map(|i| {
+        let cited = match &i.basis {
+            crate::model::incidents::Basis::Cited {
+                citations, note, ..
+            } => {
+                format!("{} {note:?}", quotes(citations))
+            }
+            crate::model::incidents::Basis::Row { .. } => String::new(),
+        };
+        format!(
+            "{} {:?} {:?} {:?} {} {} {:?} {:?} {cited}",
+            i.id,
+            i.when,
+            i.span,
+            i.place,
+            set.word(i.kind),
+            set.word(i.sub_kind),
+            i.actors.iter().map(|&a| set.word(a)).collect::<Vec<_>>(),
+            i.fatalities
+        )
+    });
+    let reports = set.reports.iter().map(|r| {
+        format!(
+            "{} {:?} {:?} {:?} {} {} {:?} {:?} {} {:?}",
+            r.id,
+            r.when,
+            r.period_as_reported,
+            r.zones,
+            r.what,
+            r.as_reported,
+            r.fatalities,
+            r.reported,
+            quotes(&r.citations),
+            r.note
+        )
+    });
+    incidents.chain(reports).collect()
+}
+
+#[test]
+fn incidents_and_aggregate_reports_survive_every_format_and_back() {
+    // The default dataset's four reports, and two incidents (a point a day long with actors and
+    // every figure; a period placed by zone) added to its incidents.json.
+    let mut files: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    for name in [
+        crate::load::DATASET_FILE,
+        crate::load::ZONES_FILE,
+        crate::load::SOURCES_FILE,
+        crate::load::EVENTS_FILE,
+        crate::load::PLACES_FILE,
+        crate::load::INCIDENTS_FILE,
+    ] {
+        let bytes = crate::load::DatasetFiles::read(&crate::load::EmbeddedFiles, name)
+            .expect("read")
+            .expect("there");
+        files.push((name, bytes));
+    }
+    let incidents = r#"{"id": "market", "time": "2016-04-28", "precision": "day", "point": [37.139, 36.196], "reach": "province", "location": "Aleppo, the market", "type": "Air strike", "sub_type": "Air/drone strike", "actors": ["Syrian government", "Russia"], "fatalities": {"low": 10, "best": 12, "high": 15}, "citations": [{"source": "rferl-2016-05-01", "quote": "More than a week of fighting", "speaker": "a doctor"}, {"source": "mee-2016-05-04", "quote": "Government airstrikes"}], "note": "Made up for a test."},
+      {"id": "week", "time": "2016-04-24", "until": "2016-04-30", "precision": "day", "zones": ["aleppo", "damascus"], "type": "Shelling", "citations": [{"source": "asharq-2016-05-02", "quote": "rebel shelling"}]}"#;
+    let original = String::from_utf8(files[5].1.clone()).expect("utf-8");
+    let edited = original.replacen(
+        "\"reports\": [",
+        &format!("\"incidents\": [{incidents}],\n  \"reports\": ["),
+        1,
+    );
+    assert_ne!(edited, original);
+    files[5].1 = edited.into_bytes();
+    let dir = temp("incidents");
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).expect("dir");
+    for (name, bytes) in &files {
+        std::fs::write(src.join(name), bytes).expect("write");
+    }
+    let ds = load_path(&src).unwrap_or_else(|e| panic!("{}", e.report()));
+    let want = incident_summary(&ds);
+    assert_eq!(want.len(), 6);
+    for (name, format) in [
+        ("json", Format::Json),
+        ("csv", Format::Csv),
+        ("book/x.xlsx", Format::Xlsx),
+    ] {
+        let dest = dir.join(name);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).expect("parent");
+        }
+        write(&ds, &dest, format).expect("written");
+        let back = load_path(&dest).unwrap_or_else(|e| panic!("{name}: {}", e.report()));
+        assert_eq!(incident_summary(&back), want, "{name}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn a_destination_that_exists_is_never_overwritten() {
     let dir = temp("exists");

@@ -421,3 +421,68 @@ pub fn incidents_csv(doc: &IncidentsDoc, out: &mut dyn std::io::Write) -> std::i
     }
     w.flush()
 }
+
+/// What `status --incidents` adds: each zone's incidents of the days up to the instant, set
+/// by set, and whether "violence was reported during the truce" on the instant's day.
+#[derive(Serialize)]
+pub struct StatusIncidentsDoc {
+    /// `[from, to)`: the 7 local days up to and including the instant's.
+    pub from: String,
+    pub to: String,
+    pub note: &'static str,
+    pub zones: Vec<StatusZoneIncidentsDoc>,
+    pub credits: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct StatusZoneIncidentsDoc {
+    pub id: String,
+    pub sets: Vec<WindowCountDoc>,
+    /// In effect at the instant with an incident on its local day (a fact about the records).
+    pub violence_reported_during_truce: bool,
+}
+
+#[derive(Serialize)]
+pub struct WindowCountDoc {
+    pub set: String,
+    pub incidents: u64,
+    /// Each one's best figure, else its low one, summed; `null` when none gives one.
+    pub killed_at_least: Option<u64>,
+}
+
+pub fn status_incidents_doc(
+    engine: &Engine,
+    incidents: &Incidents,
+    at: DateTime<Utc>,
+    known_on: Option<DateTime<Utc>>,
+) -> Option<StatusIncidentsDoc> {
+    use super::view::{Days, violence_during_truce, window, window_counts};
+    let tz = engine.dataset().meta.timezone;
+    let range = window(at, tz, Days::Week)?;
+    let time = |t: i64| DateTime::from_timestamp(t, 0).map(|t| rfc3339_local(t, tz));
+    let zones = (0..engine.dataset().zones.len())
+        .map(|z| StatusZoneIncidentsDoc {
+            id: engine.dataset().zones[z].id.clone(),
+            sets: incidents
+                .sets
+                .iter()
+                .zip(window_counts(engine, incidents, z, range, known_on))
+                .map(|(p, c)| WindowCountDoc {
+                    set: p.set.name.clone(),
+                    incidents: c.incidents,
+                    killed_at_least: c.killed,
+                })
+                .collect(),
+            violence_reported_during_truce: violence_during_truce(
+                engine, incidents, z, at, known_on,
+            ),
+        })
+        .collect();
+    Some(StatusIncidentsDoc {
+        from: time(range.0)?,
+        to: time(range.1)?,
+        note: IMPORTED_NOTE,
+        zones,
+        credits: incidents.credits(),
+    })
+}

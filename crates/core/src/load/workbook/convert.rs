@@ -7,7 +7,7 @@ use serde_json::{Map as Object, Value as Json, json};
 
 use super::super::events::EventRecords;
 use super::super::sheets::{Row, Sheet, Value, Workbook, cell_place};
-use super::super::{DATASET_FILE, Problem, SOURCES_FILE, ZONES_FILE};
+use super::super::{DATASET_FILE, INCIDENTS_FILE, Problem, SOURCES_FILE, ZONES_FILE};
 use super::cells::{self, DateAlone};
 use super::{Beside, DATASET_FIELDS, SHEETS, is_read_past, problem, spec};
 
@@ -25,6 +25,9 @@ pub struct Map {
     /// Each event's rows: its first row, then one per citation (the first row's included).
     pub events: Vec<Vec<u32>>,
     pub event_ids: HashMap<String, usize>,
+    /// Each incident's and each aggregate report's rows, as for the events.
+    pub incident_rows: Vec<Vec<u32>>,
+    pub report_rows: Vec<Vec<u32>>,
     /// Each sheet's columns by their place in [`SHEETS`] (sheet, then column): looked up for
     /// every cell, so without hashing.
     pub by_place: Vec<Vec<Option<u32>>>,
@@ -68,6 +71,9 @@ pub fn convert(book: &Workbook, beside: &Beside) -> Output {
     files.insert(SOURCES_FILE, c.sources().to_string());
     let instruments = c.simple_records("instruments", &["id", "name", "description"]);
     let records = c.event_records(&instruments);
+    if let Some(text) = c.incidents() {
+        files.insert(INCIDENTS_FILE, text);
+    }
     // A cell read for two purposes (an event's id) says what is wrong with it once.
     let mut seen = HashSet::new();
     c.problems.retain(|p| seen.insert(p.to_string()));

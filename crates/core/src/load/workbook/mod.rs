@@ -9,6 +9,7 @@
 mod cells;
 mod convert;
 mod events;
+mod incidents;
 mod place;
 
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ pub struct SheetSpec {
     pub required_columns: &'static [&'static str],
 }
 
-pub const SHEETS: [SheetSpec; 6] = [
+pub const SHEETS: [SheetSpec; 7] = [
     SheetSpec {
         name: "dataset",
         required: true,
@@ -107,6 +108,36 @@ pub const SHEETS: [SheetSpec; 6] = [
             "source",
             "quote",
         ],
+    },
+    SheetSpec {
+        name: "incidents",
+        required: false,
+        columns: &[
+            "id",
+            "record",
+            "time",
+            "until",
+            "precision",
+            "longitude",
+            "latitude",
+            "reach",
+            "zones",
+            "location",
+            "type",
+            "sub_type",
+            "actors",
+            "fatalities_low",
+            "fatalities_best",
+            "fatalities_high",
+            "what",
+            "as_reported",
+            "period_as_reported",
+            "note",
+            "source",
+            "quote",
+            "speaker",
+        ],
+        required_columns: &["id", "time", "source", "quote"],
     },
 ];
 

@@ -5,7 +5,7 @@
 //! and the column of each field. Messages that name the JSON files are reworded for sheets.
 
 use super::super::sheets::{Workbook, cell_place};
-use super::super::{DATASET_FILE, EVENTS_FILE, Problem, SOURCES_FILE, ZONES_FILE};
+use super::super::{DATASET_FILE, EVENTS_FILE, INCIDENTS_FILE, Problem, SOURCES_FILE, ZONES_FILE};
 use super::convert::Map;
 
 /// Where a problem of the made files is in the workbook; problems of files beside it (a drawn
@@ -64,10 +64,23 @@ fn locate(p: &Problem, map: &Map) -> Option<(&'static str, Option<u32>, Option<u
         (SOURCES_FILE, _) => ("sources", row_of(map, "sources", index)),
         (EVENTS_FILE, Some("instruments")) => ("instruments", row_of(map, "instruments", index)),
         (EVENTS_FILE, _) => ("events", event_row(p, map, index, citation)),
+        (INCIDENTS_FILE, array) => {
+            let rows = if array == Some("reports") {
+                &map.report_rows
+            } else {
+                &map.incident_rows
+            };
+            let row = index
+                .and_then(|i| rows.get(i))
+                .and_then(|r| r.get(citation.unwrap_or(0)).or(r.first()).copied());
+            ("incidents", row)
+        }
         _ => return None,
     };
     let columns = map.columns.get(sheet);
-    let col = fields(&p.message).find_map(|f| columns.and_then(|c| c.get(f)).copied());
+    let col = fields(&p.message)
+        .map(column_of)
+        .find_map(|f| columns.and_then(|c| c.get(f)).copied());
     Some((sheet, row, col))
 }
 
@@ -105,6 +118,19 @@ fn record(place: &str) -> (Option<&str>, Option<usize>, Option<usize>) {
     (Some(array), Some(index), citation)
 }
 
+/// The sheet's column for a JSON field where the two differ (incidents.json's `point` is two
+/// columns, a report's `from` and `to` are the `time` and `until` columns).
+fn column_of(field: &str) -> &str {
+    match field {
+        "point" => "longitude",
+        "from" => "time",
+        "to" => "until",
+        "type" => "type",
+        "fatalities" => "fatalities_low",
+        other => other,
+    }
+}
+
 /// The names a message puts in backquotes, in order.
 fn fields(message: &str) -> impl Iterator<Item = &str> {
     message.split('`').skip(1).step_by(2)
@@ -117,5 +143,6 @@ fn reword(message: &str) -> String {
         .replace("sources.json", "the `sources` sheet")
         .replace("dataset.json", "the `dataset` sheet")
         .replace("events.json", "the `events` sheet")
+        .replace("incidents.json", "the `incidents` sheet")
         .replace("property `", "`")
 }
