@@ -2078,7 +2078,9 @@ fn f5_on_a_big_dataset_reloads_on_a_worker_thread_keeping_the_selection() {
     )
     .expect("write");
     harness.key_press(Key::F5);
-    harness.run_steps(2);
+    // The frame that takes the key starts the work and says so; a second frame could already
+    // find it done on a fast machine.
+    harness.step();
     assert!(harness.query_by_label_contains("Reloading ").is_some());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while harness
