@@ -56,9 +56,17 @@ impl Reading {
                 }
             }
             let incidents = Arc::new(Incidents::new(&dataset, &sets));
+            // Where an incident with no point is drawn: its zone's label point, as the map's.
+            let label_points: Vec<(f64, f64)> = dataset
+                .zones
+                .iter()
+                .map(|z| crate::geometry::label_point(&z.geometry))
+                .collect();
+            let marks = Arc::new(Marks::new(&incidents, &label_points));
             LoadedIncidents {
                 generation,
                 incidents,
+                marks,
                 problems,
             }
         })
@@ -142,7 +150,7 @@ const AT_LEAST_EVERY: std::time::Duration = std::time::Duration::from_millis(300
 pub struct Shown {
     /// The incidents the marks were made from.
     source: Option<Arc<Incidents>>,
-    marks: Marks,
+    marks: Arc<Marks>,
     /// The marks of the current window (as known on, heard), and what they were picked for.
     pub in_window: Vec<Mark>,
     window_for: Option<WindowKey>,
@@ -173,7 +181,10 @@ impl Shown {
             .as_ref()
             .is_none_or(|s| !Arc::ptr_eq(s, incidents))
         {
-            self.marks = Marks::new(incidents, label_points);
+            self.marks = match session.incident_marks() {
+                Some(made) => Arc::clone(made),
+                None => Arc::new(Marks::new(incidents, label_points)),
+            };
             self.source = Some(Arc::clone(incidents));
             self.window_for = None;
             self.credits = incidents.short_credit().into_iter().collect();

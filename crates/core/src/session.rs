@@ -204,6 +204,8 @@ impl Default for IncidentView {
 pub struct LoadedIncidents {
     pub generation: u64,
     pub incidents: std::sync::Arc<crate::incidents::Incidents>,
+    /// Their marks for the map, made on the same thread (a million take a while to sort).
+    pub marks: std::sync::Arc<crate::incidents::view::Marks>,
     /// A line per file that could not be read at all, or that had rows skipped.
     pub problems: Vec<String>,
 }
@@ -345,6 +347,8 @@ pub struct Session {
     /// with the dataset.
     incident_files: Vec<PathBuf>,
     incident_view: IncidentView,
+    /// The marks of `incidents`, when they were made with them on a worker thread.
+    marks: Option<std::sync::Arc<crate::incidents::view::Marks>>,
 }
 
 impl Session {
@@ -374,6 +378,7 @@ impl Session {
             incidents: std::sync::Arc::default(),
             incident_files: start.incident_files,
             incident_view: IncidentView::default(),
+            marks: None,
         };
         session.own_incidents();
         if start.filter.is_some() {
@@ -510,6 +515,7 @@ impl Session {
             Command::AdoptIncidents(loaded) => {
                 if loaded.generation == self.generation {
                     self.incidents = loaded.incidents;
+                    self.marks = Some(loaded.marks);
                     self.revision += 1;
                     if !loaded.problems.is_empty() {
                         self.notice = Some(loaded.problems.join(" "));
@@ -523,6 +529,11 @@ impl Session {
     /// Every set of incidents, placed in the zones.
     pub fn incidents(&self) -> &std::sync::Arc<crate::incidents::Incidents> {
         &self.incidents
+    }
+
+    /// The marks of [`Session::incidents`], when a worker thread made them with them.
+    pub fn incident_marks(&self) -> Option<&std::sync::Arc<crate::incidents::view::Marks>> {
+        self.marks.as_ref()
     }
 
     /// The incident files the user added (`--incidents`, File > Add incident data…).
@@ -554,6 +565,7 @@ impl Session {
     fn own_incidents(&mut self) {
         let ds = self.engine.dataset();
         self.incidents = std::sync::Arc::new(crate::incidents::Incidents::new(ds, &[]));
+        self.marks = None;
     }
 
     /// Reads from `filtered` (an engine made from this dataset), or from the dataset's own

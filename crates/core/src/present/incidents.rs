@@ -12,6 +12,15 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// "no incidents", "1 incident", "12 incidents": a screen reader says "0" less kindly.
+fn incidents_word(n: u64) -> String {
+    if n == 0 {
+        "no incidents".into()
+    } else {
+        plural(n, "incident", "incidents")
+    }
+}
+
 /// "in the 7 days up to 1 May", "on 1 May".
 pub fn window_words(at: DateTime<Utc>, tz: chrono_tz::Tz, days: Days) -> String {
     let day = local(at, tz).format("%-d %B %Y");
@@ -22,7 +31,7 @@ pub fn window_words(at: DateTime<Utc>, tz: chrono_tz::Tz, days: Days) -> String 
 }
 
 fn count_words(c: &WindowCount) -> String {
-    let mut text = plural(c.incidents, "incident", "incidents");
+    let mut text = incidents_word(c.incidents);
     if let Some(k) = c.killed.filter(|&k| k > 0) {
         text.push_str(&format!(", at least {k} killed"));
     }
@@ -91,7 +100,7 @@ fn days_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
 }
 
 fn tally_words(t: &Tally) -> String {
-    let mut text = plural(t.whole, "incident", "incidents");
+    let mut text = incidents_word(t.whole);
     if t.partly > 0 {
         text.push_str(&format!(" (+{} in part)", t.partly));
     }
