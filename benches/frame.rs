@@ -70,8 +70,14 @@ fn syria_harness() -> Harness<'static, AtlasApp> {
 
 /// The whole 1400x900 window on `engine`, settled.
 fn harness_for(engine: Engine) -> Harness<'static, AtlasApp> {
+    harness_with(engine, truce_atlas::session::Start::default())
+}
+
+/// [`harness_for`], started as `start` says (incident files to read).
+fn harness_with(engine: Engine, start: truce_atlas::session::Start) -> Harness<'static, AtlasApp> {
     let options = StartOptions {
         ephemeral: true,
+        session: start,
         ..StartOptions::default()
     };
     let mut harness = Harness::builder()
@@ -148,21 +154,11 @@ fn incident_frames(c: &mut Criterion) {
     }
     let (lo, hi) = engine.span();
     let step = (hi - lo) / STOPS as i32;
-    let options = StartOptions {
-        ephemeral: true,
-        session: truce_atlas::session::Start {
-            incident_files: vec![csv],
-            ..Default::default()
-        },
-        ..StartOptions::default()
+    let start = truce_atlas::session::Start {
+        incident_files: vec![csv],
+        ..Default::default()
     };
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(
-            |ui, app: &mut AtlasApp| app.show(ui),
-            AtlasApp::new(engine, options, None),
-        );
-    harness.run_steps(2);
+    let mut harness = harness_with(engine, start);
     while harness.state().reading_incidents() {
         std::thread::sleep(Duration::from_millis(20));
         harness.step();

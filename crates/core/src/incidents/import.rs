@@ -309,9 +309,20 @@ impl Rows {
         };
         let place = self.place(record)?;
         let fatalities = self.fatalities(record)?;
-        let incident = match self.kind {
-            SetKind::Ucdp => self.ucdp_words(record, id, when, span, place, fatalities)?,
-            _ => self.acled_words(record, id, when, span, place, fatalities)?,
+        let named = self.named(record)?;
+        let incident = Incident {
+            id: id.into(),
+            when,
+            span,
+            place,
+            kind: named.kind,
+            sub_kind: named.sub_kind,
+            actors: named.actors.into_iter().filter(|&a| a != 0).collect(),
+            location: named.location,
+            admin1: named.admin1,
+            source: named.source,
+            fatalities,
+            basis: basis(record),
         };
         if !self.ids.insert(incident.id.clone()) {
             return Err((
@@ -462,49 +473,22 @@ impl Rows {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn acled_words(
-        &mut self,
-        record: &csv::ByteRecord,
-        id: &str,
-        when: When,
-        span: Span,
-        place: Where,
-        fatalities: Fatalities,
-    ) -> Result<Incident, RowError> {
+    /// The row's words in the layout's columns, each stored once in the set.
+    fn named(&mut self, record: &csv::ByteRecord) -> Result<Named, RowError> {
+        let ucdp = self.kind == SetKind::Ucdp;
         let mut word = |name: &'static str| self.field(record, name).map(|t| self.words.id(t));
-        let kind = word("event_type")?;
-        let sub_kind = word("sub_event_type")?;
-        let actors = [word("actor1")?, word("actor2")?];
-        let location = word("location")?;
-        let admin1 = word("admin1")?;
-        let source = word("source")?;
-        Ok(Incident {
-            id: id.into(),
-            when,
-            span,
-            place,
-            kind,
-            sub_kind,
-            actors: actors.into_iter().filter(|&a| a != 0).collect(),
-            location,
-            admin1,
-            source,
-            fatalities,
-            basis: basis(record),
-        })
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn ucdp_words(
-        &mut self,
-        record: &csv::ByteRecord,
-        id: &str,
-        when: When,
-        span: Span,
-        place: Where,
-        fatalities: Fatalities,
-    ) -> Result<Incident, RowError> {
+        if !ucdp {
+            return Ok(Named {
+                kind: word("event_type")?,
+                sub_kind: word("sub_event_type")?,
+                actors: [word("actor1")?, word("actor2")?],
+                location: word("location")?,
+                admin1: word("admin1")?,
+                source: word("source")?,
+            });
+        }
+        let actors = [word("side_a")?, word("side_b")?];
+        let admin1 = word("adm_1")?;
         let violence = match self.field(record, "type_of_violence")? {
             "1" => "State-based conflict",
             "2" => "Non-state conflict",
@@ -516,25 +500,25 @@ impl Rows {
                 ));
             }
         };
-        let kind = self.words.id(violence);
-        let mut word = |name: &'static str| self.field(record, name).map(|t| self.words.id(t));
-        let actors = [word("side_a")?, word("side_b")?];
-        let admin1 = word("adm_1")?;
-        Ok(Incident {
-            id: id.into(),
-            when,
-            span,
-            place,
-            kind,
+        Ok(Named {
+            kind: self.words.id(violence),
             sub_kind: 0,
-            actors: actors.into_iter().filter(|&a| a != 0).collect(),
+            actors,
             location: 0,
             admin1,
             source: 0,
-            fatalities,
-            basis: basis(record),
         })
     }
+}
+
+/// A row's words, as indices into its set's words (0: none).
+struct Named {
+    kind: u32,
+    sub_kind: u32,
+    actors: [u32; 2],
+    location: u32,
+    admin1: u32,
+    source: u32,
 }
 
 fn basis(record: &csv::ByteRecord) -> Basis {
