@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::Engine;
+use crate::incidents::listing;
 use crate::report;
 use crate::timefmt::parse_user_time;
 use crate::verify;
@@ -224,6 +225,18 @@ impl IncidentFlags {
         }
         Ok(crate::incidents::Incidents::new(ds, &sets))
     }
+
+    /// The sets, when any holds an incident (a dataset with aggregate reports only adds
+    /// nothing to the other commands' output).
+    fn open_if_any(
+        &self,
+        engine: &Engine,
+        data: Option<&Path>,
+    ) -> Result<Option<crate::incidents::Incidents>, Failure> {
+        let incidents = self.open(engine, data).map_err(|e| (EXIT_INVALID, e))?;
+        let any = incidents.sets.iter().any(|p| !p.set.incidents.is_empty());
+        Ok(any.then_some(incidents))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -264,6 +277,10 @@ pub enum Command {
         known_on_to: Option<String>,
         #[command(flatten)]
         who: WhoFlags,
+        /// Also each zone's incidents between the two instants, set by set (an `incidents`
+        /// member)
+        #[command(flatten)]
+        files: IncidentFlags,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -296,6 +313,10 @@ pub enum Command {
         /// Only the editorial choices: events with a note or an approximate time, with the note
         #[arg(long)]
         notes: bool,
+        /// Also the incidents (of the zone, with --zone) and the aggregate reports, in time
+        /// order, with their quotes or the source's summary (an `incidents` member)
+        #[command(flatten)]
+        files: IncidentFlags,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -343,6 +364,10 @@ pub enum Command {
         animation: AnimationFlags,
         #[command(flatten)]
         who: WhoFlags,
+        /// csv: each set's counts in every interval; geojson: each zone's 7 days up to the
+        /// instant; png, animation: the marks on the map. With the credit lines
+        #[command(flatten)]
+        files: IncidentFlags,
     },
     /// List the areas a zone can name by `admin_code`: countries and their first-level
     /// divisions in the built-in world basemap, with their names. TEXT matches a code or any
@@ -641,6 +666,7 @@ pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
         size,
         animation,
         who,
+        files,
     }) = &cli.command
     else {
         return Err(usage("not an `export` command line".into()));
@@ -695,7 +721,7 @@ pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
             high_contrast: false,
             filter: who.filter(engine.dataset()).map_err(usage)?,
             kinds: None,
-            incident_files: Vec::new(),
+            incident_files: files.incidents.clone(),
         },
         engine,
         screenshot: plan.is_none().then(|| output.clone()),
@@ -808,9 +834,8 @@ fn with_dataset(
             format,
         } => {
             let engine = who.apply(engine).map_err(usage)?;
-            let incidents = files.open(&engine, data).map_err(|e| (EXIT_INVALID, e))?;
-            let with = incidents.sets.iter().any(|p| !p.set.incidents.is_empty());
-            status(&engine, at, known_on.as_deref(), *format, with.then_some(&incidents), out)
+            let incidents = files.open_if_any(&engine, data)?;
+            status(&engine, at, known_on.as_deref(), *format, incidents.as_ref(), out)
         }
         Command::Diff {
             from,
@@ -819,6 +844,7 @@ fn with_dataset(
             known_on_from,
             known_on_to,
             who,
+            files,
             format,
         } => {
             let engine = who.apply(engine).map_err(usage)?;
@@ -837,17 +863,28 @@ fn with_dataset(
                 at: time_flag(&engine, "to", to).map_err(usage)?,
                 known_on: flag("--known-on-to", known_on_to)?.or(both),
             };
+            let incidents = files.open_if_any(&engine, data)?;
+            let extra = incidents
+                .as_ref()
+                .map(|i| listing::between(&engine, i, (from.at, to.at), to.known_on));
             match format {
-                Format::Json => json(out, &report::diff_doc(&engine, from, to)),
-                Format::Table => write!(out, "{}", report::diff_table(&engine, from, to))
-                    .map_err(write_failed),
+                Format::Json => with_member(out, &report::diff_doc(&engine, from, to), extra),
+                Format::Table => {
+                    write!(out, "{}", report::diff_table(&engine, from, to)).map_err(write_failed)?;
+                    let lines = extra.map(|d| listing::between_lines(&engine, &d));
+                    lines_out(out, lines)
+                }
             }
         }
         Command::Events {
             zone,
             notes,
+            files,
             format,
-        } => events(&engine, zone.as_deref(), *notes, *format, out),
+        } => {
+            let incidents = files.open_if_any(&engine, data)?;
+            events(&engine, zone.as_deref(), *notes, incidents.as_ref(), *format, out)
+        }
         Command::Incidents {
             zone,
             by_status,
@@ -872,8 +909,14 @@ fn with_dataset(
             size,
             animation,
             who,
+            files,
         } => {
             let engine = who.apply(engine).map_err(usage)?;
+            if *what == ExportWhat::EventsCsv && !files.incidents.is_empty() {
+                return Err(usage(
+                    "--incidents: the event list holds events only; use `events --incidents` or `incidents --format csv`".into(),
+                ));
+            }
             if !what.draws() && (zone.is_some() || size.is_some()) {
                 return Err(usage(
                     "--zone and --size are for `export png` and `export animation`; the data exports hold every zone"
@@ -888,7 +931,8 @@ fn with_dataset(
                 known_on: known_on.as_deref(),
                 output: output.as_deref(),
             };
-            export(&engine, *what, &flags, out)
+            let incidents = files.open_if_any(&engine, data)?;
+            export(&engine, *what, &flags, incidents.as_ref(), out)
         }
         Command::Schema { .. } | Command::Areas { .. } | Command::New { .. } | Command::Convert { .. } => Ok(()),
     })
@@ -936,6 +980,7 @@ fn export(
     engine: &Engine,
     what: ExportWhat,
     flags: &ExportFlags<'_>,
+    incidents: Option<&crate::incidents::Incidents>,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     if flags.at.is_some() && what != ExportWhat::Geojson {
@@ -969,7 +1014,7 @@ fn export(
             ));
         }
     };
-    let write = |w: &mut dyn Write| kind.write(engine, at, known_on, w);
+    let write = |w: &mut dyn Write| kind.write(engine, at, known_on, incidents, w);
     let failed = |e: crate::export::ExportError| (EXIT_INVALID, format!("error: {e}"));
     match flags.output {
         None => write(out).map_err(failed),
@@ -1002,25 +1047,10 @@ fn status(
     let extra = incidents
         .and_then(|i| crate::incidents::doc::status_incidents_doc(engine, i, at, known_on));
     match format {
-        Format::Json => {
-            let mut doc = serde_json::to_value(report::status_doc(engine, at, known_on))
-                .map_err(|e| (EXIT_INVALID, e.to_string()))?;
-            if let (Some(extra), Some(map)) = (extra, doc.as_object_mut()) {
-                let value =
-                    serde_json::to_value(extra).map_err(|e| (EXIT_INVALID, e.to_string()))?;
-                map.insert("incidents".into(), value);
-            }
-            json(out, &doc)
-        }
+        Format::Json => with_member(out, &report::status_doc(engine, at, known_on), extra),
         Format::Table => {
             write!(out, "{}", report::status_table(engine, at, known_on)).map_err(write_failed)?;
-            for line in extra
-                .map(|d| status_incident_lines(engine, &d))
-                .unwrap_or_default()
-            {
-                writeln!(out, "{line}").map_err(write_failed)?;
-            }
-            Ok(())
+            lines_out(out, extra.map(|d| status_incident_lines(engine, &d)))
         }
     }
 }
@@ -1063,6 +1093,7 @@ fn events(
     engine: &Engine,
     zone: Option<&str>,
     notes: bool,
+    incidents: Option<&crate::incidents::Incidents>,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
@@ -1071,12 +1102,38 @@ fn events(
         .transpose()
         .map_err(usage)?;
     let filter = report::EventFilter { zone, notes };
+    let extra = incidents.map(|i| listing::chronology(engine, i, zone));
     match format {
-        Format::Json => json(out, &report::events_doc(engine, filter)),
+        Format::Json => with_member(out, &report::events_doc(engine, filter), extra),
         Format::Table => {
-            write!(out, "{}", report::events_table(engine, filter)).map_err(write_failed)
+            write!(out, "{}", report::events_table(engine, filter)).map_err(write_failed)?;
+            lines_out(out, extra.map(|d| listing::chronology_lines(&d)))
         }
     }
+}
+
+/// A document with an `incidents` member added when there is one.
+fn with_member(
+    out: &mut dyn Write,
+    doc: &impl serde::Serialize,
+    extra: Option<impl serde::Serialize>,
+) -> Result<(), Failure> {
+    let failed = |e: serde_json::Error| (EXIT_INVALID, e.to_string());
+    let mut doc = serde_json::to_value(doc).map_err(failed)?;
+    if let (Some(extra), Some(map)) = (extra, doc.as_object_mut()) {
+        map.insert(
+            "incidents".into(),
+            serde_json::to_value(extra).map_err(failed)?,
+        );
+    }
+    json(out, &doc)
+}
+
+fn lines_out(out: &mut dyn Write, lines: Option<Vec<String>>) -> Result<(), Failure> {
+    for line in lines.unwrap_or_default() {
+        writeln!(out, "{line}").map_err(write_failed)?;
+    }
+    Ok(())
 }
 
 fn search(engine: &Engine, text: &str, format: Format, out: &mut dyn Write) -> Result<(), Failure> {

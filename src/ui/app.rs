@@ -758,7 +758,10 @@ impl AtlasApp {
         };
         let s = &self.session;
         let (at, known_on) = (s.instant(), s.known_on());
-        crate::export::to_file(path, |w| kind.write(s.engine(), at, known_on, w))
+        // Incident files the user added travel into the export, with their credit lines.
+        let incidents =
+            Some(&**s.incidents()).filter(|i| i.sets.iter().any(|p| !p.set.incidents.is_empty()));
+        crate::export::to_file(path, |w| kind.write(s.engine(), at, known_on, incidents, w))
             .map_err(|e| format!("{e} ({})", path.display()))?;
         let what = super::export_dialog::title(target).trim_start_matches("Export ");
         self.session

@@ -1274,6 +1274,74 @@ fn incidents_reads_acled_and_ucdp_files_as_sets_with_their_credit() {
 }
 
 #[test]
+fn events_diff_and_export_take_incident_files_with_their_credit() {
+    let acled = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/incidents/acled-sample.csv");
+    let acled = acled.to_str().expect("path");
+    let json_of = |args: &[&str]| -> Value {
+        let o = atlas(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).expect("json")
+    };
+    // events: the chronology gains the rows and reports, the summary labelled as the coder's.
+    let doc = json_of(&[
+        "events",
+        "--zone",
+        "aleppo",
+        "--incidents",
+        acled,
+        "--format",
+        "json",
+    ]);
+    let rows = doc["incidents"]["incidents"].as_array().expect("rows");
+    assert_eq!(rows.len(), 6, "the sample's Aleppo rows");
+    assert!(rows.iter().all(|r| r["summary_label"] == "ACLED's summary"));
+    assert_eq!(
+        doc["incidents"]["reports"].as_array().map(Vec::len),
+        Some(4)
+    );
+    assert!(doc["events"].as_array().is_some_and(|e| !e.is_empty()));
+    // diff: the counts between the two instants, the earlier first.
+    let doc = json_of(&[
+        "diff",
+        "--from",
+        "2016-05-05",
+        "--to",
+        "2016-04-20",
+        "--incidents",
+        acled,
+        "--format",
+        "json",
+    ]);
+    let aleppo = &doc["incidents"]["zones"][3];
+    assert_eq!(aleppo["id"], "aleppo");
+    assert_eq!(aleppo["sets"][1]["incidents"], 5);
+    assert!(
+        doc["incidents"]["from"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("2016-04-20"))
+    );
+    assert!(doc["incidents"]["credits"].to_string().contains("ACLED"));
+    // export geojson: each zone's 7 days up to the instant, the credit on the collection.
+    let doc = json_of(&[
+        "export",
+        "geojson",
+        "--at",
+        "2016-04-29T12:00:00+03:00",
+        "--incidents",
+        acled,
+    ]);
+    assert_eq!(
+        doc["features"][3]["properties"]["incidents_7_days"][1]["incidents"],
+        4
+    );
+    assert!(doc["incident_credits"].to_string().contains("ACLED"));
+    // The event list holds events only: said, not ignored.
+    let o = atlas(&["export", "events-csv", "--incidents", acled]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("events --incidents"), "{}", stderr(&o));
+}
+
+#[test]
 fn a_wrong_zone_in_the_incidents_sheet_is_named_by_its_cell() {
     let dir = std::env::temp_dir().join(format!(
         "truce-atlas-cli-incidents-sheet-{}",

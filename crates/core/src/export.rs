@@ -9,6 +9,7 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 
 use crate::engine::{CiteRef, Engine, Interval};
+use crate::incidents::Incidents;
 use crate::model::{Dataset, Moment};
 
 #[derive(Debug, thiserror::Error)]
@@ -138,23 +139,60 @@ fn according_to(engine: &Engine) -> String {
 }
 
 /// Every zone's status intervals, as known on `known_on` (everything, if `None`): one row per
-/// interval, zone by zone, in time order. An open start or end is an empty cell.
+/// interval, zone by zone, in time order. An open start or end is an empty cell. With incident
+/// sets, each set adds its counts in the interval (the counting rule; sets never added
+/// together) and every row carries their credit lines.
 pub fn intervals_csv(
     engine: &Engine,
     known_on: Option<DateTime<Utc>>,
+    incidents: Option<&Incidents>,
     out: impl Write,
 ) -> Result<(), ExportError> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(INTERVAL_COLUMNS)?;
+    let sets = incidents.map_or(&[][..], |i| &i.sets[..]);
+    let mut header: Vec<String> = INTERVAL_COLUMNS.iter().map(|c| c.to_string()).collect();
+    for p in sets {
+        let name = &p.set.name;
+        header.extend(INCIDENT_COLUMNS.iter().map(|c| format!("{c} [{name}]")));
+    }
+    let credits = incidents.map(|i| i.credits().join(" | "));
+    if credits.is_some() {
+        header.push("incident_credits".into());
+    }
+    w.write_record(&header)?;
     let horizon = engine.horizon(known_on);
     for zone in 0..engine.dataset().zones.len() {
         for interval in engine.timeline(zone, known_on) {
-            w.write_record(interval_row(engine, zone, interval, horizon))?;
+            let mut row = interval_row(engine, zone, interval, horizon);
+            let span = (
+                interval.start.map(|t| t.timestamp()),
+                interval.end.map(|t| t.timestamp()),
+            );
+            for p in sets {
+                let t = crate::incidents::tally(engine, p, zone, span, known_on);
+                let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+                row.extend([
+                    t.whole.to_string(),
+                    t.partly.to_string(),
+                    number(t.best),
+                    number(t.low),
+                ]);
+            }
+            row.extend(credits.clone());
+            w.write_record(row)?;
         }
     }
     w.flush()?;
     Ok(())
 }
+
+/// The columns each incident set adds to the interval CSV, followed by ` [file name]`.
+pub const INCIDENT_COLUMNS: [&str; 4] = [
+    "incidents",
+    "incidents_partly",
+    "fatalities_best",
+    "fatalities_low",
+];
 
 /// Every event in time order, with its citations; under a filter, the events and citations it
 /// keeps.
@@ -205,8 +243,11 @@ pub fn geojson_snapshot(
     engine: &Engine,
     at: DateTime<Utc>,
     known_on: Option<DateTime<Utc>>,
+    incidents: Option<&Incidents>,
 ) -> geojson::FeatureCollection {
     let ds = engine.dataset();
+    let window = incidents
+        .and_then(|i| crate::incidents::doc::status_incidents_doc(engine, i, at, known_on));
     let after = engine.after_reports(at, known_on);
     let according_to = engine.filter().and_then(|f| f.according_to(ds));
     let features = (0..ds.zones.len())
@@ -247,6 +288,16 @@ pub fn geojson_snapshot(
             // version and the codes, so that a frozen copy still says so.
             put("geometry_source", zone.geometry_source.clone().into());
             put("according_to", according_to.clone().into());
+            if let Some(zone) = window.as_ref().and_then(|w| w.zones.get(z)) {
+                put(
+                    "incidents_7_days",
+                    serde_json::to_value(&zone.sets).unwrap_or_default(),
+                );
+                put(
+                    "violence_reported_during_truce",
+                    zone.violence_reported_during_truce.into(),
+                );
+            }
             geojson::Feature {
                 geometry: Some(geojson::Geometry::from(&zone.geometry)),
                 properties: Some(p),
@@ -254,8 +305,18 @@ pub fn geojson_snapshot(
             }
         })
         .collect();
+    // The window, the note on imported rows and the credit lines travel with the file.
+    let foreign_members = window.map(|w| {
+        let mut m = serde_json::Map::new();
+        m.insert("incidents_from".into(), w.from.into());
+        m.insert("incidents_to".into(), w.to.into());
+        m.insert("incidents_note".into(), w.note.into());
+        m.insert("incident_credits".into(), w.credits.into());
+        m
+    });
     geojson::FeatureCollection {
         features,
+        foreign_members,
         ..Default::default()
     }
 }
@@ -282,19 +343,20 @@ impl Kind {
     }
 
     /// Writes the export of `engine`: the snapshot at `at`, the intervals and the snapshot as
-    /// known on `known_on` (the event list is every event).
+    /// known on `known_on` (the event list is every event), with the incident sets' counts.
     pub fn write(
         self,
         engine: &Engine,
         at: DateTime<Utc>,
         known_on: Option<DateTime<Utc>>,
+        incidents: Option<&Incidents>,
         out: &mut dyn Write,
     ) -> Result<(), ExportError> {
         match self {
-            Kind::Intervals => intervals_csv(engine, known_on, out),
+            Kind::Intervals => intervals_csv(engine, known_on, incidents, out),
             Kind::Events => events_csv(engine, out),
             Kind::Snapshot => {
-                let doc = geojson_snapshot(engine, at, known_on);
+                let doc = geojson_snapshot(engine, at, known_on, incidents);
                 serde_json::to_writer_pretty(&mut *out, &doc)?;
                 Ok(writeln!(out)?)
             }

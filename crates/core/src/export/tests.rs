@@ -32,7 +32,7 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 fn the_interval_csv_reads_back_as_the_engines_timelines() {
     let engine = engine();
     for known_on in [None, Some("2016-04-28T00:00:00Z".parse().expect("time"))] {
-        let (header, rows) = rows(&written(|o| intervals_csv(&engine, known_on, o)));
+        let (header, rows) = rows(&written(|o| intervals_csv(&engine, known_on, None, o)));
         assert_eq!(header.iter().collect::<Vec<_>>(), INTERVAL_COLUMNS);
         let col = |name: &str| {
             INTERVAL_COLUMNS
@@ -94,7 +94,7 @@ fn a_quote_with_commas_and_quotation_marks_survives_the_csv() {
 fn the_geojson_snapshot_holds_every_zone_with_its_status_at_the_instant() {
     let engine = engine();
     let at: DateTime<Utc> = "2016-05-01T09:00:00Z".parse().expect("time");
-    let text = geojson_snapshot(&engine, at, None).to_string();
+    let text = geojson_snapshot(&engine, at, None, None).to_string();
     let back: geojson::FeatureCollection = text.parse().expect("valid GeoJSON");
     let ds = engine.dataset();
     assert_eq!(back.features.len(), ds.zones.len());

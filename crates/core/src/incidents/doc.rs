@@ -311,7 +311,7 @@ pub fn incidents_table(doc: &IncidentsDoc) -> String {
     out
 }
 
-fn count_words(c: &CountDoc) -> String {
+pub(super) fn count_words(c: &CountDoc) -> String {
     let mut text = format!("{} incidents", c.incidents);
     if c.partly > 0 {
         text.push_str(&format!(" (+{} partly)", c.partly));

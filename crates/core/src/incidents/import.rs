@@ -570,25 +570,34 @@ pub fn summary(set: &IncidentSet, incident: &Incident) -> Result<String, String>
     if file.metadata().map(|m| m.len()).ok() != Some(set.file_len) {
         return Err(changed());
     }
-    file.seek(SeekFrom::Start(*byte))
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    summary_at(&mut file, *byte, &incident.id, column).ok_or_else(changed)
+}
+
+/// The summary column of the row that starts at `byte`, if that row still holds `id` (else the
+/// file changed since it was read).
+pub(super) fn summary_at<R: Read + Seek>(
+    file: &mut R,
+    byte: u64,
+    id: &str,
+    column: usize,
+) -> Option<String> {
+    file.seek(SeekFrom::Start(byte)).ok()?;
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(file.take(1 << 20));
     let mut record = csv::ByteRecord::new();
-    match csv.read_byte_record(&mut record) {
-        Ok(true) => {}
-        _ => return Err(changed()),
-    }
+    csv.read_byte_record(&mut record)
+        .ok()
+        .filter(|&read| read)?;
     let id_matches = record
         .iter()
-        .any(|f| std::str::from_utf8(f).is_ok_and(|t| t.trim() == &*incident.id));
-    if !id_matches {
-        return Err(changed());
-    }
-    let text = record.get(column).unwrap_or_default();
-    Ok(String::from_utf8_lossy(text).trim().to_string())
+        .any(|f| std::str::from_utf8(f).is_ok_and(|t| t.trim() == id));
+    id_matches.then(|| {
+        String::from_utf8_lossy(record.get(column).unwrap_or_default())
+            .trim()
+            .to_string()
+    })
 }
 
 /// The file names a dataset's `incidents` member lists, beside the dataset (its folder, or the

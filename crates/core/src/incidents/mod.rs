@@ -6,6 +6,7 @@
 
 pub mod doc;
 pub mod import;
+pub mod listing;
 mod place;
 #[cfg(test)]
 mod tests;

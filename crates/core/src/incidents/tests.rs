@@ -421,3 +421,154 @@ proptest! {
         check_against_plain_scan(&engine, &sets);
     }
 }
+
+/// The two sample files, read as two sets.
+fn both_samples(engine: &Engine) -> Vec<Arc<IncidentSet>> {
+    ["acled-sample.csv", "ucdp-sample.csv"]
+        .iter()
+        .map(|n| Arc::new(read(engine, &sample(n))))
+        .collect()
+}
+
+#[test]
+fn diff_counts_each_zone_s_incidents_between_two_instants_as_a_plain_scan_does() {
+    let engine = syria();
+    let sets = both_samples(&engine);
+    let incidents = Incidents::new(engine.dataset(), &sets);
+    let t = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .expect("an instant")
+            .with_timezone(&chrono::Utc)
+    };
+    let pairs = [
+        ("2016-04-20T00:00:00+03:00", "2016-05-05T00:00:00+03:00"),
+        ("2016-05-04T12:00:00+03:00", "2016-04-28T06:00:00+03:00"),
+        ("2016-02-01T00:00:00+02:00", "2016-03-01T00:00:00+02:00"),
+    ];
+    for (a, b) in pairs {
+        let doc = listing::between(&engine, &incidents, (t(a), t(b)), None);
+        let (from, to) = (t(a).min(t(b)).timestamp(), t(a).max(t(b)).timestamp());
+        for (z, zone) in doc.zones.iter().enumerate() {
+            for set in &sets {
+                let c = zone
+                    .sets
+                    .iter()
+                    .find(|c| c.set == set.name)
+                    .expect("each set");
+                assert_eq!(
+                    (c.incidents, c.partly),
+                    plain_scan(&engine, set, z, Some(from), Some(to)),
+                    "{a} – {b}, zone {z}, {}",
+                    set.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_chronology_lists_every_row_once_in_the_zones_a_plain_scan_finds_with_its_summary() {
+    let engine = syria();
+    let mut sets = both_samples(&engine);
+    // A record that names two zones is listed once, in both.
+    let mut two = incident(0, (0, 0, 0, 1, 0, 0));
+    two.place = Where::Zones(vec![0, 3].into());
+    sets.push(Arc::new(IncidentSet {
+        incidents: vec![two],
+        ..IncidentSet::new("two-zones", SetKind::Acled, None)
+    }));
+    let incidents = Incidents::new(engine.dataset(), &sets);
+    let doc = listing::chronology(&engine, &incidents, None);
+    let total: usize = sets.iter().map(|s| s.incidents.len()).sum();
+    assert_eq!(doc.incidents.len(), total);
+    let zones = &engine.dataset().zones;
+    for row in &doc.incidents {
+        let set = sets
+            .iter()
+            .find(|s| s.name == row.set)
+            .expect("a known set");
+        let (k, incident) = set
+            .incidents
+            .iter()
+            .enumerate()
+            .find(|(_, i)| *i.id == *row.id)
+            .expect("a known row");
+        let one = |z: usize| {
+            let only = IncidentSet {
+                incidents: vec![incident.clone()],
+                ..IncidentSet::new("one", set.kind, None)
+            };
+            plain_scan(&engine, &only, z, None, None) != (0, 0)
+        };
+        let expected: Vec<String> = (0..zones.len())
+            .filter(|&z| one(z))
+            .map(|z| zones[z].id.clone())
+            .collect();
+        assert_eq!(row.zones, expected, "{} {}", row.set, row.id);
+        assert_eq!(
+            row.summary.clone(),
+            import::summary(set, incident).ok(),
+            "row {k}"
+        );
+        let label = row.summary.as_ref().map(|_| set.kind.summary_label());
+        assert_eq!(row.summary_label, label);
+    }
+    let summarised = doc.incidents.iter().filter(|r| r.summary.is_some()).count();
+    assert_eq!(
+        summarised,
+        total - 1,
+        "every sample row's summary is read back"
+    );
+    // One zone's chronology is that zone's rows, and the reports that name it.
+    let aleppo = zones.iter().position(|z| z.id == "aleppo").expect("Aleppo");
+    let only = listing::chronology(&engine, &incidents, Some(aleppo));
+    let expected: Vec<&str> = doc
+        .incidents
+        .iter()
+        .filter(|r| r.zones.iter().any(|z| z == "aleppo"))
+        .map(|r| r.id.as_str())
+        .collect();
+    let got: Vec<&str> = only.incidents.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(got, expected);
+    assert_eq!(only.reports.len(), 4);
+}
+
+#[test]
+fn the_interval_csv_carries_each_set_s_counts_as_a_plain_scan_finds_them_and_its_credit() {
+    let engine = syria();
+    let sets = both_samples(&engine);
+    let incidents = Incidents::new(engine.dataset(), &sets);
+    let mut out = Vec::new();
+    crate::export::intervals_csv(&engine, None, Some(&incidents), &mut out).expect("written");
+    let mut reader = csv::Reader::from_reader(&out[..]);
+    let header = reader.headers().expect("a header").clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let ds = engine.dataset();
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.expect("a row");
+        let zone = ds
+            .zones
+            .iter()
+            .position(|z| z.id == record[0])
+            .expect("zone");
+        let secs = |cell: &str| {
+            (!cell.is_empty()).then(|| {
+                chrono::DateTime::parse_from_rfc3339(cell)
+                    .expect("a time")
+                    .timestamp()
+            })
+        };
+        let (from, to) = (secs(&record[column("start")]), secs(&record[column("end")]));
+        for set in &sets {
+            let (whole, partly) = plain_scan(&engine, set, zone, from, to);
+            let cell = |c: &str| record[column(&format!("{c} [{}]", set.name))].to_string();
+            assert_eq!(cell("incidents"), whole.to_string());
+            assert_eq!(cell("incidents_partly"), partly.to_string());
+        }
+        assert!(record[column("incident_credits")].contains("ACLED"));
+        assert!(record[column("incident_credits")].contains("UCDP"));
+        rows += 1;
+    }
+    assert!(rows >= ds.zones.len());
+}
