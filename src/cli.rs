@@ -504,6 +504,7 @@ pub enum SchemaArg {
     Events,
     Zones,
     Incidents,
+    Story,
 }
 
 impl From<SchemaArg> for crate::load::schema::SchemaFile {
@@ -515,6 +516,7 @@ impl From<SchemaArg> for crate::load::schema::SchemaFile {
             SchemaArg::Events => SchemaFile::Events,
             SchemaArg::Zones => SchemaFile::Zones,
             SchemaArg::Incidents => SchemaFile::Incidents,
+            SchemaArg::Story => SchemaFile::Story,
         }
     }
 }
@@ -1192,6 +1194,11 @@ fn validate(engine: &Engine, out: &mut dyn Write) -> Result<(), Failure> {
         citations
     )
     .map_err(write_failed)?;
+    if let Some(story) = &ds.story {
+        let steps = story.steps.len();
+        writeln!(out, "story: \"{}\": {steps} step{}", story.title, if steps == 1 { "" } else { "s" })
+            .map_err(write_failed)?;
+    }
     for note in &ds.notes {
         writeln!(out, "note: {note}").map_err(write_failed)?;
     }

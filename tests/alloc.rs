@@ -501,6 +501,7 @@ fn synthetic(zones: usize, events: usize, days: usize) -> truce_atlas::model::Da
         }],
         events,
         incidents: Default::default(),
+        story: None,
         notes: Vec::new(),
     }
 }

@@ -721,8 +721,8 @@ impl Engine {
             end: None,
             resolution: Resolution::unknown(),
         }];
-        let extent = compute_extent(&dataset);
-        let span = pad(extent);
+        let extent = crate::load::extent(&dataset.events, dataset.meta.default_instant);
+        let span = crate::load::pad(extent);
         let horizon = compute_horizon(&dataset, k);
         let engine = Engine {
             dataset,
@@ -986,30 +986,6 @@ impl Engine {
     }
 }
 
-fn compute_extent(ds: &Dataset) -> (DateTime<Utc>, DateTime<Utc>) {
-    let mut times: Vec<DateTime<Utc>> = ds.events.iter().map(|e| e.moment.utc()).collect();
-    for (i, ev) in ds.events.iter().enumerate() {
-        if let Some(u) = ev.until {
-            times.push(u.utc());
-        }
-        if let Some(end) = ev
-            .duration_hours
-            .and_then(|h| plus_hours(ev.moment.utc(), h, i, false).ok())
-        {
-            times.push(end);
-        }
-    }
-    if let Some(t) = ds.meta.default_instant {
-        times.push(t.with_timezone(&Utc));
-    }
-    let lo = times.iter().min().copied();
-    let hi = times.iter().max().copied();
-    match (lo, hi) {
-        (Some(lo), Some(hi)) => (lo, hi),
-        _ => (Utc::now(), Utc::now()),
-    }
-}
-
 /// `reports_until`, or the end of the local day of the latest publication (of the sources the
 /// filter keeps: the others say nothing here).
 fn compute_horizon(ds: &Dataset, keep: Option<&Keep>) -> Option<DateTime<Utc>> {
@@ -1049,19 +1025,6 @@ fn incident_sources(ds: &Dataset) -> Vec<usize> {
         .iter()
         .flat_map(|r| r.citations.iter().map(|c| c.source));
     incidents.chain(reports).collect()
-}
-
-/// A day of margin either side of the extent. Times lie within years 0 to 9999, far inside
-/// chrono's range, and the span ends no later than the last time that can be written.
-fn pad((lo, hi): (DateTime<Utc>, DateTime<Utc>)) -> (DateTime<Utc>, DateTime<Utc>) {
-    let day = Duration::days(1);
-    (
-        lo.checked_sub_signed(day).unwrap_or(lo),
-        hi.checked_add_signed(day)
-            .unwrap_or(hi)
-            .min(max_time())
-            .max(hi),
-    )
 }
 
 /// Builds one zone's timeline: evaluates the scan at every instant where the status can change

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
-use strum::VariantArray;
 
 use crate::calendar;
 use crate::engine::Engine;
@@ -15,48 +14,7 @@ use crate::filter::Filter;
 use crate::load::DatasetError;
 use crate::model::EventKind;
 
-/// What stretch of time the slider and the lanes show.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::VariantArray,
-)]
-pub enum Window {
-    /// The dataset's whole span.
-    #[default]
-    All,
-    TwoWeeks,
-    TwoDays,
-}
-
-impl Window {
-    pub fn label(self) -> &'static str {
-        match self {
-            Window::All => "All",
-            Window::TwoWeeks => "2 weeks",
-            Window::TwoDays => "2 days",
-        }
-    }
-
-    pub fn tooltip(self) -> &'static str {
-        match self {
-            Window::All => "Time axis: the dataset's whole span",
-            Window::TwoWeeks => "Time axis: two weeks around the instant",
-            Window::TwoDays => "Time axis: two days around the instant",
-        }
-    }
-
-    fn length(self) -> Option<Duration> {
-        match self {
-            Window::All => None,
-            Window::TwoWeeks => Some(Duration::days(14)),
-            Window::TwoDays => Some(Duration::days(2)),
-        }
-    }
-
-    /// Every window, in menu order.
-    pub fn all() -> &'static [Window] {
-        Self::VARIANTS
-    }
-}
+pub use crate::model::Window;
 
 /// Which event kinds show: [`crate::model::Kinds`], beside the kinds it describes.
 pub use crate::model::Kinds;
@@ -801,6 +759,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     fn session() -> Session {
         Session::new(crate::default_engine().expect("valid"), Start::default())

@@ -78,6 +78,7 @@ fn dataset(sources_published_at_hours: &[i64]) -> Dataset {
             .collect(),
         events: Vec::new(),
         incidents: Default::default(),
+        story: None,
         notes: Vec::new(),
     }
 }

@@ -644,7 +644,7 @@ fn check_runs_exist(
 
 /// The ids nearest to a wrong one, for its message: `zones: aleppo, …` (the three nearest by
 /// edit distance, then an ellipsis when there are more), or that there are none.
-fn nearest<'a>(what: &str, wrong: &str, ids: impl Iterator<Item = &'a str>) -> String {
+pub(super) fn nearest<'a>(what: &str, wrong: &str, ids: impl Iterator<Item = &'a str>) -> String {
     let mut ids: Vec<&str> = ids.collect();
     if ids.is_empty() {
         return format!("there are no {what}");

@@ -10,7 +10,9 @@ use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{DATASET_FILE, EVENTS_FILE, INCIDENTS_FILE, PLACES_FILE, SOURCES_FILE, ZONES_FILE};
+use super::{
+    DATASET_FILE, EVENTS_FILE, INCIDENTS_FILE, PLACES_FILE, SOURCES_FILE, STORY_FILE, ZONES_FILE,
+};
 
 /// Where the bytes of a dataset come from: a folder on disk, the copy built into the binary, or
 /// memory (tests, fuzzing).
@@ -155,6 +157,7 @@ impl DatasetFiles for EmbeddedFiles {
             EVENTS_FILE => include_bytes!("../../../../data/syria-2016/events.json"),
             PLACES_FILE => include_bytes!("../../../../data/syria-2016/places.geojson"),
             INCIDENTS_FILE => include_bytes!("../../../../data/syria-2016/incidents.json"),
+            STORY_FILE => include_bytes!("../../../../data/syria-2016/story.json"),
             _ => return Ok(None),
         };
         Ok(Some(bytes.to_vec()))

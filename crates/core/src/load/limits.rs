@@ -69,6 +69,7 @@ pub const MAX_EVENTS: usize = 2_000_000;
 pub const MAX_CITATIONS_PER_EVENT: usize = 1_000;
 pub const MAX_INCIDENTS: usize = 2_000_000;
 pub const MAX_REPORTS: usize = 100_000;
+pub const MAX_STORY_STEPS: usize = 500;
 
 /// Positions in one zone, and in all zones together.
 pub const MAX_ZONE_VERTICES: usize = 2_000_000;
@@ -83,6 +84,8 @@ pub const MAX_QUOTE_CHARS: usize = 2_000;
 pub const MAX_HEADLINE_CHARS: usize = 1_000;
 pub const MAX_URL_CHARS: usize = 2_000;
 pub const MAX_LONG_TEXT_CHARS: usize = 10_000;
+/// A story step's text: a paragraph or two.
+pub const MAX_STORY_TEXT_CHARS: usize = 4_000;
 
 /// A single `duration_hours`: ten years of 366 days.
 pub const MAX_DURATION_HOURS: u32 = 24 * 366 * 10;

@@ -20,6 +20,7 @@ mod report;
 pub mod schema;
 pub mod sheets;
 mod sources;
+mod story;
 mod times;
 pub mod workbook;
 mod zones;
@@ -38,7 +39,7 @@ use report::{Collector, Scope};
 
 pub use files::{DatasetFiles, EmbeddedFiles, FolderFiles};
 pub use limits::MAX_FILE_BYTES;
-pub use times::max_time;
+pub use times::{extent, max_time, pad};
 
 /// The files of a dataset folder. `places.geojson` may be absent.
 pub const DATASET_FILE: &str = "dataset.json";
@@ -48,6 +49,8 @@ pub const EVENTS_FILE: &str = "events.json";
 pub const PLACES_FILE: &str = "places.geojson";
 /// Optional: the dataset's own incidents and aggregate reports.
 pub const INCIDENTS_FILE: &str = "incidents.json";
+/// Optional: a guided story through the data.
+pub const STORY_FILE: &str = "story.json";
 
 /// One thing wrong with a dataset, with enough context to find and fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,6 +197,14 @@ pub(in crate::load) fn load_with(
         |text: &Text<'_>, c: &mut Collector| incidents::read(text, tz, &zones, &sources, &known, c);
     let incidents =
         with_text(files, INCIDENTS_FILE, false, &mut c, read_incidents).unwrap_or_default();
+    let against = story::Against {
+        meta: meta.as_ref(),
+        zones: &zones,
+        sources: &sources,
+        events: &events,
+    };
+    let read_story = |text: &Text<'_>, c: &mut Collector| story::read(text, &against, c);
+    let story = with_text(files, STORY_FILE, false, &mut c, read_story).flatten();
     c.finish();
     match meta {
         Some(meta) if c.problems.is_empty() => Ok(Dataset {
@@ -204,6 +215,7 @@ pub(in crate::load) fn load_with(
             instruments,
             events,
             incidents: std::sync::Arc::new(incidents),
+            story,
             notes: c.notes.iter().map(Problem::to_string).collect(),
         }),
         _ => Err(DatasetError {

@@ -14,6 +14,7 @@ use super::events::{RawEvent, RawInstrument};
 use super::incidents::{RawIncident, RawReport};
 use super::meta::RawMeta;
 use super::sources::RawSource;
+use super::story::RawStep;
 use crate::model::{EventKind, Precision};
 
 /// One of the three JSON files of a dataset.
@@ -27,6 +28,7 @@ pub enum SchemaFile {
     Events,
     Zones,
     Incidents,
+    Story,
 }
 
 impl SchemaFile {
@@ -38,6 +40,7 @@ impl SchemaFile {
             SchemaFile::Events => "events.schema.json",
             SchemaFile::Zones => "zones.schema.json",
             SchemaFile::Incidents => "incidents.schema.json",
+            SchemaFile::Story => "story.schema.json",
         }
     }
 }
@@ -81,6 +84,21 @@ struct IncidentsFile {
     incidents: Vec<RawIncident>,
     #[serde(default)]
     reports: Vec<RawReport>,
+}
+
+/// `story.json`: a guided story through the data (optional).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "Truce Atlas story.json")]
+#[allow(dead_code)]
+struct StoryFile {
+    /// The schema this file follows, for editors.
+    #[serde(rename = "$schema", default)]
+    schema: Option<String>,
+    /// The story's title.
+    title: String,
+    /// The steps, in reading order.
+    steps: Vec<RawStep>,
 }
 
 /// `zones.geojson`: a GeoJSON FeatureCollection, one feature per zone. Foreign members are read
@@ -168,11 +186,15 @@ pub fn schema(file: SchemaFile) -> String {
         SchemaFile::Events => generator().into_root_schema_for::<EventsFile>(),
         SchemaFile::Zones => generator().into_root_schema_for::<ZonesFile>(),
         SchemaFile::Incidents => generator().into_root_schema_for::<IncidentsFile>(),
+        SchemaFile::Story => generator().into_root_schema_for::<StoryFile>(),
     };
     let precisions: Vec<&str> = Precision::VARIANTS.iter().map(|p| p.as_str()).collect();
     let kinds: Vec<&str> = EventKind::VARIANTS.iter().map(|k| k.as_str()).collect();
     match file {
         SchemaFile::Dataset | SchemaFile::Zones => {}
+        SchemaFile::Story => {
+            restrict(&mut schema, "StoryStep", "window", &["all", "two_weeks", "two_days"]);
+        }
         SchemaFile::Sources => restrict(&mut schema, "Source", "published_precision", &precisions),
         SchemaFile::Incidents => {
             restrict(

@@ -14,6 +14,45 @@ pub fn max_time() -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+/// The first and last instant a dataset speaks of: its events, their ends (an `until`, or a
+/// duration counted from the event) and its default instant. Here, not in the engine, so that
+/// the loader can hold a story's steps to it.
+pub fn extent(
+    events: &[crate::model::Event],
+    default_instant: Option<DateTime<FixedOffset>>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let mut times: Vec<DateTime<Utc>> = events.iter().map(|e| e.moment.utc()).collect();
+    for ev in events {
+        times.extend(ev.until.map(|u| u.utc()));
+        let end = ev.duration_hours.and_then(|h| {
+            ev.moment
+                .utc()
+                .checked_add_signed(chrono::Duration::hours(i64::from(h)))
+                .filter(|end| *end <= max_time())
+        });
+        times.extend(end);
+    }
+    times.extend(default_instant.map(|t| t.with_timezone(&Utc)));
+    match (times.iter().min(), times.iter().max()) {
+        (Some(&lo), Some(&hi)) => (lo, hi),
+        _ => (Utc::now(), Utc::now()),
+    }
+}
+
+/// A day of margin either side of the extent: the span the slider covers. Times lie within
+/// years 0 to 9999, far inside chrono's range, and the span ends no later than the last time
+/// that can be written.
+pub fn pad((lo, hi): (DateTime<Utc>, DateTime<Utc>)) -> (DateTime<Utc>, DateTime<Utc>) {
+    let day = chrono::Duration::days(1);
+    (
+        lo.checked_sub_signed(day).unwrap_or(lo),
+        hi.checked_add_signed(day)
+            .unwrap_or(hi)
+            .min(max_time())
+            .max(hi),
+    )
+}
+
 /// Parses an RFC 3339 time and checks its offset against the dataset's zone, because a
 /// "+02:00" left in a May timestamp (Damascus was on +03:00) silently shifts the event by an hour.
 pub fn parse_time(

@@ -10,7 +10,9 @@ use geo::MultiPolygon;
 pub use strum::VariantArray;
 
 pub mod incidents;
+pub mod story;
 pub use incidents::IncidentSet;
+pub use story::Story;
 
 /// How exactly a time is known. Ordered from finest to coarsest, so `max` gives the coarser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, VariantArray)]
@@ -284,6 +286,8 @@ pub struct Dataset {
     pub events: Vec<Event>,
     /// The dataset's own incidents and aggregate reports (`incidents.json`), empty without one.
     pub incidents: std::sync::Arc<IncidentSet>,
+    /// The dataset's story (`story.json`), if it has one.
+    pub story: Option<Story>,
     /// What the loader read past without it being an error ("zones.geojson: ignored member
     /// `crs`"), for `validate` to list.
     pub notes: Vec<String>,
@@ -365,5 +369,56 @@ impl Kinds {
     /// How many kinds are shown (of [`EventKind::VARIANTS`]).
     pub fn count(self) -> usize {
         (self.0 & Self::ALL.0).count_ones() as usize
+    }
+}
+
+/// What stretch of time the slider and the lanes show.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::VariantArray,
+)]
+pub enum Window {
+    /// The dataset's whole span.
+    #[default]
+    All,
+    TwoWeeks,
+    TwoDays,
+}
+
+impl Window {
+    pub fn label(self) -> &'static str {
+        match self {
+            Window::All => "All",
+            Window::TwoWeeks => "2 weeks",
+            Window::TwoDays => "2 days",
+        }
+    }
+
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Window::All => "Time axis: the dataset's whole span",
+            Window::TwoWeeks => "Time axis: two weeks around the instant",
+            Window::TwoDays => "Time axis: two days around the instant",
+        }
+    }
+
+    pub fn length(self) -> Option<chrono::Duration> {
+        match self {
+            Window::All => None,
+            Window::TwoWeeks => Some(chrono::Duration::days(14)),
+            Window::TwoDays => Some(chrono::Duration::days(2)),
+        }
+    }
+
+    /// Every window, in menu order.
+    pub fn all() -> &'static [Window] {
+        Self::VARIANTS
     }
 }

@@ -289,7 +289,7 @@ pub struct Beside {
 impl Beside {
     fn read(dir: &Path) -> Beside {
         let cap = super::limits::file_cap();
-        let files = [super::ZONES_FILE, super::PLACES_FILE]
+        let files = [super::ZONES_FILE, super::PLACES_FILE, super::STORY_FILE]
             .into_iter()
             .map(|name| (name, super::files::read_inside(dir, name, cap)))
             .collect();
@@ -328,7 +328,8 @@ impl DatasetFiles for Converted<'_> {
         if let Some(text) = self.files.get(name) {
             return Ok(Some(text.as_bytes().to_vec()));
         }
-        if name == super::PLACES_FILE {
+        // A workbook keeps its story in a story.json beside it.
+        if name == super::PLACES_FILE || name == super::STORY_FILE {
             return self.beside.get(name).map(|b| b.map(<[u8]>::to_vec));
         }
         Ok(None)
