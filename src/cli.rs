@@ -1183,9 +1183,13 @@ fn areas(
 fn validate(engine: &Engine, out: &mut dyn Write) -> Result<(), Failure> {
     let ds = engine.dataset();
     let citations: usize = ds.events.iter().map(|e| e.citations.len()).sum();
+    let story = ds.story.as_ref().map_or(String::new(), |s| {
+        let n = s.steps.len();
+        format!(", a story of {n} step{}", if n == 1 { "" } else { "s" })
+    });
     writeln!(
         out,
-        "ok: \"{}\": {} zones, {} sources, {} instruments, {} events, {} citations",
+        "ok: \"{}\": {} zones, {} sources, {} instruments, {} events, {} citations{story}",
         ds.meta.name,
         ds.zones.len(),
         ds.sources.len(),
@@ -1194,11 +1198,6 @@ fn validate(engine: &Engine, out: &mut dyn Write) -> Result<(), Failure> {
         citations
     )
     .map_err(write_failed)?;
-    if let Some(story) = &ds.story {
-        let steps = story.steps.len();
-        writeln!(out, "story: \"{}\": {steps} step{}", story.title, if steps == 1 { "" } else { "s" })
-            .map_err(write_failed)?;
-    }
     for note in &ds.notes {
         writeln!(out, "note: {note}").map_err(write_failed)?;
     }

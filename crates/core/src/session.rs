@@ -1216,6 +1216,8 @@ mod tests {
         let sources = std::fs::read_to_string(dir.join("sources.csv")).expect("read");
         let kept: Vec<&str> = sources.lines().filter(|l| !l.starts_with(&last)).collect();
         std::fs::write(dir.join("sources.csv"), kept.join("\n")).expect("write");
+        // The story leans on that source too: it goes, or the dataset would rightly be refused.
+        std::fs::remove_file(dir.join(crate::load::STORY_FILE)).ok();
         let at = chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("time");
         s.apply(Command::Reload(Opened::read(Some(dir.clone())), at));
         let reloaded = s.load_error().map(|e| e.report());

@@ -60,11 +60,22 @@ pub fn write(ds: &Dataset, dir: &Path) -> Result<(), WriteError> {
         let top = json!({"incidents": incidents, "reports": reports});
         file(dir, crate::load::INCIDENTS_FILE, &top)?;
     }
+    story(ds, dir)?;
     places(ds, dir)
+}
+
+/// The story, in every format a file of its own (a workbook's beside it).
+fn story(ds: &Dataset, dir: &Path) -> Result<(), WriteError> {
+    let Some(story) = &ds.story else {
+        return Ok(());
+    };
+    let path = dir.join(crate::load::STORY_FILE);
+    std::fs::write(&path, super::story::story_text(ds, story)).map_err(io(&path))
 }
 
 /// Beside a workbook or CSV folder: the drawn outlines (zones.geojson) and places.geojson.
 pub fn write_beside(ds: &Dataset, dir: &Path) -> Result<(), WriteError> {
+    story(ds, dir)?;
     let features: Vec<Value> = ds
         .zones
         .iter()

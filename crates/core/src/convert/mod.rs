@@ -9,6 +9,7 @@
 mod csv;
 mod incidents;
 mod json;
+pub mod story;
 mod template;
 mod xlsx;
 
@@ -363,10 +364,14 @@ fn move_into_place(staging: &Path, dest: &Path, format: Format) -> Result<(), Wr
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let name = dest.file_name().unwrap_or_default();
-    let beside: Vec<_> = [crate::load::ZONES_FILE, crate::load::PLACES_FILE]
-        .into_iter()
-        .filter(|f| staging.join(f).exists())
-        .collect();
+    let beside: Vec<_> = [
+        crate::load::ZONES_FILE,
+        crate::load::PLACES_FILE,
+        crate::load::STORY_FILE,
+    ]
+    .into_iter()
+    .filter(|f| staging.join(f).exists())
+    .collect();
     if let Some(clash) = beside.iter().find(|f| dir.join(f).exists()) {
         return Err(WriteError::Refused {
             path: dir.join(clash).display().to_string(),

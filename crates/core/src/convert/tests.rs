@@ -86,6 +86,9 @@ fn the_syria_dataset_survives_every_format_and_back_with_the_same_statuses() {
             ),
             "{name}"
         );
+        // The story goes along, step for step (a workbook's in a story.json beside it).
+        assert!(a.story.is_some(), "the default dataset has a story");
+        assert_eq!(a.story, b.story, "{name}");
     }
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -461,4 +464,26 @@ fn rand_tag(files: &[(&'static str, String)]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     files.hash(&mut h);
     h.finish()
+}
+
+#[test]
+fn a_story_is_written_whole_or_not_at_all_and_reads_back_as_it_was() {
+    let ds = load_embedded().expect("loads");
+    let story = ds.story.as_ref().expect("a story");
+    let dir = temp("story-write");
+    let path = dir.join(crate::load::STORY_FILE);
+    std::fs::write(&path, "the old story").expect("write");
+    // A folder where the file would go cannot be renamed over: the old file stays whole.
+    let blocked = dir.join("blocked");
+    std::fs::create_dir_all(blocked.join(crate::load::STORY_FILE)).expect("dir");
+    let text = super::story::story_text(&ds, story);
+    assert!(super::story::write_whole(&blocked.join(crate::load::STORY_FILE), &text).is_err());
+    let left: Vec<_> = std::fs::read_dir(&blocked)
+        .expect("dir")
+        .flatten()
+        .collect();
+    assert_eq!(left.len(), 1, "no partial file left behind");
+    super::story::write_whole(&path, &text).expect("written");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -204,7 +204,13 @@ pub(in crate::load) fn load_with(
         events: &events,
     };
     let read_story = |text: &Text<'_>, c: &mut Collector| story::read(text, &against, c);
-    let story = with_text(files, STORY_FILE, false, &mut c, read_story).flatten();
+    // The story names every other file's records: it is read once they load, so that one
+    // broken file is one list of problems, not a cascade of unknown ids in the story too.
+    let story = if c.problems.is_empty() {
+        with_text(files, STORY_FILE, false, &mut c, read_story).flatten()
+    } else {
+        None
+    };
     c.finish();
     match meta {
         Some(meta) if c.problems.is_empty() => Ok(Dataset {

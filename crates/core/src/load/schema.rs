@@ -193,7 +193,12 @@ pub fn schema(file: SchemaFile) -> String {
     match file {
         SchemaFile::Dataset | SchemaFile::Zones => {}
         SchemaFile::Story => {
-            restrict(&mut schema, "StoryStep", "window", &["all", "two_weeks", "two_days"]);
+            restrict(
+                &mut schema,
+                "StoryStep",
+                "window",
+                &["all", "two_weeks", "two_days"],
+            );
         }
         SchemaFile::Sources => restrict(&mut schema, "Source", "published_precision", &precisions),
         SchemaFile::Incidents => {

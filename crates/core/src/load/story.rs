@@ -19,7 +19,10 @@ use crate::model::story::{Story, StoryCite, StoryFilter, StoryStep};
 use crate::model::{Event, EventKind, Kinds, Meta, Source, Window, Zone};
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a JSON object with a `title` and a `steps` array")]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a JSON object with a `title` and a `steps` array"
+)]
 struct Top<'a> {
     #[serde(rename = "$schema", default)]
     _schema: Option<serde::de::IgnoredAny>,
@@ -127,12 +130,20 @@ pub(super) fn read(text: &Text<'_>, ds: &Against<'_>, c: &mut Collector) -> Opti
         return None;
     }
     if super::limits::too_long(&top.title, MAX_NAME_CHARS) {
-        c.add(STORY_FILE, "title", format!("is longer than {MAX_NAME_CHARS} characters"));
+        c.add(
+            STORY_FILE,
+            "title",
+            format!("is longer than {MAX_NAME_CHARS} characters"),
+        );
     }
     let names = Names {
         zones: index(ds.zones.iter().map(|z| z.id.as_str())),
         sources: index(ds.sources.iter().map(|s| s.id.as_str())),
-        sides: index(ds.meta.iter().flat_map(|m| m.sides.iter().map(|s| s.id.as_str()))),
+        sides: index(
+            ds.meta
+                .iter()
+                .flat_map(|m| m.sides.iter().map(|s| s.id.as_str())),
+        ),
         events: index(ds.events.iter().map(|e| e.id.as_str())),
         actors: ds.events.iter().map(|e| e.actor.as_str()).collect(),
         events_list: ds.events,
@@ -192,7 +203,10 @@ impl Names<'_> {
             },
             _ => None,
         };
-        let zone = raw.zone.as_deref().and_then(|z| self.id(&self.zones, "zone", z, s));
+        let zone = raw
+            .zone
+            .as_deref()
+            .and_then(|z| self.id(&self.zones, "zone", z, s));
         let frame = raw
             .frame
             .iter()
@@ -211,11 +225,17 @@ impl Names<'_> {
             Some("two_weeks") => Window::TwoWeeks,
             Some("two_days") => Window::TwoDays,
             Some(w) => {
-                s.add(format!("`window` \"{w}\" is not one of all, two_weeks, two_days"));
+                s.add(format!(
+                    "`window` \"{w}\" is not one of all, two_weeks, two_days"
+                ));
                 Window::All
             }
         };
-        let citations = raw.citations.iter().filter_map(|c| self.cite(c, s)).collect();
+        let citations = raw
+            .citations
+            .iter()
+            .filter_map(|c| self.cite(c, s))
+            .collect();
         Some(StoryStep {
             at,
             known_on,
@@ -236,7 +256,13 @@ impl Names<'_> {
     }
 
     /// An id among `ids`, or a problem naming the nearest ones.
-    fn id(&self, ids: &HashMap<&str, usize>, field: &str, id: &str, s: &mut Scope<'_>) -> Option<usize> {
+    fn id(
+        &self,
+        ids: &HashMap<&str, usize>,
+        field: &str,
+        id: &str,
+        s: &mut Scope<'_>,
+    ) -> Option<usize> {
         let found = ids.get(id).copied();
         if found.is_none() {
             s.add(format!(
@@ -248,8 +274,16 @@ impl Names<'_> {
     }
 
     fn filter(&self, f: RawFilter, s: &mut Scope<'_>) -> StoryFilter {
-        let sources = f.sources.iter().filter_map(|x| self.id(&self.sources, "filter.sources", x, s)).collect();
-        let sides = f.sides.iter().filter_map(|x| self.id(&self.sides, "filter.sides", x, s)).collect();
+        let sources = f
+            .sources
+            .iter()
+            .filter_map(|x| self.id(&self.sources, "filter.sources", x, s))
+            .collect();
+        let sides = f
+            .sides
+            .iter()
+            .filter_map(|x| self.id(&self.sides, "filter.sides", x, s))
+            .collect();
         for a in &f.actors {
             if !self.actors.contains(a.as_str()) {
                 s.add(format!("`filter.actors`: no event's actor is \"{a}\""));
@@ -272,7 +306,10 @@ impl Names<'_> {
             None => None,
             Some(id) => {
                 let src = self.id(&self.sources, "citations", id, s)?;
-                let cited = self.events_list[event].citations.iter().any(|c| c.source == src);
+                let cited = self.events_list[event]
+                    .citations
+                    .iter()
+                    .any(|c| c.source == src);
                 if !cited {
                     s.add(format!(
                         "`citations`: event \"{}\" cites no quote of source \"{id}\"",

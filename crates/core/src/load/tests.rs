@@ -530,8 +530,11 @@ fn chained_extensions_past_year_9999_are_an_error_naming_the_event() {
         r#"{{"instruments": [{{"id": "i", "name": "I"}}], "events": [{}]}}"#,
         events.join(",")
     );
-    let ds =
-        load(&MemFiles::default_dataset().with(EVENTS_FILE, json)).expect("each event is valid");
+    // The default story names events this file no longer has: an empty story instead.
+    let files = MemFiles::default_dataset()
+        .with(EVENTS_FILE, json)
+        .with(STORY_FILE, r#"{"title": "t", "steps": []}"#);
+    let ds = load(&files).expect("each event is valid");
     let e = crate::engine::Engine::new(ds).expect_err("the chain overflows");
     assert_eq!(e.problems.len(), 1, "{e:?}");
     assert_eq!(e.problems[0].file, EVENTS_FILE);
@@ -1139,42 +1142,92 @@ fn story(fields: &str) -> String {
 fn the_default_story_walks_from_27_february_to_past_the_last_report() {
     let ds = load_embedded().expect("valid");
     let story = ds.story.as_ref().expect("the default dataset has a story");
-    assert!((6..=8).contains(&story.steps.len()), "{}", story.steps.len());
+    assert!(
+        (6..=8).contains(&story.steps.len()),
+        "{}",
+        story.steps.len()
+    );
     let first = &story.steps[0];
     assert_eq!(first.at.date_naive().to_string(), "2016-02-27");
     let times: Vec<_> = story.steps.iter().map(|s| s.at).collect();
-    assert!(times.windows(2).all(|w| w[0] <= w[1]), "steps in time order");
-    assert!(story.steps.iter().all(|s| !s.citations.is_empty()), "every step leans on quotes");
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "steps in time order"
+    );
+    assert!(
+        story.steps.iter().all(|s| !s.citations.is_empty()),
+        "every step leans on quotes"
+    );
     let engine = crate::engine::Engine::new(ds.clone()).expect("an engine");
     let last = story.steps.last().expect("a last step");
-    assert!(engine.after_reports(last.at, None), "the last step is past the evidence horizon");
-    assert!(story.steps.iter().any(|s| s.filter.is_some() && s.known_on.is_some()));
+    assert!(
+        engine.after_reports(last.at, None),
+        "the last step is past the evidence horizon"
+    );
+    assert!(
+        story
+            .steps
+            .iter()
+            .any(|s| s.filter.is_some() && s.known_on.is_some())
+    );
 }
 
 #[test]
 fn a_story_step_with_an_unknown_id_or_an_instant_outside_the_span_is_refused() {
     let cases = [
-        (story(r#""at": "2016-05-01T12:00:00+03:00", "zone": "alepo""#), "unknown id \"alepo\""),
-        (story(r#""at": "2016-08-01T12:00:00+03:00""#), "outside the dataset's span"),
-        (story(r#""at": "2016-05-01T12:00:00+03:00", "citations": ["no-such-event"]"#), "unknown id \"no-such-event\""),
         (
-            story(r#""at": "2016-05-01T12:00:00+03:00", "citations": [{"event": "coh-takes-effect", "source": "mee-2016-05-04"}]"#),
+            story(r#""at": "2016-05-01T12:00:00+03:00", "zone": "alepo""#),
+            "unknown id \"alepo\"",
+        ),
+        (
+            story(r#""at": "2016-08-01T12:00:00+03:00""#),
+            "outside the dataset's span",
+        ),
+        (
+            story(r#""at": "2016-05-01T12:00:00+03:00", "citations": ["no-such-event"]"#),
+            "unknown id \"no-such-event\"",
+        ),
+        (
+            story(
+                r#""at": "2016-05-01T12:00:00+03:00", "citations": [{"event": "coh-takes-effect", "source": "mee-2016-05-04"}]"#,
+            ),
             "cites no quote of source",
         ),
-        (story(r#""at": "2016-05-01T12:00:00+03:00", "filter": {"sides": ["martians"]}"#), "unknown id \"martians\""),
-        (story(r#""at": "2016-05-01T12:00:00+03:00", "hide_kinds": ["rumour"]"#), "not a kind of event"),
-        (story(r#""at": "2016-05-01T12:00:00+03:00", "window": "week""#), "is not one of all"),
-        (story(r#""at": "2016-05-01T12:00:00+03:00", "colour": "red""#), "unknown field `colour`"),
+        (
+            story(r#""at": "2016-05-01T12:00:00+03:00", "filter": {"sides": ["martians"]}"#),
+            "unknown id \"martians\"",
+        ),
+        (
+            story(r#""at": "2016-05-01T12:00:00+03:00", "hide_kinds": ["rumour"]"#),
+            "not a kind of event",
+        ),
+        (
+            story(r#""at": "2016-05-01T12:00:00+03:00", "window": "week""#),
+            "is not one of all",
+        ),
+        (
+            story(r#""at": "2016-05-01T12:00:00+03:00", "colour": "red""#),
+            "unknown field `colour`",
+        ),
         (story(r#""at": "2016-05-01""#), "not a valid RFC 3339 time"),
     ];
     for (text, message) in cases {
         let p = problems(MemFiles::default_dataset().with(STORY_FILE, text.clone()));
-        assert!(has(&p, STORY_FILE, "steps[0]", message), "{message:?} not among {p:#?} for {text}");
+        assert!(
+            has(&p, STORY_FILE, "steps[0]", message),
+            "{message:?} not among {p:#?} for {text}"
+        );
     }
-    let long = format!(r#""at": "2016-05-01T12:00:00+03:00", "text": "{}""#, "w".repeat(limits::MAX_STORY_TEXT_CHARS + 1));
+    let long = format!(
+        r#""at": "2016-05-01T12:00:00+03:00", "text": "{}""#,
+        "w".repeat(limits::MAX_STORY_TEXT_CHARS + 1)
+    );
     let text = format!(r#"{{"title": "T", "steps": [{{"title": "S", {long}}}]}}"#);
     let p = problems(MemFiles::default_dataset().with(STORY_FILE, text));
-    assert!(has(&p, STORY_FILE, "steps[0]", "the limit is 4000"), "{p:#?}");
+    assert!(
+        has(&p, STORY_FILE, "steps[0]", "the limit is 4000"),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -1184,11 +1237,17 @@ fn a_story_reads_its_step_s_view_known_on_as_the_end_of_that_local_day() {
     );
     let ds = load(&MemFiles::default_dataset().with(STORY_FILE, text)).expect("valid");
     let step = &ds.story.as_ref().expect("a story").steps[0];
-    assert_eq!(step.known_on.map(|k| k.to_rfc3339()).as_deref(), Some("2016-05-01T20:59:59+00:00"));
+    assert_eq!(
+        step.known_on.map(|k| k.to_rfc3339()).as_deref(),
+        Some("2016-05-01T20:59:59+00:00")
+    );
     assert_eq!(step.zone, ds.zone_index("aleppo"));
     assert_eq!(step.frame.len(), 2);
     assert_eq!(step.window, crate::model::Window::TwoDays);
     assert!(!step.kinds.shows(crate::model::EventKind::Talks));
     assert_eq!(step.filter.as_ref().map(|f| f.sources.len()), Some(1));
-    assert_eq!(step.citations[1].source, ds.sources.iter().position(|s| s.id == "mee-2016-05-04"));
+    assert_eq!(
+        step.citations[1].source,
+        ds.sources.iter().position(|s| s.id == "mee-2016-05-04")
+    );
 }
