@@ -74,6 +74,10 @@ pub struct Cli {
     #[arg(long = "incidents", value_name = "FILE")]
     pub incidents: Vec<PathBuf>,
 
+    /// App: open reading the dataset's story at its first step (Story > Read the story)
+    #[arg(long)]
+    pub story: bool,
+
     /// App: hide these kinds of event on the lanes and in the event list (comma-separated,
     /// e.g. statement,talks); statuses still count them
     #[arg(long, value_name = "KIND,KIND")]
@@ -157,6 +161,7 @@ impl Cli {
             ("--actor", !self.who.actors.is_empty()),
             ("--hide-kinds", self.hide_kinds.is_some()),
             ("--incidents", !self.incidents.is_empty()),
+            ("--story", self.story),
         ];
         given
             .into_iter()
@@ -626,6 +631,16 @@ pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
         .map(|id| zone_flag(&engine, id))
         .transpose()
         .map_err(usage)?;
+    let no_story = engine
+        .dataset()
+        .story
+        .as_ref()
+        .is_none_or(|s| s.steps.is_empty());
+    if cli.story && no_story {
+        return Err(usage(
+            "--story: this dataset has no story (a story.json beside its files; see data/FORMAT.md, \"Stories\")".into(),
+        ));
+    }
     Ok(AppArgs {
         start: crate::session::Start {
             instant,
@@ -641,6 +656,7 @@ pub fn app_args(cli: &Cli) -> Result<AppArgs, Failure> {
                 .transpose()
                 .map_err(usage)?,
             incident_files: cli.incidents.clone(),
+            story: cli.story,
         },
         engine,
         screenshot: cli.screenshot.clone(),
@@ -724,6 +740,7 @@ pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
             filter: who.filter(engine.dataset()).map_err(usage)?,
             kinds: None,
             incident_files: files.incidents.clone(),
+            story: false,
         },
         engine,
         screenshot: plan.is_none().then(|| output.clone()),

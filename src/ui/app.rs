@@ -113,6 +113,8 @@ struct View {
     /// The widget that had the focus when a zone was selected (a zone on the map, a row of the
     /// zone list): F6 from it goes to the zone's quotes. Cleared when the focus moves.
     selected_from: Option<egui::Id>,
+    /// The story step last shown (`None`: not reading), to frame and say a new one once.
+    story_step: Option<usize>,
     /// What is drawn of the incidents, kept until the window or the data changes.
     incidents: super::incidents::Shown,
     /// The incident whose window is open (a mark clicked): its set and index.
@@ -147,6 +149,7 @@ impl View {
             according_to: None,
             announcer: Default::default(),
             selected_from: None,
+            story_step: None,
             incidents: Default::default(),
             incident_open: None,
             add_incidents: None,
@@ -290,6 +293,9 @@ impl AtlasApp {
         if let Some(kinds) = asked.kinds {
             session.apply(Command::SetKinds(kinds));
         }
+        if asked.story {
+            session.apply(Command::ReadStory(0));
+        }
         AtlasApp {
             session,
             view,
@@ -427,7 +433,9 @@ impl AtlasApp {
         for intent in intents {
             self.handle(intent, &ctx);
         }
-        if self.session.generation() == generation {
+        if self.session.reading() != self.view.story_step {
+            self.story_turned(&ctx);
+        } else if self.session.generation() == generation {
             self.announce_change(&ctx, before);
         } else if self.session.opens() == opens
             && let Some(notice) = self.session.notice()
@@ -461,6 +469,24 @@ impl AtlasApp {
             None if self.session.playback().playing || self.animation.is_some() => {}
             None => settle_in_passes(&ctx),
         }
+    }
+
+    /// A story's step shown (or reading left): the map frames the step's zones, and a screen
+    /// reader hears its title and text instead of the new instant.
+    fn story_turned(&mut self, ctx: &egui::Context) {
+        self.view.story_step = self.session.reading();
+        let frame = self
+            .session
+            .reading()
+            .zip(self.session.story())
+            .and_then(|(k, s)| s.steps.get(k))
+            .map(|step| step.frame.clone());
+        // Leaving puts the whole map back in view, as the story found it framed or not.
+        self.view.map.request_fit_of(frame.unwrap_or_default());
+        let words = super::story::step_words(&self.session)
+            .unwrap_or_else(|| "Stopped reading the story.".into());
+        self.view.announcer.say(words);
+        ctx.request_repaint();
     }
 
     /// A step of the instant or a new selection, made by this frame's intents, said to a
@@ -584,6 +610,10 @@ impl AtlasApp {
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
+                        if session.reading().is_some() {
+                            super::story::panel(ui, session, out);
+                            return;
+                        }
                         known_on_picker(ui, session, out);
                         who_picker(ui, session, pending, out);
                         ui.separator();
@@ -1152,6 +1182,9 @@ fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
             out.push(c.intent(session));
         }
     };
+    let item = |ui: &mut Ui, c: UiCommand, out: &mut Vec<Intent>| {
+        ui.add_enabled_ui(c.enabled(session), |ui| item(ui, c, out));
+    };
     egui::MenuBar::new().ui(ui, |ui| {
         // egui gives the bar a menu's role, which Orca reads as an unnamed "menu".
         ui.ctx().accesskit_node_builder(ui.unique_id(), |node| {
@@ -1190,6 +1223,10 @@ fn menu_bar(ui: &mut Ui, session: &Session, out: &mut Vec<Intent>) {
 /// The status bar's instant is a live region: when the instant moves, a screen reader says the
 /// new one in words, and the selected zone's status with it.
 fn announce(ui: &Ui, id: egui::Id, session: &Session) {
+    // Reading a story, the step's title and text are what is said; the instant is held back.
+    if session.reading().is_some() {
+        return;
+    }
     ui.ctx().accesskit_node_builder(id, |node| {
         let s = session;
         let words =
@@ -1358,6 +1395,26 @@ fn shortcuts(ctx: &egui::Context, dialog_open: bool, session: &Session) -> Vec<I
     let typing = dialog_open
         || focused.is_some_and(|id| egui::text_edit::TextEditState::load(ctx, id).is_some());
     let pressed: Vec<UiCommand> = ctx.input_mut(|i| {
+        // Reading a story, its keys turn the pages (→ ← Page Down / Up) and Esc leaves: they
+        // are taken before the time controls see them.
+        if session.reading().is_some() && !typing {
+            let story = [
+                UiCommand::PreviousStoryStep,
+                UiCommand::NextStoryStep,
+                UiCommand::LeaveStory,
+            ];
+            let turned: Vec<UiCommand> = story
+                .into_iter()
+                .filter(|c| {
+                    c.reading_keys()
+                        .iter()
+                        .any(|&k| i.consume_key(egui::Modifiers::NONE, k))
+                })
+                .collect();
+            if !turned.is_empty() {
+                return turned;
+            }
+        }
         let mut pressed: Vec<UiCommand> = UiCommand::by_specificity()
             .filter(|c| !typing || c.works_while_typing() || *c == UiCommand::ClearSelection)
             .filter(|c| focused.is_none() || c.works_with_a_widget_focused())

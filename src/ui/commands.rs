@@ -114,6 +114,7 @@ pub enum Menu {
     Edit,
     Go,
     View,
+    Story,
     Help,
 }
 
@@ -124,6 +125,7 @@ impl Menu {
             Menu::Edit => "Edit",
             Menu::Go => "Go",
             Menu::View => "View",
+            Menu::Story => "Story",
             Menu::Help => "Help",
         }
     }
@@ -171,6 +173,10 @@ pub enum UiCommand {
     IncidentsWeek,
     IncidentsMonth,
     ToggleIncidentsOnLanes,
+    ReadStory,
+    PreviousStoryStep,
+    NextStoryStep,
+    LeaveStory,
     ShowShortcuts,
     NextRegion,
     PreviousRegion,
@@ -265,6 +271,14 @@ impl UiCommand {
             }
             UiCommand::ShowShortcuts => view(ViewAction::ToggleShortcuts),
             UiCommand::NextRegion => view(ViewAction::CycleRegion(1)),
+            UiCommand::ReadStory => Intent::Session(S::ReadStory(0)),
+            UiCommand::NextStoryStep => {
+                Intent::Session(S::ReadStory(session.reading().map_or(0, |k| k + 1)))
+            }
+            UiCommand::PreviousStoryStep => Intent::Session(S::ReadStory(
+                session.reading().map_or(0, |k| k.saturating_sub(1)),
+            )),
+            UiCommand::LeaveStory => Intent::Session(S::LeaveStory),
             UiCommand::PreviousRegion => view(ViewAction::CycleRegion(-1)),
         }
     }
@@ -313,6 +327,10 @@ impl UiCommand {
             UiCommand::ToggleReduceMotion => "Reduce motion",
             UiCommand::ShowShortcuts => "Keyboard shortcuts",
             UiCommand::NextRegion => "Next region",
+            UiCommand::ReadStory => "Read the story",
+            UiCommand::PreviousStoryStep => "Previous step",
+            UiCommand::NextStoryStep => "Next step",
+            UiCommand::LeaveStory => "Stop reading",
             UiCommand::PreviousRegion => "Previous region",
         }
     }
@@ -359,6 +377,10 @@ impl UiCommand {
             | UiCommand::IncidentsMonth
             | UiCommand::ToggleIncidentsOnLanes => Menu::View,
             UiCommand::ShowShortcuts => Menu::Help,
+            UiCommand::ReadStory
+            | UiCommand::PreviousStoryStep
+            | UiCommand::NextStoryStep
+            | UiCommand::LeaveStory => Menu::Story,
             UiCommand::NextRegion | UiCommand::PreviousRegion => Menu::Go,
         }
     }
@@ -450,6 +472,18 @@ impl UiCommand {
                 "Move the keyboard focus to the next region: menus, time controls, side panel, map"
             }
             UiCommand::PreviousRegion => "Move the keyboard focus to the previous region",
+            UiCommand::ReadStory => {
+                "Read the dataset's story step by step: the map, the slider and the filter move to each step, with its text and quotes (→ ← or Page Down / Page Up to turn, Esc to leave)"
+            }
+            UiCommand::PreviousStoryStep => {
+                "Go back one step of the story (← or Page Up while reading)"
+            }
+            UiCommand::NextStoryStep => {
+                "Go on to the story's next step (→ or Page Down while reading)"
+            }
+            UiCommand::LeaveStory => {
+                "Stop reading: the view goes back to what it was (Esc while reading)"
+            }
         }
     }
 
@@ -498,7 +532,11 @@ impl UiCommand {
             | UiCommand::IncidentsThatDay
             | UiCommand::IncidentsWeek
             | UiCommand::IncidentsMonth
-            | UiCommand::ToggleIncidentsOnLanes => None,
+            | UiCommand::ToggleIncidentsOnLanes
+            | UiCommand::ReadStory
+            | UiCommand::PreviousStoryStep
+            | UiCommand::NextStoryStep
+            | UiCommand::LeaveStory => None,
         }
     }
 
@@ -549,6 +587,30 @@ impl UiCommand {
             UiCommand::IncidentsMonth => Some(days_shown(session, Days::Month)),
             UiCommand::ToggleIncidentsOnLanes => Some(session.incident_view().on_lanes),
             _ => None,
+        }
+    }
+
+    /// Whether the command can be carried out now (a menu shows it greyed out otherwise).
+    pub fn enabled(self, session: &Session) -> bool {
+        match self {
+            UiCommand::ReadStory => session.story().is_some() && session.reading().is_none(),
+            UiCommand::PreviousStoryStep => session.reading().is_some_and(|k| k > 0),
+            UiCommand::NextStoryStep => session
+                .reading()
+                .zip(session.story())
+                .is_some_and(|(k, s)| k + 1 < s.steps.len()),
+            UiCommand::LeaveStory => session.reading().is_some(),
+            _ => true,
+        }
+    }
+
+    /// While a story is read, the keys that turn its pages instead of moving the instant.
+    pub fn reading_keys(self) -> &'static [Key] {
+        match self {
+            UiCommand::PreviousStoryStep => &[Key::ArrowLeft, Key::PageUp],
+            UiCommand::NextStoryStep => &[Key::ArrowRight, Key::PageDown],
+            UiCommand::LeaveStory => &[Key::Escape],
+            _ => &[],
         }
     }
 

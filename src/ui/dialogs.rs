@@ -102,6 +102,9 @@ pub fn shortcuts(ctx: &egui::Context, open: &mut bool) {
                         "Enter / Space in the event lanes",
                         "Move the instant to the event and select its zone",
                     ),
+                    ("→ / Page Down, reading a story", "The story's next step"),
+                    ("← / Page Up, reading a story", "The story's previous step"),
+                    ("Esc, reading a story", "Stop reading; the view goes back"),
                 ] {
                     ui.monospace(keys);
                     ui.label(what);

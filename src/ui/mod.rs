@@ -25,6 +25,7 @@ mod screenshot;
 pub mod script;
 pub mod search_box;
 pub mod sidebar;
+pub mod story;
 pub mod theme;
 pub mod timebar;
 mod watch;

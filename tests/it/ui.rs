@@ -2268,3 +2268,70 @@ fn a_click_on_an_incident_mark_shows_acled_s_summary_said_as_such() {
         harness.state().engine().dataset().zone_index("damascus")
     );
 }
+
+#[test]
+fn the_default_story_is_read_with_the_keyboard_alone_every_step_and_back() {
+    let before = damascus_time("2016-04-10 09:00");
+    let mut harness = harness_with(AtlasApp::new(
+        engine(),
+        StartOptions {
+            session: Start {
+                instant: Some(before),
+                story: true,
+                ..Start::default()
+            },
+            ..StartOptions::default()
+        },
+        None,
+    ));
+    harness.run();
+    let story = harness
+        .state()
+        .session()
+        .story()
+        .expect("the default story")
+        .clone();
+    let n = story.steps.len();
+    let shows = |harness: &Harness<'static, AtlasApp>, k: usize| {
+        let step = &story.steps[k];
+        let s = harness.state().session();
+        assert_eq!(s.reading(), Some(k));
+        assert_eq!(s.instant(), step.at, "step {k}'s instant");
+        assert_eq!(s.selected(), step.zone, "step {k}'s zone");
+        assert!(
+            harness.query_by_label(&step.title).is_some(),
+            "step {k}'s title is shown"
+        );
+        let count = format!("{} of {n}", k + 1);
+        assert!(harness.query_by_label(&count).is_some(), "{count}");
+    };
+    shows(&harness, 0);
+    for k in 1..n {
+        // The arrow and Page Down both turn the page (not the time controls).
+        harness.key_press(if k % 2 == 0 {
+            Key::ArrowRight
+        } else {
+            Key::PageDown
+        });
+        harness.run();
+        shows(&harness, k);
+    }
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    shows(&harness, n - 1);
+    for k in (0..n - 1).rev() {
+        harness.key_press(if k % 2 == 0 {
+            Key::ArrowLeft
+        } else {
+            Key::PageUp
+        });
+        harness.run();
+        shows(&harness, k);
+    }
+    harness.key_press(Key::Escape);
+    harness.run();
+    let s = harness.state().session();
+    assert_eq!(s.reading(), None);
+    assert_eq!(s.instant(), before, "leaving puts the instant back");
+    assert!(harness.query_by_label(&story.steps[0].title).is_none());
+}

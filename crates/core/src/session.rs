@@ -135,6 +135,30 @@ pub enum Command {
     AdoptIncidents(LoadedIncidents),
     /// How incidents are shown: on the map (and for how many days), on the lanes.
     SetIncidentView(IncidentView),
+    /// Read the dataset's story at this step (clamped to its steps): the instant, "as known
+    /// on", the selection, the filter, the kinds and the window move to the step's. The first
+    /// one keeps the view as it was, for `LeaveStory`.
+    ReadStory(usize),
+    /// Stop reading: the view goes back to what it was before the story was opened.
+    LeaveStory,
+}
+
+/// A story being read: the step shown, and the view to go back to.
+#[derive(Debug, Clone)]
+struct Reading {
+    step: usize,
+    before: Saved,
+}
+
+/// What a story's step changes, as it was.
+#[derive(Debug, Clone)]
+struct Saved {
+    instant: DateTime<Utc>,
+    known_on: Option<DateTime<Utc>>,
+    selected: Option<usize>,
+    filter: Option<Filter>,
+    kinds: Kinds,
+    window: Window,
 }
 
 /// How the incidents are shown (View menu; remembered).
@@ -225,6 +249,8 @@ pub struct Start {
     pub kinds: Option<Kinds>,
     /// `--incidents`: incident files to read with the dataset.
     pub incident_files: Vec<PathBuf>,
+    /// `--story`: open reading the dataset's story at its first step.
+    pub story: bool,
 }
 
 /// The part of the session remembered between runs. Every field has a default, so a state
@@ -307,6 +333,8 @@ pub struct Session {
     incident_view: IncidentView,
     /// The marks of `incidents`, when they were made with them on a worker thread.
     marks: Option<std::sync::Arc<crate::incidents::view::Marks>>,
+    /// The story being read, if one is.
+    reading: Option<Reading>,
 }
 
 impl Session {
@@ -337,6 +365,7 @@ impl Session {
             incident_files: start.incident_files,
             incident_view: IncidentView::default(),
             marks: None,
+            reading: None,
         };
         session.own_incidents();
         if start.filter.is_some() {
@@ -481,7 +510,77 @@ impl Session {
                 }
             }
             Command::SetIncidentView(view) => self.incident_view = view,
+            Command::ReadStory(step) => self.read_story(step),
+            Command::LeaveStory => self.leave_story(),
         }
+    }
+
+    /// The step of the story being read, if one is.
+    pub fn reading(&self) -> Option<usize> {
+        self.reading.as_ref().map(|r| r.step)
+    }
+
+    /// The dataset's story, if it has one with steps.
+    pub fn story(&self) -> Option<&crate::model::Story> {
+        self.engine
+            .dataset()
+            .story
+            .as_ref()
+            .filter(|s| !s.steps.is_empty())
+    }
+
+    fn read_story(&mut self, step: usize) {
+        let Some(story) = self.story() else {
+            return;
+        };
+        let step = step.min(story.steps.len() - 1);
+        let s = story.steps[step].clone();
+        if self.reading.is_none() {
+            let before = Saved {
+                instant: self.instant,
+                known_on: self.known_on,
+                selected: self.selected,
+                filter: self.filter().cloned(),
+                kinds: self.kinds,
+                window: self.window,
+            };
+            self.reading = Some(Reading { step, before });
+        }
+        let filter = s.filter.as_ref().map(|f| Filter {
+            sources: (!f.sources.is_empty()).then(|| f.sources.iter().copied().collect()),
+            sides: (!f.sides.is_empty()).then(|| f.sides.iter().copied().collect()),
+            actors: (!f.actors.is_empty()).then(|| f.actors.iter().cloned().collect()),
+        });
+        self.show(Saved {
+            instant: s.at,
+            known_on: s.known_on,
+            selected: s.zone,
+            filter,
+            kinds: s.kinds,
+            window: s.window,
+        });
+        if let Some(r) = &mut self.reading {
+            r.step = step;
+        }
+    }
+
+    fn leave_story(&mut self) {
+        if let Some(r) = self.reading.take() {
+            self.show(r.before);
+        }
+    }
+
+    /// Moves the view to `view`, the filter only if it changes (it rebuilds the timelines).
+    fn show(&mut self, view: Saved) {
+        let filter = view.filter.filter(|f| !f.is_all());
+        if self.filter() != filter.as_ref() {
+            self.apply(Command::SetFilter(filter));
+        }
+        self.known_on = view.known_on;
+        self.kinds = view.kinds;
+        self.apply(Command::Select(view.selected));
+        self.apply(Command::SetInstant(view.instant));
+        self.apply(Command::SetWindow(view.window));
     }
 
     /// Every set of incidents, placed in the zones.
@@ -615,6 +714,8 @@ impl Session {
         let result = std::sync::Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone());
         match result {
             Ok(engine) => {
+                // Another dataset, another story: reading ends where the new one opens.
+                self.reading = None;
                 let selected = self
                     .selected
                     .map(|z| self.engine.dataset().zones[z].id.clone());
@@ -678,6 +779,13 @@ impl Session {
         if let Some(filter) = filter {
             let filtered = self.engine.filtered(&filter);
             self.use_filtered(Some(filtered));
+        }
+        // A story read while its file changes goes on at the same step of the new version.
+        if let Some(step) = self.reading() {
+            match self.story() {
+                Some(_) => self.read_story(step),
+                None => self.reading = None,
+            }
         }
         let mut notice = format!("Reloaded {}.", at.format("%H:%M:%S"));
         if !gone.is_empty() {
@@ -1233,5 +1341,58 @@ mod tests {
                 .is_some_and(|f| f.sources.as_ref().is_some_and(|x| x.len() == 1))
         );
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn reading_the_story_moves_the_view_step_by_step_and_leaving_puts_it_back() {
+        let mut s = session();
+        s.apply(Command::Select(Some(1)));
+        s.apply(Command::ShowKind(EventKind::Talks, false));
+        let before = (
+            s.instant(),
+            s.selected(),
+            s.known_on(),
+            s.kinds(),
+            s.window(),
+        );
+        let story = s.story().expect("the default story").clone();
+        for (k, step) in story.steps.iter().enumerate() {
+            s.apply(Command::ReadStory(k));
+            assert_eq!(s.reading(), Some(k));
+            assert_eq!(s.instant(), step.at, "step {k}");
+            assert_eq!(s.selected(), step.zone, "step {k}");
+            assert_eq!(s.known_on(), step.known_on, "step {k}");
+            assert_eq!(s.window(), step.window, "step {k}");
+            assert_eq!(s.filter().is_some(), step.filter.is_some(), "step {k}");
+        }
+        // Past the last step stays on the last.
+        s.apply(Command::ReadStory(story.steps.len() + 3));
+        assert_eq!(s.reading(), Some(story.steps.len() - 1));
+        s.apply(Command::LeaveStory);
+        assert_eq!(s.reading(), None);
+        assert_eq!(
+            (
+                s.instant(),
+                s.selected(),
+                s.known_on(),
+                s.kinds(),
+                s.window()
+            ),
+            before
+        );
+        assert_eq!(s.filter(), None, "the step's filter is gone with it");
+    }
+
+    #[test]
+    fn opening_another_dataset_ends_the_story_and_one_without_a_story_cannot_be_read() {
+        let mut s = session();
+        s.apply(Command::ReadStory(2));
+        assert_eq!(s.reading(), Some(2));
+        let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/example-minimal");
+        s.apply(Command::OpenDataset(Some(example)));
+        assert_eq!(s.load_error().map(|e| e.report()), None);
+        assert_eq!(s.reading(), None);
+        s.apply(Command::ReadStory(0));
+        assert_eq!(s.reading(), None, "the example has no story");
     }
 }

@@ -97,6 +97,8 @@ pub struct MapState {
     /// The map's size when it was last fitted: the panels settle their widths over the first
     /// frames, so a fit holds only once the size stops changing.
     fitted_size: Option<Vec2>,
+    /// The zones a fit frames (every zone, if none): a story's step frames its own.
+    fit_zones: Vec<usize>,
 }
 
 impl MapState {
@@ -120,7 +122,13 @@ impl MapState {
 
     /// Zoom and pan to show every zone, once the map's size has settled.
     pub fn request_fit(&mut self) {
+        self.request_fit_of(Vec::new());
+    }
+
+    /// Zoom and pan to show these zones (every zone, if none) on the next frame.
+    pub fn request_fit_of(&mut self, zones: Vec<usize>) {
         self.fit_requested = true;
+        self.fit_zones = zones;
         self.fitted_size = None;
     }
 
@@ -398,11 +406,21 @@ impl MapLayers {
         self.zones.zone_at(lon, lat)
     }
 
-    /// The camera that shows every zone in a rect of the given size: (lon, lat, zoom).
-    pub fn fit(&self, size: Vec2) -> (f64, f64, f64) {
-        let (lo, hi) = self.zones_bounds;
+    /// The camera that shows these zones (every zone, if none) in a rect of the given size:
+    /// (lon, lat, zoom).
+    pub fn fit(&self, zones: &[usize], size: Vec2) -> (f64, f64, f64) {
+        let chosen = zones.iter().filter_map(|&z| self.zones.shapes.get(z));
+        let bounds = match zones.is_empty() {
+            true => self.zones_bounds,
+            false => bounds_of(chosen),
+        };
+        let (lo, hi) = if bounds.0[0].is_finite() {
+            bounds
+        } else {
+            self.zones_bounds
+        };
         let (lon, lat) = unmercator([(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0]);
-        (lon, lat, fit_zoom(self.zones_bounds, size))
+        (lon, lat, fit_zoom((lo, hi), size))
     }
 }
 
@@ -750,7 +768,7 @@ fn hover_tooltip(
 /// Zooms and pans to show every zone when asked, once the map's size has settled.
 fn fit_if_asked(ui: &Ui, layers: &MapLayers, state: &mut MapState, rect: Rect) {
     if state.fit_requested && rect.width() > 10.0 {
-        let (lon, lat, zoom) = layers.fit(rect.size());
+        let (lon, lat, zoom) = layers.fit(&state.fit_zones, rect.size());
         let settled = state.fitted_size == Some(rect.size());
         state.set_view(lon, lat, zoom);
         state.fit_requested = !settled;
