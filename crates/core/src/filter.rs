@@ -170,6 +170,16 @@ impl Filter {
 
     /// What a reader is told while the filter is on: "according to: RFE/RL, Middle East Eye;
     /// sides: Russian officials". `None` when everything counts.
+    /// The filter a story's step asks for (`None`: everyone's word).
+    pub fn of_story(f: &crate::model::story::StoryFilter) -> Option<Filter> {
+        let filter = Filter {
+            sources: (!f.sources.is_empty()).then(|| f.sources.iter().copied().collect()),
+            sides: (!f.sides.is_empty()).then(|| f.sides.iter().copied().collect()),
+            actors: (!f.actors.is_empty()).then(|| f.actors.iter().cloned().collect()),
+        };
+        (!filter.is_all()).then_some(filter)
+    }
+
     pub fn according_to(&self, ds: &Dataset) -> Option<String> {
         if self.is_all() {
             return None;

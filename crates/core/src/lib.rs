@@ -21,6 +21,7 @@ pub mod load;
 pub mod model;
 pub mod playback;
 pub mod present;
+pub mod publish;
 pub mod report;
 pub mod search;
 pub mod session;

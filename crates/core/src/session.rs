@@ -546,11 +546,7 @@ impl Session {
             };
             self.reading = Some(Reading { step, before });
         }
-        let filter = s.filter.as_ref().map(|f| Filter {
-            sources: (!f.sources.is_empty()).then(|| f.sources.iter().copied().collect()),
-            sides: (!f.sides.is_empty()).then(|| f.sides.iter().copied().collect()),
-            actors: (!f.actors.is_empty()).then(|| f.actors.iter().cloned().collect()),
-        });
+        let filter = s.filter.as_ref().and_then(Filter::of_story);
         self.show(Saved {
             instant: s.at,
             known_on: s.known_on,
