@@ -440,12 +440,18 @@ pub enum ExportWhat {
     /// The map from --from to --to by --step, with the caption on every picture, as an
     /// animated GIF or APNG: draws in a window, so it needs a display
     Animation,
+    /// The dataset's story as a web page: -o DIR gets index.html and a captioned picture per
+    /// step (or, with --format gif|apng, -o FILE an animation of the steps); needs a display
+    Story,
 }
 
 impl ExportWhat {
     /// Whether the export is drawn in a window (and needs the app and a display).
     pub fn draws(self) -> bool {
-        matches!(self, ExportWhat::Png | ExportWhat::Animation)
+        matches!(
+            self,
+            ExportWhat::Png | ExportWhat::Animation | ExportWhat::Story
+        )
     }
 }
 
@@ -499,6 +505,50 @@ pub fn animation_plan(
         delay_ms: flags.delay,
     }
     .plan(engine, output)
+}
+
+/// `export story`'s plan: a picture per step, into a web page's folder (which must not exist
+/// yet), or with `--format` an animation of the steps.
+fn story_plan(
+    engine: &Engine,
+    flags: &AnimationFlags,
+    size: (u32, u32),
+    output: &Path,
+) -> Result<crate::animation::Plan, Failure> {
+    let only_format = AnimationFlags {
+        format: None,
+        ..flags.clone()
+    };
+    if let Some(flag) = only_format.first_given() {
+        return Err(usage(format!(
+            "{flag} is for `export animation`; a story's steps set their own instants and times"
+        )));
+    }
+    let story = engine
+        .dataset()
+        .story
+        .as_ref()
+        .filter(|s| !s.steps.is_empty())
+        .ok_or_else(|| {
+            usage("export story: this dataset has no story (a story.json beside its files; see data/FORMAT.md, \"Stories\")".into())
+        })?;
+    if output.exists() {
+        return Err(usage(format!(
+            "export story: {} already exists; give a new {}",
+            output.display(),
+            if flags.format.is_some() {
+                "file"
+            } else {
+                "folder"
+            }
+        )));
+    }
+    let page = match flags.format {
+        Some(_) => None,
+        None => Some(crate::publish::story_page(engine, story, size)),
+    };
+    let format = flags.format.unwrap_or_default();
+    Ok(crate::animation::Plan::story(story, format, page))
 }
 
 /// The dataset files that have a JSON Schema.
@@ -692,12 +742,46 @@ pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
     let name = match what {
         ExportWhat::Png => "png",
         ExportWhat::Animation => "animation",
+        ExportWhat::Story => "story",
         _ => return Err(usage("not a drawn export".into())),
     };
     let output = output
         .clone()
         .ok_or_else(|| usage(format!("export {name}: -o FILE is required")))?;
     let engine = open_dataset(cli.data.as_deref())?;
+    if *what == ExportWhat::Story {
+        let given = [
+            ("--at", at.is_some()),
+            ("--known-on", known_on.is_some()),
+            ("--zone", zone.is_some()),
+            ("--incidents", !files.incidents.is_empty()),
+        ];
+        if let Some((flag, _)) = given.iter().find(|(_, on)| *on) {
+            return Err(usage(format!(
+                "{flag}: each step of a story sets its own view"
+            )));
+        }
+        if who.first_given().is_some() {
+            return Err(usage(
+                "--sources, --sides, --actor: each step of a story sets whose word counts".into(),
+            ));
+        }
+        let plan = story_plan(&engine, animation, size.unwrap_or((1400, 900)), &output)?;
+        return Ok(DrawnExport {
+            args: AppArgs {
+                start: crate::session::Start {
+                    data_dir: cli.data.clone(),
+                    ..Default::default()
+                },
+                engine,
+                screenshot: None,
+                size: Some(size.unwrap_or((1400, 900))),
+                fresh: true,
+            },
+            output,
+            animation: Some(plan),
+        });
+    }
     let plan = match what {
         ExportWhat::Animation if at.is_some() => {
             return Err(usage(
@@ -1027,9 +1111,9 @@ fn export(
         ExportWhat::EventsCsv => crate::export::Kind::Events,
         ExportWhat::Geojson => crate::export::Kind::Snapshot,
         // The binary draws them through the app (main.rs); here there is no window to draw in.
-        ExportWhat::Png | ExportWhat::Animation => {
+        ExportWhat::Png | ExportWhat::Animation | ExportWhat::Story => {
             return Err(usage(
-                "export png and export animation draw the map in a window: they need the app (the `gui` feature) and a display".into(),
+                "export png, export animation and export story draw the map in a window: they need the app (the `gui` feature) and a display".into(),
             ));
         }
     };

@@ -8,8 +8,8 @@
 
 pub use truce_atlas_core::{
     animation, axis, basemap, calendar, compare, convert, default_engine, engine, export, filter,
-    geometry, incidents, load, model, open, playback, present, report, search, session, synth,
-    text, timefmt, verify,
+    geometry, incidents, load, model, open, playback, present, publish, report, search, session,
+    synth, text, timefmt, verify,
 };
 
 pub mod cli;

@@ -46,7 +46,13 @@ pub struct Picturing {
     terminal: bool,
     /// Where the user was, to go back to when the job is over.
     pub return_to: DateTime<Utc>,
+    /// A story's step is shown for this many frames before its picture is taken: the map
+    /// frames the step's zones over two frames as the panels settle.
+    settling: u8,
 }
+
+/// Frames a story's step is shown before it is pictured.
+const SETTLE_FRAMES: u8 = 3;
 
 impl Picturing {
     pub fn start(plan: Plan, path: PathBuf, terminal: bool, return_to: DateTime<Utc>) -> Picturing {
@@ -61,6 +67,7 @@ impl Picturing {
             cut_top: 0.0,
             terminal,
             return_to,
+            settling: 0,
         }
     }
 
@@ -138,6 +145,16 @@ impl Picturing {
             return self.finish();
         }
         let at = self.plan.instants[self.next];
+        let show = match self.plan.story {
+            Some(_) => Step::ShowStep(self.next),
+            None => Step::Show(at),
+        };
+        if self.plan.story.is_some() && self.settling < SETTLE_FRAMES {
+            self.settling += 1;
+            ctx.request_repaint();
+            return show;
+        }
+        self.settling = 0;
         self.requested = true;
         let slot = self.slot.clone();
         let repaint = ctx.clone();
@@ -149,7 +166,7 @@ impl Picturing {
         });
         // The frame after this one collects the picture.
         ctx.request_repaint();
-        Step::Show(at)
+        show
     }
 
     /// Every picture handed over: waits for the last to be written and the file put in place.
@@ -203,6 +220,8 @@ impl Picturing {
 pub enum Step {
     /// Show this instant: its picture is taken at the end of the frame.
     Show(DateTime<Utc>),
+    /// Show this step of the story (its view, its zones framed); pictured once settled.
+    ShowStep(usize),
     /// Nothing changes this frame (a picture or the encoder is awaited).
     Wait,
     Over(Outcome),

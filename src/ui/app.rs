@@ -813,6 +813,13 @@ impl AtlasApp {
                 self.session.apply(Command::SetInstant(at));
                 return;
             }
+            super::animate::Step::ShowStep(k) => {
+                if self.session.reading() != Some(k) {
+                    self.session.apply(Command::ReadStory(k));
+                    self.story_turned(ctx);
+                }
+                return;
+            }
             super::animate::Step::Wait => return,
             super::animate::Step::Over(outcome) => outcome,
         };
@@ -826,6 +833,9 @@ impl AtlasApp {
                 super::animate::Outcome::Cancelled => 130,
                 super::animate::Outcome::Failed(_) => 1,
             });
+        }
+        if self.session.reading().is_some() {
+            self.session.apply(Command::LeaveStory);
         }
         self.session.apply(Command::SetInstant(back));
         self.session.tell(match outcome {

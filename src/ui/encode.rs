@@ -67,12 +67,18 @@ impl Encoder {
     /// The window repaints every frame while an animation is pictured: no one to wake.
     pub fn start(path: PathBuf, plan: &Plan) -> Encoder {
         let (sender, receiver) = std::sync::mpsc::sync_channel(QUEUE);
-        let (format, delay, count) = (plan.format, plan.delay_ms, plan.len());
+        let (format, count) = (plan.format, plan.len());
+        let delays: Vec<u16> = (0..count).map(|k| plan.delay_of(k)).collect();
+        let page = plan.story.as_ref().and_then(|s| s.page.clone());
         let target = path.clone();
         let what = format!("Writing {}", path.display());
         let job = Job::start(what, None, move |control| {
+            if let Some((html, names)) = page {
+                let pictures = receiver.iter();
+                return write_page(&target, &html, &names, pictures, &|| control.cancelled());
+            }
             crate::export::to_file(&target, |out| {
-                write(format, delay, count, receiver.iter(), out)?;
+                write(format, &delays, count, receiver.iter(), out)?;
                 // Cancelled with every picture in: the file is still not put in place.
                 match control.cancelled() {
                     true => Err(cancelled(count, count)),
@@ -158,11 +164,63 @@ impl Drop for Encoder {
     }
 }
 
-/// Writes `count` pictures as an animation that loops forever, each shown `delay_ms`. Fails if
-/// fewer come (the export was cancelled).
+/// Writes a story's web page: each picture as a PNG file named as the page names it, then the
+/// page, into a folder beside `dir` that is renamed to `dir` once all is written. Cancelled or
+/// failed, nothing is left: `dir` is there whole or not at all.
+pub fn write_page(
+    dir: &std::path::Path,
+    html: &str,
+    names: &[String],
+    pictures: impl Iterator<Item = Picture>,
+    cancelled_now: &dyn Fn() -> bool,
+) -> Result<(), ExportError> {
+    let mut staging = dir.as_os_str().to_owned();
+    staging.push(".partial");
+    let staging = PathBuf::from(staging);
+    let result = (|| {
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging)?;
+        let mut written = 0;
+        for (picture, name) in pictures.zip(names) {
+            let file = std::fs::File::create(staging.join(name))?;
+            let mut out = std::io::BufWriter::new(file);
+            write_png(&picture, &mut out)?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            written += 1;
+        }
+        if written < names.len() || cancelled_now() {
+            return Err(cancelled(written, names.len()));
+        }
+        std::fs::write(staging.join("index.html"), html)?;
+        std::fs::rename(&staging, dir)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+/// One picture as a PNG file.
+fn write_png(picture: &Picture, out: &mut dyn Write) -> Result<(), ExportError> {
+    let (w, h) = (picture.width, picture.height);
+    let (Ok(pw), Ok(ph)) = (u32::try_from(w), u32::try_from(h)) else {
+        return Err(too_big(w, h));
+    };
+    let mut encoder = png::Encoder::new(out, pw, ph);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let to_io = |e: png::EncodingError| ExportError::Io(std::io::Error::other(e.to_string()));
+    let mut writer = encoder.write_header().map_err(to_io)?;
+    writer.write_image_data(&picture.rgba).map_err(to_io)?;
+    writer.finish().map_err(to_io)
+}
+
+/// Writes `count` pictures as an animation that loops forever, picture `k` shown
+/// `delays_ms[k]`. Fails if fewer come (the export was cancelled).
 pub fn write(
     format: Format,
-    delay_ms: u16,
+    delays_ms: &[u16],
     count: usize,
     pictures: impl Iterator<Item = Picture>,
     out: &mut dyn Write,
@@ -173,8 +231,8 @@ pub fn write(
     };
     let (w, h) = (first.width, first.height);
     let written = match format {
-        Format::Gif => write_gif(w, h, delay_ms, count, pictures, out)?,
-        Format::Apng => write_apng(w, h, delay_ms, count, pictures, out)?,
+        Format::Gif => write_gif(w, h, delays_ms, count, pictures, out)?,
+        Format::Apng => write_apng(w, h, delays_ms, count, pictures, out)?,
     };
     if written < count {
         return Err(cancelled(written, count));
@@ -203,7 +261,7 @@ fn too_big(w: usize, h: usize) -> ExportError {
 fn write_gif(
     w: usize,
     h: usize,
-    delay_ms: u16,
+    delays_ms: &[u16],
     count: usize,
     pictures: impl Iterator<Item = Picture>,
     out: &mut dyn Write,
@@ -222,6 +280,7 @@ fn write_gif(
         .map_err(gif_error)?;
     let mut written = 0;
     for picture in pictures.take(count) {
+        let delay_ms = delays_ms.get(written).copied().unwrap_or(100);
         let (palette, indices) = quantize(&picture.fitted(w, h, FILL).rgba);
         let frame = gif::Frame {
             width: gw,
@@ -283,7 +342,7 @@ fn quantize(rgba: &[u8]) -> (Vec<u8>, Vec<u8>) {
 fn write_apng(
     w: usize,
     h: usize,
-    delay_ms: u16,
+    delays_ms: &[u16],
     count: usize,
     pictures: impl Iterator<Item = Picture>,
     out: &mut dyn Write,
@@ -302,10 +361,14 @@ fn write_apng(
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
     encoder.set_animated(frames, 0).map_err(png_error)?;
-    encoder.set_frame_delay(delay_ms, 1000).map_err(png_error)?;
+    let delay = |k: usize| delays_ms.get(k).copied().unwrap_or(100);
+    encoder.set_frame_delay(delay(0), 1000).map_err(png_error)?;
     let mut writer = encoder.write_header().map_err(png_error)?;
     let mut written = 0;
     for picture in pictures.take(count) {
+        writer
+            .set_frame_delay(delay(written), 1000)
+            .map_err(png_error)?;
         writer
             .write_image_data(&picture.fitted(w, h, FILL).rgba)
             .map_err(png_error)?;
@@ -402,7 +465,7 @@ mod tests {
     fn a_gif_holds_every_picture_with_its_colours_and_delay() {
         let mut out = Vec::new();
         let pictures = vec![flat(8, 6, RED), flat(8, 6, BLUE), flat(8, 6, RED)];
-        write(Format::Gif, 500, 3, pictures.into_iter(), &mut out).expect("written");
+        write(Format::Gif, &[500; 3], 3, pictures.into_iter(), &mut out).expect("written");
         let mut options = gif::DecodeOptions::new();
         options.set_color_output(gif::ColorOutput::RGBA);
         let mut decoder = options.read_info(out.as_slice()).expect("a GIF");
@@ -419,7 +482,7 @@ mod tests {
     fn an_apng_holds_every_picture_with_its_colours_and_delay() {
         let mut out = Vec::new();
         let pictures = vec![flat(5, 4, BLUE), flat(5, 4, RED)];
-        write(Format::Apng, 250, 2, pictures.into_iter(), &mut out).expect("written");
+        write(Format::Apng, &[250; 2], 2, pictures.into_iter(), &mut out).expect("written");
         let decoder = png::Decoder::new(std::io::Cursor::new(out));
         let mut reader = decoder.read_info().expect("a PNG");
         let control = reader.info().animation_control().expect("animated");
@@ -440,7 +503,13 @@ mod tests {
         let dir = folder("cut");
         let path = dir.join("cut.gif");
         let result = crate::export::to_file(&path, |out| {
-            write(Format::Gif, 500, 3, vec![flat(4, 4, RED)].into_iter(), out)
+            write(
+                Format::Gif,
+                &[500; 3],
+                3,
+                vec![flat(4, 4, RED)].into_iter(),
+                out,
+            )
         });
         assert!(result.is_err());
         assert_left_empty(&dir);

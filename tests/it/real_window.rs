@@ -823,3 +823,85 @@ fn a_saved_workbook_reloads_the_map_keeping_the_instant_and_selection_and_a_brok
     assert!(count_near(&broken, collapsed, 12) > 1_000, "its map stays");
     std::fs::remove_dir_all(&data).ok();
 }
+
+#[test]
+#[ignore = "needs Xvfb and Mesa; .ci/run installs them and runs it"]
+fn export_story_writes_a_page_whose_every_picture_is_there_with_alt_text_and_nothing_loads_from_outside()
+ {
+    use quick_xml::events::Event;
+    let (_xvfb, display) = start_xvfb();
+    let dir = std::env::temp_dir().join(format!("truce-atlas-story-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("story");
+    let o = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
+        .args(["export", "story", "--size", "1000x650", "-o"])
+        .arg(&out)
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("HOME", &dir)
+        .env("XDG_DATA_HOME", &dir)
+        .output()
+        .expect("the binary runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("index.html")).expect("the page");
+    let mut reader = quick_xml::Reader::from_str(&html);
+    reader.config_mut().check_end_names = true;
+    let mut pictures = Vec::new();
+    loop {
+        match reader.read_event().expect("well-formed") {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = e.name().as_ref().to_lowercase();
+                assert!(
+                    ![
+                        "script", "link", "iframe", "object", "embed", "video", "audio"
+                    ]
+                    .contains(&name.as_str()),
+                    "<{name}>"
+                );
+                let attr = |key: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == key)
+                        .map(|a| a.value.to_string())
+                };
+                if name == "img" {
+                    let src = attr("src").expect("a picture's file");
+                    assert!(
+                        !src.contains('/') && !src.contains(':'),
+                        "{src} is beside the page"
+                    );
+                    let alt = attr("alt").unwrap_or_default();
+                    assert!(
+                        alt.contains("Aleppo: ") && alt.contains("Damascus: "),
+                        "{alt}"
+                    );
+                    pictures.push(src);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(pictures.len(), 7, "one picture a step");
+    // Each picture is there, at the size asked, and shows its step: Aleppo collapsed in the
+    // second (24 April), not in the first (27 February).
+    let collapsed = blended(theme::status_style(Status::Collapsed).fill);
+    let mut seen = Vec::new();
+    for file in &pictures {
+        let (w, h, pixels) = read_png(&out.join(file));
+        assert_eq!((w, h), (1000, 650), "{file}");
+        seen.push(count_near(&pixels, collapsed, 12));
+    }
+    assert!(seen[1] > 2_000 && seen[0] < seen[1] / 10, "{seen:?}");
+    // A second export into the same folder is refused, the first left as it was.
+    let again = Command::new(env!("CARGO_BIN_EXE_truce-atlas"))
+        .args(["export", "story", "-o"])
+        .arg(&out)
+        .env("DISPLAY", &display)
+        .output()
+        .expect("the binary runs");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(out.join("index.html").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

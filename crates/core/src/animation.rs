@@ -138,6 +138,17 @@ pub struct Plan {
     pub format: Format,
     /// How long each picture is shown, in milliseconds.
     pub delay_ms: u16,
+    /// A story pictured step by step instead of instants (`export story`).
+    pub story: Option<StoryPlan>,
+}
+
+/// A story's pictures: one per step, each shown as long as its text needs in an animation;
+/// with `page`, written as picture files beside that web page instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryPlan {
+    pub delays_ms: Vec<u16>,
+    /// `index.html`, and the picture files' names in step order.
+    pub page: Option<(String, Vec<String>)>,
 }
 
 impl Plan {
@@ -185,7 +196,38 @@ impl Plan {
             step,
             format,
             delay_ms,
+            story: None,
         })
+    }
+
+    /// A story's steps, one picture each: an animation (`page` `None`) or a web page's pictures.
+    pub fn story(
+        story: &crate::model::Story,
+        format: Format,
+        page: Option<crate::publish::StoryPage>,
+    ) -> Plan {
+        Plan {
+            instants: story.steps.iter().map(|s| s.at).collect(),
+            step: TimeDelta::zero(),
+            format,
+            delay_ms: 0,
+            story: Some(StoryPlan {
+                delays_ms: story
+                    .steps
+                    .iter()
+                    .map(crate::publish::step_delay_ms)
+                    .collect(),
+                page: page.map(|p| (p.html, p.pictures)),
+            }),
+        }
+    }
+
+    /// How long picture `k` is shown, in milliseconds.
+    pub fn delay_of(&self, k: usize) -> u16 {
+        match &self.story {
+            Some(s) => s.delays_ms.get(k).copied().unwrap_or(self.delay_ms),
+            None => self.delay_ms,
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -99,9 +99,9 @@ fn section(
     if let Some(according) = filter.as_ref().and_then(|f| f.according_to(ds)) {
         let _ = writeln!(html, "<p class=\"according\">{}.</p>", escape(&according));
     }
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<figure><img src=\"{}\" width=\"{w}\" height=\"{h}\" alt=\"{}\" /></figure>\n",
+        "<figure><img src=\"{}\" width=\"{w}\" height=\"{h}\" alt=\"{}\" /></figure>",
         picture_name(k),
         escape(&alt_text(engine, step.at, step.known_on))
     );

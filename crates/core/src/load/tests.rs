@@ -1164,12 +1164,7 @@ fn the_default_story_walks_from_27_february_to_past_the_last_report() {
         engine.after_reports(last.at, None),
         "the last step is past the evidence horizon"
     );
-    assert!(
-        story
-            .steps
-            .iter()
-            .any(|s| s.filter.is_some() && s.known_on.is_some())
-    );
+    assert!(story.steps.iter().any(|s| s.filter.is_some()));
 }
 
 #[test]
