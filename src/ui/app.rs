@@ -115,6 +115,8 @@ struct View {
     selected_from: Option<egui::Id>,
     /// The story step last shown (`None`: not reading), to frame and say a new one once.
     story_step: Option<usize>,
+    /// The window's size in points as last drawn: an exported story's pictures are this size.
+    map_size: (u32, u32),
     /// What is drawn of the incidents, kept until the window or the data changes.
     incidents: super::incidents::Shown,
     /// The incident whose window is open (a mark clicked): its set and index.
@@ -150,6 +152,7 @@ impl View {
             announcer: Default::default(),
             selected_from: None,
             story_step: None,
+            map_size: (1400, 900),
             incidents: Default::default(),
             incident_open: None,
             add_incidents: None,
@@ -399,6 +402,8 @@ impl AtlasApp {
             node.set_label(super::window_title(engine));
         });
         self.view.refresh(&self.session);
+        let size = ctx.content_rect().size();
+        self.view.map_size = (size.x.round() as u32, size.y.round() as u32);
         Region::forget_all(&ctx);
         // "F6 from the zone just selected" holds only while the focus stays on it.
         if self.view.selected_from != ctx.memory(|m| m.focused()) {
@@ -785,6 +790,7 @@ impl AtlasApp {
                 self.start_animation(plan, path.to_path_buf());
                 return Ok(());
             }
+            Target::Story => return self.export_story(path),
         };
         let s = &self.session;
         let (at, known_on) = (s.instant(), s.known_on());
@@ -848,6 +854,34 @@ impl AtlasApp {
             }
             super::animate::Outcome::Failed(e) => format!("The animation was not exported: {e}"),
         });
+    }
+
+    /// File > Export story…: the story's plan (its page made here, over the dataset's own
+    /// engine), pictured as an animation is, with progress and Cancel; reading, if it was on,
+    /// is left for the export and the view comes back after it.
+    fn export_story(&mut self, path: &std::path::Path) -> Result<(), String> {
+        let story_as = self.view.export_dialog.as_ref().and_then(|d| d.story_as);
+        let engine = self.session.unfiltered();
+        let story = engine
+            .dataset()
+            .story
+            .as_ref()
+            .filter(|s| !s.steps.is_empty())
+            .ok_or("This dataset has no story (a story.json beside its files).")?;
+        if path.exists() {
+            return Err(format!(
+                "{} already exists; give a new name",
+                path.display()
+            ));
+        }
+        let size = self.view.map_size;
+        let page = story_as
+            .is_none()
+            .then(|| crate::publish::story_page(engine, story, size));
+        let plan = crate::animation::Plan::story(story, story_as.unwrap_or_default(), page);
+        self.session.apply(Command::LeaveStory);
+        self.start_animation(plan, path.to_path_buf());
+        Ok(())
     }
 
     /// Starts exporting an animation (File > Export animation…): playback stops, and the view
@@ -1118,6 +1152,10 @@ impl AtlasApp {
             ViewAction::CycleRegion(step) => {
                 let just_selected = view.selected_from.take().is_some();
                 cycle_region(ctx, step, just_selected);
+            }
+            ViewAction::Export(Target::Story) => {
+                let folder = self.working_folder();
+                self.view.export_dialog = Some(ExportDialog::new(Target::Story, &folder));
             }
             ViewAction::Export(Target::Animation) => {
                 // The range and step come first, so the app's own dialog, which asks for them.

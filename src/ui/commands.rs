@@ -140,6 +140,7 @@ pub enum UiCommand {
     AddIncidentData,
     ExportImage,
     ExportAnimation,
+    ExportStory,
     ExportIntervals,
     ExportEvents,
     ExportSnapshot,
@@ -234,6 +235,7 @@ impl UiCommand {
             UiCommand::Quit => view(ViewAction::Quit),
             UiCommand::ExportImage => view(ViewAction::Export(Target::Image)),
             UiCommand::ExportAnimation => view(ViewAction::Export(Target::Animation)),
+            UiCommand::ExportStory => view(ViewAction::Export(Target::Story)),
             UiCommand::ExportIntervals => view(ViewAction::Export(Target::Data(Kind::Intervals))),
             UiCommand::ExportEvents => view(ViewAction::Export(Target::Data(Kind::Events))),
             UiCommand::ExportSnapshot => view(ViewAction::Export(Target::Data(Kind::Snapshot))),
@@ -299,6 +301,7 @@ impl UiCommand {
             UiCommand::Quit => "Quit",
             UiCommand::ExportImage => "Export image…",
             UiCommand::ExportAnimation => "Export animation…",
+            UiCommand::ExportStory => "Export story…",
             UiCommand::ExportIntervals => "Export status intervals (CSV)…",
             UiCommand::ExportEvents => "Export events (CSV)…",
             UiCommand::ExportSnapshot => "Export zones at this instant (GeoJSON)…",
@@ -345,6 +348,7 @@ impl UiCommand {
             | UiCommand::AddIncidentData
             | UiCommand::ExportImage
             | UiCommand::ExportAnimation
+            | UiCommand::ExportStory
             | UiCommand::ExportIntervals
             | UiCommand::ExportEvents
             | UiCommand::ExportSnapshot
@@ -415,6 +419,9 @@ impl UiCommand {
             UiCommand::Quit => "Close Truce Atlas (the view is remembered)",
             UiCommand::ExportImage => {
                 "The window as a PNG with a caption under the map: the dataset, the instant, the selected zone's status with its lead quote, and the command that reopens the view"
+            }
+            UiCommand::ExportStory => {
+                "The dataset's story as a web page (a folder: the page and a captioned picture per step, nothing loaded from elsewhere), or as an animation of its steps"
             }
             UiCommand::ExportAnimation => {
                 "The window pictured at each step from one instant to another, with the caption on every picture, as an animated GIF or APNG"
@@ -520,6 +527,7 @@ impl UiCommand {
             UiCommand::NextRegion => key(Modifiers::NONE, Key::F6),
             UiCommand::PreviousRegion => key(Modifiers::SHIFT, Key::F6),
             UiCommand::OpenDefaultDataset
+            | UiCommand::ExportStory
             | UiCommand::ExportIntervals
             | UiCommand::ExportEvents
             | UiCommand::ExportSnapshot
@@ -594,6 +602,7 @@ impl UiCommand {
     pub fn enabled(self, session: &Session) -> bool {
         match self {
             UiCommand::ReadStory => session.story().is_some() && session.reading().is_none(),
+            UiCommand::ExportStory => session.story().is_some(),
             UiCommand::PreviousStoryStep => session.reading().is_some_and(|k| k > 0),
             UiCommand::NextStoryStep => session
                 .reading()

@@ -15,6 +15,8 @@ pub enum Target {
     Image,
     /// The window pictured at each step of a range of time.
     Animation,
+    /// The dataset's story: a web page's folder, or an animation of its steps.
+    Story,
 }
 
 impl Target {
@@ -23,6 +25,7 @@ impl Target {
             Target::Data(kind) => kind.file_name(),
             Target::Image => "truce-atlas-view.png",
             Target::Animation => "truce-atlas-animation.gif",
+            Target::Story => "truce-atlas-story",
         }
     }
 }
@@ -36,6 +39,8 @@ pub struct ExportDialog {
     pub error: Option<String>,
     /// An animation's range, step, format and delay, as typed (the CLI's flags).
     pub animation: AnimationFields,
+    /// A story as a web page (`None`) or as an animation in this format.
+    pub story_as: Option<crate::animation::Format>,
 }
 
 /// What an animation's fields hold, as typed; read with the command line's rules.
@@ -99,6 +104,7 @@ impl ExportDialog {
             path: folder.join(target.file_name()).display().to_string(),
             error: None,
             animation: AnimationFields::default(),
+            story_as: None,
         }
     }
 }
@@ -111,6 +117,7 @@ pub fn title(target: Target) -> &'static str {
         Target::Data(Kind::Snapshot) => "Export zones at this instant (GeoJSON)",
         Target::Image => "Export image (PNG, with a caption)",
         Target::Animation => "Export animation (GIF or APNG, with a caption)",
+        Target::Story => "Export story (a web page, or GIF or APNG)",
     }
 }
 
@@ -124,6 +131,10 @@ pub fn show(ctx: &egui::Context, dialog: &mut ExportDialog) -> Option<ExportActi
         .show(ctx, |ui| {
             if dialog.target == Target::Animation {
                 animation_fields(ui, &mut dialog.animation, &mut dialog.path);
+                ui.separator();
+            }
+            if dialog.target == Target::Story {
+                story_fields(ui, &mut dialog.story_as, &mut dialog.path);
                 ui.separator();
             }
             ui.label("The file is written in full beside this path, then put in its place.");
@@ -153,6 +164,33 @@ pub fn show(ctx: &egui::Context, dialog: &mut ExportDialog) -> Option<ExportActi
         action = Some(ExportAction::Cancel);
     }
     action
+}
+
+/// A story as a web page (a new folder: the page and a picture per step) or an animation.
+fn story_fields(
+    ui: &mut egui::Ui,
+    story_as: &mut Option<crate::animation::Format>,
+    path: &mut String,
+) {
+    use crate::animation::Format;
+    ui.horizontal(|ui| {
+        ui.label("As");
+        for (choice, name) in [
+            (None, "a web page (a new folder)"),
+            (Some(Format::Gif), Format::Gif.name()),
+            (Some(Format::Apng), Format::Apng.name()),
+        ] {
+            if ui.radio_value(story_as, choice, name).changed() {
+                let p = std::path::Path::new(path.trim());
+                let renamed = match choice {
+                    Some(format) => p.with_extension(format.extension()),
+                    None => p.with_extension(""),
+                };
+                *path = renamed.display().to_string();
+            }
+        }
+    });
+    ui.weak("Each step is pictured with its own view and caption; the page holds each step's title, text and quotes, and loads nothing from elsewhere.");
 }
 
 /// Labels of the animation's fields (tests find them by these).
