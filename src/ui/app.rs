@@ -2,7 +2,7 @@
 //! [`View`] keeps what only a window has (the map camera, dialogs, typed text, textures). Each
 //! frame the panels read both and push [`Intent`]s; the app drains them once, at the end.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU8;
 
@@ -101,6 +101,8 @@ struct View {
     /// Edit > Compare two views, while it is open.
     compare: Option<super::compare_box::CompareBox>,
     show_shortcuts: bool,
+    /// Story > Edit the story, while open.
+    story_editor: Option<super::story::Editor>,
     tiles: Option<HttpTiles>,
     patterns: Option<Patterns>,
     /// Every zone's status in words, for the instant and knowledge shown.
@@ -144,6 +146,7 @@ impl View {
             search: None,
             compare: None,
             show_shortcuts: false,
+            story_editor: None,
             tiles: None,
             patterns: None,
             summaries: Vec::new(),
@@ -660,6 +663,7 @@ impl AtlasApp {
     }
 
     fn dialogs(&mut self, ctx: &egui::Context, out: &mut Vec<Intent>) {
+        self.story_editor(ctx, out);
         if let Some(dialog) = &mut self.view.open_dialog {
             match open_dialog::show(ctx, dialog) {
                 Some(DialogAction::Open(dir)) => {
@@ -856,17 +860,75 @@ impl AtlasApp {
         });
     }
 
+    /// Story > Edit the story: the editor's window, and its saves.
+    fn story_editor(&mut self, ctx: &egui::Context, out: &mut Vec<Intent>) {
+        let Some(editor) = &mut self.view.story_editor else {
+            return;
+        };
+        let saved = match super::story::editor(ctx, editor, &self.session, out) {
+            None => return,
+            Some(super::story::EditorAction::Close) => {
+                self.view.story_editor = None;
+                return;
+            }
+            Some(super::story::EditorAction::Save) => self.save_story(),
+            Some(super::story::EditorAction::SaveAs(dir)) => self.save_story_as(&dir, out),
+        };
+        let error = saved.err();
+        if let Some(editor) = &mut self.view.story_editor {
+            editor.error = error;
+        }
+    }
+
+    /// Writes the story to story.json beside the dataset's files, whole or not at all; the
+    /// watcher is told, so that the app's own save does not reload the dataset.
+    fn save_story(&mut self) -> Result<(), String> {
+        let dir = match self.session.data_dir() {
+            Some(d) if d.is_dir() => d.to_path_buf(),
+            Some(book) => book.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => return Err("The built-in dataset has no folder: use Save as…".into()),
+        };
+        let path = dir.join(crate::load::STORY_FILE);
+        let ds = self.session.unfiltered().dataset();
+        let text = match self.session.story() {
+            Some(story) => crate::convert::story::story_text(ds, story),
+            None => return Err("There is no story to save.".into()),
+        };
+        crate::convert::story::write_whole(&path, &text).map_err(|e| e.to_string())?;
+        if let Some(watcher) = &self.watcher {
+            watcher.wrote(&path);
+        }
+        self.session.apply(Command::StorySaved);
+        self.session
+            .tell(format!("Saved the story to {}", path.display()));
+        Ok(())
+    }
+
+    /// The built-in dataset with its story written as a new JSON folder, which then opens.
+    fn save_story_as(&mut self, dir: &Path, out: &mut Vec<Intent>) -> Result<(), String> {
+        if dir.as_os_str().is_empty() {
+            return Err("Give a folder to save the dataset and its story in.".into());
+        }
+        let mut ds = self.session.unfiltered().dataset().clone();
+        ds.story = self.session.story().cloned();
+        crate::convert::write(&ds, dir, crate::convert::Format::Json).map_err(|e| e.to_string())?;
+        self.session.apply(Command::StorySaved);
+        out.push(Intent::Session(Command::OpenDataset(Some(
+            dir.to_path_buf(),
+        ))));
+        Ok(())
+    }
+
     /// File > Export story…: the story's plan (its page made here, over the dataset's own
     /// engine), pictured as an animation is, with progress and Cancel; reading, if it was on,
     /// is left for the export and the view comes back after it.
     fn export_story(&mut self, path: &std::path::Path) -> Result<(), String> {
         let story_as = self.view.export_dialog.as_ref().and_then(|d| d.story_as);
         let engine = self.session.unfiltered();
-        let story = engine
-            .dataset()
-            .story
-            .as_ref()
-            .filter(|s| !s.steps.is_empty())
+        // The story as edited here, saved or not: what the user sees is what is published.
+        let story = self
+            .session
+            .story()
             .ok_or("This dataset has no story (a story.json beside its files).")?;
         if path.exists() {
             return Err(format!(
@@ -1141,6 +1203,19 @@ impl AtlasApp {
             ViewAction::Zoom(steps) => view.map.zoom_by(steps),
             ViewAction::Pan(dx, dy) => view.map.pan_by(dx, dy),
             ViewAction::ToggleShortcuts => view.show_shortcuts = !view.show_shortcuts,
+            ViewAction::ShowStoryEditor => {
+                let folder = match self.session.data_dir() {
+                    Some(d) if d.is_dir() => d.parent().unwrap_or(d).to_path_buf(),
+                    Some(d) => d.parent().map(Path::to_path_buf).unwrap_or_default(),
+                    None => std::env::current_dir().unwrap_or_default(),
+                };
+                let save_as = folder.join("my-story-dataset").display().to_string();
+                view.story_editor
+                    .get_or_insert_with(|| super::story::Editor {
+                        save_as,
+                        ..Default::default()
+                    });
+            }
             ViewAction::ShowSearch => {
                 view.search.get_or_insert_with(Default::default).focus = true;
             }

@@ -46,6 +46,8 @@ pub enum ViewAction {
     ShowCompare,
     /// Ask where, then write an export.
     Export(crate::ui::export_dialog::Target),
+    /// Story > Edit the story: the editor's window.
+    ShowStoryEditor,
 }
 
 /// The window's regions, in F6 order. Each names the widget that takes the focus when the
@@ -175,6 +177,8 @@ pub enum UiCommand {
     IncidentsMonth,
     ToggleIncidentsOnLanes,
     ReadStory,
+    EditStory,
+    AddStoryStep,
     PreviousStoryStep,
     NextStoryStep,
     LeaveStory,
@@ -274,6 +278,14 @@ impl UiCommand {
             UiCommand::ShowShortcuts => view(ViewAction::ToggleShortcuts),
             UiCommand::NextRegion => view(ViewAction::CycleRegion(1)),
             UiCommand::ReadStory => Intent::Session(S::ReadStory(0)),
+            UiCommand::EditStory => view(ViewAction::ShowStoryEditor),
+            UiCommand::AddStoryStep => Intent::Session(S::EditStory(session::StoryEdit::AddView {
+                after: session.reading(),
+                title: crate::timefmt::instant_label(
+                    session.instant(),
+                    session.engine().dataset().meta.timezone,
+                ),
+            })),
             UiCommand::NextStoryStep => {
                 Intent::Session(S::ReadStory(session.reading().map_or(0, |k| k + 1)))
             }
@@ -331,6 +343,8 @@ impl UiCommand {
             UiCommand::ShowShortcuts => "Keyboard shortcuts",
             UiCommand::NextRegion => "Next region",
             UiCommand::ReadStory => "Read the story",
+            UiCommand::EditStory => "Edit the story…",
+            UiCommand::AddStoryStep => "Add this view as a step",
             UiCommand::PreviousStoryStep => "Previous step",
             UiCommand::NextStoryStep => "Next step",
             UiCommand::LeaveStory => "Stop reading",
@@ -382,6 +396,8 @@ impl UiCommand {
             | UiCommand::ToggleIncidentsOnLanes => Menu::View,
             UiCommand::ShowShortcuts => Menu::Help,
             UiCommand::ReadStory
+            | UiCommand::EditStory
+            | UiCommand::AddStoryStep
             | UiCommand::PreviousStoryStep
             | UiCommand::NextStoryStep
             | UiCommand::LeaveStory => Menu::Story,
@@ -482,6 +498,12 @@ impl UiCommand {
             UiCommand::ReadStory => {
                 "Read the dataset's story step by step: the map, the slider and the filter move to each step, with its text and quotes (→ ← or Page Down / Page Up to turn, Esc to leave)"
             }
+            UiCommand::EditStory => {
+                "Write the story: its steps listed, each one's title and text, reordered or deleted, saved whole to story.json (with Undo of the last change)"
+            }
+            UiCommand::AddStoryStep => {
+                "The view as it is (instant, as known on, zone, whose word counts, kinds, time axis) becomes a step, leaning on the quotes behind the selected zone's status"
+            }
             UiCommand::PreviousStoryStep => {
                 "Go back one step of the story (← or Page Up while reading)"
             }
@@ -542,6 +564,8 @@ impl UiCommand {
             | UiCommand::IncidentsMonth
             | UiCommand::ToggleIncidentsOnLanes
             | UiCommand::ReadStory
+            | UiCommand::EditStory
+            | UiCommand::AddStoryStep
             | UiCommand::PreviousStoryStep
             | UiCommand::NextStoryStep
             | UiCommand::LeaveStory => None,

@@ -114,3 +114,181 @@ fn quotes(ui: &mut Ui, session: &Session, step: &StoryStep) {
         }
     }
 }
+
+/// Story > Edit the story: the steps listed, the chosen one's title and text, and Save.
+#[derive(Debug, Default)]
+pub struct Editor {
+    /// The step being edited.
+    pub chosen: usize,
+    /// Where "Save as" writes the dataset with its story (the embedded dataset has no folder).
+    pub save_as: String,
+    /// The last save's trouble, to correct.
+    pub error: Option<String>,
+}
+
+/// What the editor asks the app to do with the files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditorAction {
+    /// Write story.json beside the dataset's files.
+    Save,
+    /// Write the (embedded) dataset with its story as a new folder there, and open it.
+    SaveAs(std::path::PathBuf),
+    Close,
+}
+
+/// The editor's window. Changes go to the session as commands; saving is the app's.
+pub fn editor(
+    ctx: &egui::Context,
+    editor: &mut Editor,
+    session: &Session,
+    out: &mut Vec<Intent>,
+) -> Option<EditorAction> {
+    use crate::session::{Command, StoryEdit};
+    let mut action = None;
+    let mut open = true;
+    let edit =
+        |out: &mut Vec<Intent>, e: StoryEdit| out.push(Intent::Session(Command::EditStory(e)));
+    egui::Window::new("Story")
+        .open(&mut open)
+        .default_width(520.0)
+        .show(ctx, |ui| {
+            let steps = session.story().map_or(&[][..], |s| &s.steps[..]);
+            editor.chosen = editor.chosen.min(steps.len().saturating_sub(1));
+            let mut title = session.story().map_or(String::new(), |s| s.title.clone());
+            ui.horizontal(|ui| {
+                let l = ui.label("Title");
+                let r = ui.add(egui::TextEdit::singleline(&mut title).desired_width(400.0));
+                if r.labelled_by(l.id).changed() {
+                    edit(out, StoryEdit::SetStoryTitle(title.clone()));
+                }
+            });
+            ui.horizontal(|ui| {
+                let add = ui
+                    .button("Add this view as a step")
+                    .on_hover_text(UiCommand::AddStoryStep.tooltip());
+                if add.clicked() {
+                    out.push(UiCommand::AddStoryStep.intent(session));
+                    editor.chosen = session.reading().map_or(steps.len(), |k| k + 1);
+                }
+                let undo = ui.add_enabled(session.can_undo_story(), egui::Button::new("Undo"));
+                if undo.clicked() {
+                    edit(out, StoryEdit::Undo);
+                }
+            });
+            ui.separator();
+            step_list(ui, editor, steps, session);
+            if let Some(step) = steps.get(editor.chosen) {
+                step_fields(ui, editor.chosen, step, steps.len(), out);
+            }
+            ui.separator();
+            action = save_row(ui, editor, session);
+        });
+    if !open {
+        action = Some(EditorAction::Close);
+    }
+    action
+}
+
+fn step_list(ui: &mut Ui, editor: &mut Editor, steps: &[StoryStep], session: &Session) {
+    let tz = session.engine().dataset().meta.timezone;
+    egui::ScrollArea::vertical()
+        .max_height(160.0)
+        .id_salt("story-steps")
+        .show(ui, |ui| {
+            for (k, step) in steps.iter().enumerate() {
+                let when = crate::timefmt::instant_label(step.at, tz);
+                let text = format!("{}. {} ({when})", k + 1, step.title);
+                if ui.selectable_label(editor.chosen == k, text).clicked() {
+                    editor.chosen = k;
+                }
+            }
+            if steps.is_empty() {
+                ui.weak("No steps yet: set the map as a step should show it, then Add this view as a step.");
+            }
+        });
+}
+
+fn step_fields(ui: &mut Ui, k: usize, step: &StoryStep, n: usize, out: &mut Vec<Intent>) {
+    use crate::session::{Command, StoryEdit};
+    let edit =
+        |out: &mut Vec<Intent>, e: StoryEdit| out.push(Intent::Session(Command::EditStory(e)));
+    ui.separator();
+    let mut title = step.title.clone();
+    ui.horizontal(|ui| {
+        let l = ui.label("Step title");
+        let r = ui.add(egui::TextEdit::singleline(&mut title).desired_width(360.0));
+        if r.labelled_by(l.id).changed() {
+            edit(out, StoryEdit::SetTitle(k, title.clone()));
+        }
+    });
+    let mut text = step.text.clone();
+    let l = ui.label(
+        "Text (plain; a blank line starts a paragraph; bare https:// addresses become links)",
+    );
+    let r = ui.add(
+        egui::TextEdit::multiline(&mut text)
+            .desired_rows(5)
+            .desired_width(f32::INFINITY),
+    );
+    if r.labelled_by(l.id).changed() {
+        edit(out, StoryEdit::SetText(k, text));
+    }
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(k > 0, egui::Button::new("Move up"))
+            .clicked()
+        {
+            edit(out, StoryEdit::Move { step: k, up: true });
+        }
+        if ui
+            .add_enabled(k + 1 < n, egui::Button::new("Move down"))
+            .clicked()
+        {
+            edit(out, StoryEdit::Move { step: k, up: false });
+        }
+        if ui.button("Delete step").clicked() {
+            edit(out, StoryEdit::Delete(k));
+        }
+        ui.weak(format!("{} quotes cited", step.citations.len()));
+    });
+}
+
+fn save_row(ui: &mut Ui, editor: &mut Editor, session: &Session) -> Option<EditorAction> {
+    let mut action = None;
+    if let Some(e) = &editor.error {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    }
+    let unsaved = if session.story_unsaved() {
+        "Unsaved changes."
+    } else {
+        "Saved."
+    };
+    match session.data_dir() {
+        Some(_) => {
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(session.story_unsaved(), egui::Button::new("Save"))
+                    .clicked()
+                {
+                    action = Some(EditorAction::Save);
+                }
+                ui.weak(format!(
+                    "{unsaved} Written whole to story.json beside the dataset."
+                ));
+            });
+        }
+        None => {
+            ui.weak("The built-in dataset cannot be changed: save it with its story as a new folder, which then opens.");
+            ui.horizontal(|ui| {
+                let l = ui.label("Save as");
+                let r =
+                    ui.add(egui::TextEdit::singleline(&mut editor.save_as).desired_width(300.0));
+                let _ = r.labelled_by(l.id);
+                if ui.button("Save as…").clicked() {
+                    action = Some(EditorAction::SaveAs(editor.save_as.trim().into()));
+                }
+            });
+        }
+    }
+    action
+}

@@ -25,9 +25,15 @@ const RETRY: Duration = Duration::from_millis(400);
 /// Past this, files that keep changing are read as they are.
 const MOST: Duration = Duration::from_secs(5);
 
+/// A file as it was seen: its path, length and modification time.
+type Stamp = (PathBuf, u64, Option<SystemTime>);
+
 pub struct Watcher {
     path: PathBuf,
     results: Receiver<Opened>,
+    /// Files the app wrote itself (a saved story), as it left them: a change that is only
+    /// these is the app's own and reloads nothing.
+    own: std::sync::Arc<std::sync::Mutex<Vec<Stamp>>>,
     /// Dropped with the watcher, which stops the events and so the thread.
     _watcher: notify::RecommendedWatcher,
 }
@@ -56,15 +62,29 @@ impl Watcher {
             .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
         let (results_tx, results) = channel();
         let (ctx, dataset) = (ctx.clone(), path.to_path_buf());
+        let own = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let theirs = own.clone();
         std::thread::Builder::new()
             .name("watch files".into())
-            .spawn(move || run(&dataset, &events, &results_tx, &ctx))
+            .spawn(move || run(&dataset, &events, &results_tx, &ctx, &theirs))
             .map_err(|e| format!("cannot watch: {e}"))?;
         Ok(Watcher {
             path: path.to_path_buf(),
             results,
+            own,
             _watcher: watcher,
         })
+    }
+
+    /// The app has just written `file` itself: its change is not a reason to reload.
+    pub fn wrote(&self, file: &Path) {
+        let stamp = std::fs::metadata(file)
+            .ok()
+            .map(|m| (file.to_path_buf(), m.len(), m.modified().ok()));
+        if let (Some(stamp), Ok(mut own)) = (stamp, self.own.lock()) {
+            own.retain(|(p, _, _)| p != file);
+            own.push(stamp);
+        }
     }
 
     /// The dataset this watches.
@@ -89,7 +109,8 @@ pub fn counts(dataset: &Path, file: &Path) -> bool {
     if dataset.is_file() {
         return dataset.file_name().is_some_and(|own| own == name)
             || name == crate::load::ZONES_FILE
-            || name == crate::load::PLACES_FILE;
+            || name == crate::load::PLACES_FILE
+            || name == crate::load::STORY_FILE;
     }
     name.ends_with(".json") || name.ends_with(".geojson") || name.ends_with(".csv")
 }
@@ -99,11 +120,13 @@ fn run(
     events: &Receiver<notify::Event>,
     results: &Sender<Opened>,
     ctx: &egui::Context,
+    own: &std::sync::Mutex<Vec<Stamp>>,
 ) {
     let relevant = |e: &notify::Event| {
         !matches!(e.kind, notify::EventKind::Access(_))
             && e.paths.iter().any(|p| counts(dataset, p))
     };
+    let mut last = stamp(dataset);
     loop {
         // Wait for a change of one of the dataset's files; a closed channel ends the thread.
         match events.recv() {
@@ -120,6 +143,14 @@ fn run(
             }
         }
         hold_still(dataset);
+        let now = stamp(dataset);
+        let only_own = own
+            .lock()
+            .is_ok_and(|own| only_own_changes(&last, &now, &own));
+        last = now;
+        if only_own {
+            continue;
+        }
         let mut opened = Opened::read(Some(dataset.to_path_buf()));
         if opened.result.is_err() {
             std::thread::sleep(RETRY);
@@ -131,6 +162,13 @@ fn run(
         }
         ctx.request_repaint();
     }
+}
+
+/// Whether every file that changed from `before` to `after` is one the app wrote, as it left it.
+fn only_own_changes(before: &[Stamp], after: &[Stamp], own: &[Stamp]) -> bool {
+    let changed: Vec<&Stamp> = after.iter().filter(|s| !before.contains(s)).collect();
+    let gone = before.iter().any(|b| !after.iter().any(|a| a.0 == b.0));
+    !gone && !changed.is_empty() && changed.iter().all(|c| own.contains(c))
 }
 
 /// Waits until the dataset's files keep their sizes and times over [`STILL`] (at most
@@ -148,7 +186,7 @@ fn hold_still(dataset: &Path) {
     }
 }
 
-fn stamp(dataset: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+fn stamp(dataset: &Path) -> Vec<Stamp> {
     let dir = if dataset.is_file() {
         dataset.parent().unwrap_or(Path::new("."))
     } else {
@@ -187,6 +225,27 @@ mod tests {
         assert!(!counts(&book, &dir.join("other.xlsx")));
         assert!(counts(&dir, &dir.join("events.csv")));
         assert!(!counts(&dir, &dir.join(".events.json.swp")));
+        assert!(
+            counts(&book, &dir.join("story.json")),
+            "a workbook's story beside it"
+        );
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_change_that_is_only_the_app_s_own_write_is_no_reason_to_reload() {
+        let t = |s: u64| Some(SystemTime::UNIX_EPOCH + Duration::from_secs(s));
+        let story = |len: u64, at: u64| (PathBuf::from("d/story.json"), len, t(at));
+        let events = |len: u64| (PathBuf::from("d/events.json"), len, t(1));
+        let before = [events(10), story(5, 1)];
+        let own = [story(7, 2)];
+        assert!(only_own_changes(&before, &[events(10), story(7, 2)], &own));
+        // Someone else saved the story after the app did, or another file changed too.
+        assert!(!only_own_changes(&before, &[events(10), story(8, 3)], &own));
+        assert!(!only_own_changes(&before, &[events(11), story(7, 2)], &own));
+        assert!(
+            !only_own_changes(&before, &[story(7, 2)], &own),
+            "a file went"
+        );
     }
 }

@@ -6,5 +6,6 @@ mod cli;
 mod layers;
 #[cfg(feature = "gui")]
 mod real_window;
+mod story_save;
 #[cfg(feature = "gui")]
 mod ui;

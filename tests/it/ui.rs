@@ -2335,3 +2335,47 @@ fn the_default_story_is_read_with_the_keyboard_alone_every_step_and_back() {
     assert_eq!(s.instant(), before, "leaving puts the instant back");
     assert!(harness.query_by_label(&story.steps[0].title).is_none());
 }
+
+#[test]
+fn the_story_editor_adds_the_view_as_a_step_edits_its_title_and_undoes_it() {
+    let mut harness = harness_on_aleppo("2016-05-02 12:00");
+    let n = harness
+        .state()
+        .session()
+        .story()
+        .map_or(0, |s| s.steps.len());
+    harness.get_by_label("Story").click();
+    harness.run();
+    harness.get_by_label("Edit the story…").click();
+    harness.run();
+    harness.get_by_label("Add this view as a step").click();
+    harness.run();
+    let s = harness.state().session();
+    let story = s.story().expect("a story");
+    assert_eq!(story.steps.len(), n + 1);
+    let added = story.steps.last().expect("the new step");
+    assert_eq!(added.at, damascus_time("2016-05-02 12:00"));
+    assert_eq!(added.zone, s.engine().dataset().zone_index("aleppo"));
+    assert!(s.story_unsaved());
+    // The new step is the one being edited: its title field takes typing.
+    harness.get_by_label("Step title").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_label("Step title")
+        .type_text("Aleppo, 2 May");
+    harness.run();
+    let title = |h: &Harness<'static, AtlasApp>| {
+        h.state()
+            .session()
+            .story()
+            .and_then(|s| s.steps.last())
+            .map(|s| s.title.clone())
+    };
+    assert_eq!(title(&harness).as_deref(), Some("Aleppo, 2 May"));
+    // The built-in dataset is saved as a new folder; the field offers one.
+    assert!(harness.query_by_label("Save as…").is_some());
+    harness.get_by_label("Undo").click();
+    harness.run();
+    assert_ne!(title(&harness).as_deref(), Some("Aleppo, 2 May"));
+}

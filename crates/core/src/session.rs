@@ -141,6 +141,40 @@ pub enum Command {
     ReadStory(usize),
     /// Stop reading: the view goes back to what it was before the story was opened.
     LeaveStory,
+    /// A change to the story (Story > Edit): kept in the session until saved.
+    EditStory(StoryEdit),
+    /// The story as it stands was written to its file: nothing is unsaved.
+    StorySaved,
+}
+
+/// One change to the story being written. Text typed into one field is one change for Undo.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoryEdit {
+    /// The view as it is (instant, "as known on", zone, filter, kinds, window, the quotes behind
+    /// the selected zone's status) as a new step after `after` (at the end if `None`).
+    AddView {
+        after: Option<usize>,
+        title: String,
+    },
+    Delete(usize),
+    /// Swaps step `k` with the one before (`up`) or after it.
+    Move {
+        step: usize,
+        up: bool,
+    },
+    SetTitle(usize, String),
+    SetText(usize, String),
+    SetStoryTitle(String),
+    /// Puts the story back as it was before the last change.
+    Undo,
+}
+
+/// The story before the last change, and the field that change was typing in (step, title?):
+/// typing on in the same field is the same change.
+#[derive(Debug, Clone)]
+struct StoryUndo {
+    story: Option<crate::model::Story>,
+    typing: Option<(usize, bool)>,
 }
 
 /// A story being read: the step shown, and the view to go back to.
@@ -335,6 +369,12 @@ pub struct Session {
     marks: Option<std::sync::Arc<crate::incidents::view::Marks>>,
     /// The story being read, if one is.
     reading: Option<Reading>,
+    /// The dataset's story as edited here (the dataset's own until a change is made).
+    story: Option<crate::model::Story>,
+    /// The story before the last change (for Undo), and which field that change was typing in.
+    story_before: Option<StoryUndo>,
+    /// Changes not yet written to story.json.
+    story_unsaved: bool,
 }
 
 impl Session {
@@ -366,7 +406,11 @@ impl Session {
             incident_view: IncidentView::default(),
             marks: None,
             reading: None,
+            story: None,
+            story_before: None,
+            story_unsaved: false,
         };
+        session.story = session.engine.dataset().story.clone();
         session.own_incidents();
         if start.filter.is_some() {
             session.apply(Command::SetFilter(start.filter));
@@ -512,6 +556,8 @@ impl Session {
             Command::SetIncidentView(view) => self.incident_view = view,
             Command::ReadStory(step) => self.read_story(step),
             Command::LeaveStory => self.leave_story(),
+            Command::EditStory(edit) => self.edit_story(edit),
+            Command::StorySaved => self.story_unsaved = false,
         }
     }
 
@@ -522,11 +568,7 @@ impl Session {
 
     /// The dataset's story, if it has one with steps.
     pub fn story(&self) -> Option<&crate::model::Story> {
-        self.engine
-            .dataset()
-            .story
-            .as_ref()
-            .filter(|s| !s.steps.is_empty())
+        self.story.as_ref().filter(|s| !s.steps.is_empty())
     }
 
     fn read_story(&mut self, step: usize) {
@@ -712,6 +754,9 @@ impl Session {
             Ok(engine) => {
                 // Another dataset, another story: reading ends where the new one opens.
                 self.reading = None;
+                self.story = engine.dataset().story.clone();
+                self.story_before = None;
+                self.story_unsaved = false;
                 let selected = self
                     .selected
                     .map(|z| self.engine.dataset().zones[z].id.clone());
@@ -776,6 +821,10 @@ impl Session {
             let filtered = self.engine.filtered(&filter);
             self.use_filtered(Some(filtered));
         }
+        // Edits not yet saved stay (the file changed under them: said); else the file's story.
+        if !self.story_unsaved {
+            self.story = self.engine.dataset().story.clone();
+        }
         // A story read while its file changes goes on at the same step of the new version.
         if let Some(step) = self.reading() {
             match self.story() {
@@ -790,7 +839,131 @@ impl Session {
                 gone.join(", ")
             ));
         }
+        if self.story_unsaved {
+            notice.push_str(" Your unsaved changes to the story are kept.");
+        }
         self.notice = Some(notice);
+    }
+
+    /// Whether the story has changes not yet written to its file.
+    pub fn story_unsaved(&self) -> bool {
+        self.story_unsaved
+    }
+
+    /// Whether Undo has a change to take back.
+    pub fn can_undo_story(&self) -> bool {
+        self.story_before.is_some()
+    }
+
+    fn edit_story(&mut self, edit: StoryEdit) {
+        if edit == StoryEdit::Undo {
+            if let Some(undo) = self.story_before.take() {
+                self.story = undo.story;
+                self.story_unsaved = true;
+                self.clamp_reading();
+            }
+            return;
+        }
+        // Typing on in the same field is one change: Undo takes back the whole run.
+        let typing = match &edit {
+            StoryEdit::SetTitle(k, _) => Some((*k, true)),
+            StoryEdit::SetText(k, _) => Some((*k, false)),
+            _ => None,
+        };
+        let same_run = typing.is_some()
+            && self
+                .story_before
+                .as_ref()
+                .is_some_and(|u| u.typing == typing);
+        if !same_run {
+            self.story_before = Some(StoryUndo {
+                story: self.story.clone(),
+                typing,
+            });
+        }
+        let captured = match &edit {
+            StoryEdit::AddView { title, .. } => Some(self.capture_step(title.clone())),
+            _ => None,
+        };
+        let story = self.story.get_or_insert_with(|| crate::model::Story {
+            title: self.engine.dataset().meta.name.clone(),
+            steps: Vec::new(),
+        });
+        let n = story.steps.len();
+        match edit {
+            StoryEdit::AddView { after, .. } => {
+                let at = after.map_or(n, |k| (k + 1).min(n));
+                if let Some(step) = captured {
+                    story.steps.insert(at, step);
+                }
+            }
+            StoryEdit::Delete(k) if k < n => {
+                story.steps.remove(k);
+            }
+            StoryEdit::Move { step, up } if step < n => {
+                let other = if up {
+                    step.checked_sub(1)
+                } else {
+                    Some(step + 1)
+                };
+                if let Some(other) = other.filter(|&o| o < n) {
+                    story.steps.swap(step, other);
+                }
+            }
+            StoryEdit::SetTitle(k, t) if k < n => story.steps[k].title = t,
+            StoryEdit::SetText(k, t) if k < n => story.steps[k].text = t,
+            StoryEdit::SetStoryTitle(t) => story.title = t,
+            _ => {}
+        }
+        self.story_unsaved = true;
+        self.clamp_reading();
+    }
+
+    /// A story that lost steps under the reader: the last one left, or reading ends.
+    fn clamp_reading(&mut self) {
+        let steps = self.story().map_or(0, |s| s.steps.len());
+        match (&mut self.reading, steps) {
+            (Some(_), 0) => self.leave_story(),
+            (Some(r), n) => r.step = r.step.min(n - 1),
+            (None, _) => {}
+        }
+    }
+
+    /// The view as a story's step, leaning on the quotes behind the selected zone's status.
+    pub fn capture_step(&self, title: String) -> crate::model::story::StoryStep {
+        use crate::model::story::{StoryCite, StoryFilter, StoryStep};
+        let ds = self.engine.dataset();
+        let mut citations: Vec<StoryCite> = Vec::new();
+        if let Some(z) = self.selected {
+            for c in &self.engine.status(z, self.instant, self.known_on).citations {
+                let source = ds.events[c.event].citations[c.citation].source;
+                let cite = StoryCite {
+                    event: c.event,
+                    source: Some(source),
+                };
+                if !citations.contains(&cite) {
+                    citations.push(cite);
+                }
+            }
+        }
+        let filter = self.filter().map(|f| StoryFilter {
+            sources: f.sources.iter().flatten().copied().collect(),
+            sides: f.sides.iter().flatten().copied().collect(),
+            actors: f.actors.iter().flatten().cloned().collect(),
+        });
+        StoryStep {
+            at: self.instant,
+            known_on: self.known_on,
+            zone: self.selected,
+            filter,
+            kinds: self.kinds,
+            window: self.window,
+            // Every zone in view, so that a reader keeps the whole map in mind.
+            frame: Vec::new(),
+            title,
+            text: String::new(),
+            citations,
+        }
     }
 
     /// Counts the datasets opened, not reloaded: the app frames a new one afresh.
@@ -1390,5 +1563,60 @@ mod tests {
         assert_eq!(s.reading(), None);
         s.apply(Command::ReadStory(0));
         assert_eq!(s.reading(), None, "the example has no story");
+    }
+
+    #[test]
+    fn a_view_added_as_a_step_keeps_its_instant_zone_filter_and_quotes_and_undo_takes_it_back() {
+        let mut s = session();
+        let before = s.story().cloned();
+        let n = before.as_ref().map_or(0, |st| st.steps.len());
+        s.apply(Command::SetInstant(t("2016-05-02 12:00")));
+        s.apply(Command::Select(s.engine().dataset().zone_index("aleppo")));
+        s.apply(Command::EditStory(StoryEdit::AddView {
+            after: Some(0),
+            title: "Aleppo on 2 May".into(),
+        }));
+        let story = s.story().expect("a story").clone();
+        assert_eq!(story.steps.len(), n + 1);
+        let added = &story.steps[1];
+        assert_eq!(added.title, "Aleppo on 2 May");
+        assert_eq!(added.at, t("2016-05-02 12:00"));
+        assert_eq!(added.zone, s.engine().dataset().zone_index("aleppo"));
+        assert!(
+            !added.citations.is_empty(),
+            "the quotes behind Aleppo's status"
+        );
+        assert!(s.story_unsaved());
+        // Typing is one change; Undo takes back the run, then the step.
+        s.apply(Command::EditStory(StoryEdit::SetText(1, "A".into())));
+        s.apply(Command::EditStory(StoryEdit::SetText(1, "At".into())));
+        s.apply(Command::EditStory(StoryEdit::Undo));
+        assert_eq!(
+            s.story().map(|st| st.steps[1].text.clone()),
+            Some(String::new())
+        );
+        s.apply(Command::EditStory(StoryEdit::Move { step: 1, up: true }));
+        assert_eq!(
+            s.story().map(|st| st.steps[0].title.clone()),
+            Some("Aleppo on 2 May".into())
+        );
+        s.apply(Command::EditStory(StoryEdit::Undo));
+        s.apply(Command::EditStory(StoryEdit::Delete(1)));
+        assert_eq!(
+            s.story().cloned(),
+            before,
+            "deleting the added step puts the story back"
+        );
+        s.apply(Command::StorySaved);
+        assert!(!s.story_unsaved());
+    }
+
+    #[test]
+    fn deleting_the_step_being_read_reads_the_last_one_left() {
+        let mut s = session();
+        let n = s.story().map_or(0, |st| st.steps.len());
+        s.apply(Command::ReadStory(n - 1));
+        s.apply(Command::EditStory(StoryEdit::Delete(n - 1)));
+        assert_eq!(s.reading(), Some(n - 2));
     }
 }
