@@ -482,6 +482,7 @@ impl AtlasApp {
     /// A story's step shown (or reading left): the map frames the step's zones, and a screen
     /// reader hears its title and text instead of the new instant.
     fn story_turned(&mut self, ctx: &egui::Context) {
+        let turned = self.view.story_step.is_some() && self.session.reading().is_some();
         self.view.story_step = self.session.reading();
         let frame = self
             .session
@@ -489,8 +490,16 @@ impl AtlasApp {
             .zip(self.session.story())
             .and_then(|(k, s)| s.steps.get(k))
             .map(|step| step.frame.clone());
-        // Leaving puts the whole map back in view, as the story found it framed or not.
-        self.view.map.request_fit_of(frame.unwrap_or_default());
+        // Leaving puts the whole map back in view, as the story found it framed or not. A
+        // short glide shows where the map went; under Reduce motion, and in pictures, a jump.
+        let jump = !turned
+            || self.session.playback().reduce_motion
+            || self.animation.is_some()
+            || self.screenshot.is_some();
+        match jump {
+            true => self.view.map.request_fit_of(frame.unwrap_or_default()),
+            false => self.view.map.request_glide_to(frame.unwrap_or_default()),
+        }
         let words = super::story::step_words(&self.session)
             .unwrap_or_else(|| "Stopped reading the story.".into());
         self.view.announcer.say(words);

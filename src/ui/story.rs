@@ -249,7 +249,8 @@ fn step_fields(ui: &mut Ui, k: usize, step: &StoryStep, n: usize, out: &mut Vec<
         if ui.button("Delete step").clicked() {
             edit(out, StoryEdit::Delete(k));
         }
-        ui.weak(format!("{} quotes cited", step.citations.len()));
+        let n = step.citations.len();
+        ui.weak(format!("{n} quote{} cited", if n == 1 { "" } else { "s" }));
     });
 }
 

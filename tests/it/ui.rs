@@ -2285,6 +2285,16 @@ fn the_default_story_is_read_with_the_keyboard_alone_every_step_and_back() {
         None,
     ));
     harness.run();
+    // Under Reduce motion a step is a jump of the map, not a glide: each key is one frame.
+    let playback = harness.state().session().playback();
+    harness
+        .state_mut()
+        .apply(truce_atlas::session::Command::SetPlayback(
+            truce_atlas::playback::Playback {
+                reduce_motion: true,
+                ..playback
+            },
+        ));
     let story = harness
         .state()
         .session()

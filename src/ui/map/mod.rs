@@ -99,7 +99,22 @@ pub struct MapState {
     fitted_size: Option<Vec2>,
     /// The zones a fit frames (every zone, if none): a story's step frames its own.
     fit_zones: Vec<usize>,
+    /// The next fit glides there rather than jumping (a story's step, motion not reduced).
+    glide_next: bool,
+    /// A glide under way: from and to (lon, lat, zoom), and when it began.
+    glide: Option<Glide>,
 }
+
+/// The camera moving from one view to another over [`GLIDE`].
+#[derive(Debug, Clone, Copy)]
+struct Glide {
+    from: (f64, f64, f64),
+    to: (f64, f64, f64),
+    began: std::time::Instant,
+}
+
+/// How long a glide between a story's steps takes: short, so that reading is not held up.
+const GLIDE: std::time::Duration = std::time::Duration::from_millis(450);
 
 impl MapState {
     pub fn screen_position(&self, lon: f64, lat: f64) -> Option<Pos2> {
@@ -125,8 +140,16 @@ impl MapState {
         self.request_fit_of(Vec::new());
     }
 
+    /// Glide to these zones (every zone, if none) over a short moment instead of jumping.
+    pub fn request_glide_to(&mut self, zones: Vec<usize>) {
+        self.request_fit_of(zones);
+        self.glide_next = true;
+    }
+
     /// Zoom and pan to show these zones (every zone, if none) on the next frame.
     pub fn request_fit_of(&mut self, zones: Vec<usize>) {
+        self.glide_next = false;
+        self.glide = None;
         self.fit_requested = true;
         self.fit_zones = zones;
         self.fitted_size = None;
@@ -767,13 +790,47 @@ fn hover_tooltip(
 
 /// Zooms and pans to show every zone when asked, once the map's size has settled.
 fn fit_if_asked(ui: &Ui, layers: &MapLayers, state: &mut MapState, rect: Rect) {
+    glide_on(ui, state);
     if state.fit_requested && rect.width() > 10.0 {
         let (lon, lat, zoom) = layers.fit(&state.fit_zones, rect.size());
+        if std::mem::take(&mut state.glide_next)
+            && let Some(from) = state.view()
+        {
+            state.fit_requested = false;
+            state.glide = Some(Glide {
+                from,
+                to: (lon, lat, zoom),
+                began: std::time::Instant::now(),
+            });
+            glide_on(ui, state);
+            return;
+        }
         let settled = state.fitted_size == Some(rect.size());
         state.set_view(lon, lat, zoom);
         state.fit_requested = !settled;
         state.fitted_size = Some(rect.size());
         ui.ctx().request_repaint();
+    }
+}
+
+/// Moves the camera along a glide under way (eased in and out), asking for the next frame
+/// until it is over.
+fn glide_on(ui: &Ui, state: &mut MapState) {
+    let Some(g) = state.glide else {
+        return;
+    };
+    let t = (g.began.elapsed().as_secs_f64() / GLIDE.as_secs_f64()).min(1.0);
+    let eased = t * t * (3.0 - 2.0 * t);
+    let mix = |a: f64, b: f64| a + (b - a) * eased;
+    state.set_view(
+        mix(g.from.0, g.to.0),
+        mix(g.from.1, g.to.1),
+        mix(g.from.2, g.to.2),
+    );
+    if t < 1.0 {
+        ui.ctx().request_repaint();
+    } else {
+        state.glide = None;
     }
 }
 
