@@ -507,6 +507,42 @@ pub fn animation_plan(
     .plan(engine, output)
 }
 
+/// `export story`: the flags a story sets itself refused, then the plan of its pictures.
+fn story_export(
+    cli: &Cli,
+    engine: Engine,
+    (given, who, animation): (&[(&str, bool)], &WhoFlags, &AnimationFlags),
+    size: Option<(u32, u32)>,
+    output: PathBuf,
+) -> Result<DrawnExport, Failure> {
+    if let Some((flag, _)) = given.iter().find(|(_, on)| *on) {
+        return Err(usage(format!(
+            "{flag}: each step of a story sets its own view"
+        )));
+    }
+    if who.first_given().is_some() {
+        return Err(usage(
+            "--sources, --sides, --actor: each step of a story sets whose word counts".into(),
+        ));
+    }
+    let size = size.unwrap_or((1400, 900));
+    let plan = story_plan(&engine, animation, size, &output)?;
+    Ok(DrawnExport {
+        args: AppArgs {
+            start: crate::session::Start {
+                data_dir: cli.data.clone(),
+                ..Default::default()
+            },
+            engine,
+            screenshot: None,
+            size: Some(size),
+            fresh: true,
+        },
+        output,
+        animation: Some(plan),
+    })
+}
+
 /// `export story`'s plan: a picture per step, into a web page's folder (which must not exist
 /// yet), or with `--format` an animation of the steps.
 fn story_plan(
@@ -756,31 +792,7 @@ pub fn drawn_args(cli: &Cli) -> Result<DrawnExport, Failure> {
             ("--zone", zone.is_some()),
             ("--incidents", !files.incidents.is_empty()),
         ];
-        if let Some((flag, _)) = given.iter().find(|(_, on)| *on) {
-            return Err(usage(format!(
-                "{flag}: each step of a story sets its own view"
-            )));
-        }
-        if who.first_given().is_some() {
-            return Err(usage(
-                "--sources, --sides, --actor: each step of a story sets whose word counts".into(),
-            ));
-        }
-        let plan = story_plan(&engine, animation, size.unwrap_or((1400, 900)), &output)?;
-        return Ok(DrawnExport {
-            args: AppArgs {
-                start: crate::session::Start {
-                    data_dir: cli.data.clone(),
-                    ..Default::default()
-                },
-                engine,
-                screenshot: None,
-                size: Some(size.unwrap_or((1400, 900))),
-                fresh: true,
-            },
-            output,
-            animation: Some(plan),
-        });
+        return story_export(cli, engine, (&given, who, animation), *size, output);
     }
     let plan = match what {
         ExportWhat::Animation if at.is_some() => {
@@ -951,33 +963,9 @@ fn with_dataset(
             format,
         } => {
             let engine = who.apply(engine).map_err(usage)?;
-            let flag = |name: &str, text: &Option<String>| {
-                text.as_deref()
-                    .map(|k| known_on_flag(&engine, k).map_err(|e| e.replacen("--known-on", name, 1)))
-                    .transpose()
-                    .map_err(usage)
-            };
-            let both = flag("--known-on", known_on)?;
-            let from = crate::compare::View {
-                at: time_flag(&engine, "from", from).map_err(usage)?,
-                known_on: flag("--known-on-from", known_on_from)?.or(both),
-            };
-            let to = crate::compare::View {
-                at: time_flag(&engine, "to", to).map_err(usage)?,
-                known_on: flag("--known-on-to", known_on_to)?.or(both),
-            };
-            let incidents = files.open_if_any(&engine, data)?;
-            let extra = incidents
-                .as_ref()
-                .map(|i| listing::between(&engine, i, (from.at, to.at), to.known_on));
-            match format {
-                Format::Json => with_member(out, &report::diff_doc(&engine, from, to), extra),
-                Format::Table => {
-                    write!(out, "{}", report::diff_table(&engine, from, to)).map_err(write_failed)?;
-                    let lines = extra.map(|d| listing::between_lines(&engine, &d));
-                    lines_out(out, lines)
-                }
-            }
+            let views = (from.as_str(), to.as_str());
+            let known = (known_on, known_on_from, known_on_to);
+            diff_command(&engine, data, views, known, files, *format, out)
         }
         Command::Events {
             zone,
@@ -1039,6 +1027,45 @@ fn with_dataset(
         }
         Command::Schema { .. } | Command::Areas { .. } | Command::New { .. } | Command::Convert { .. } => Ok(()),
     })
+}
+
+/// `diff`: the two views (each with its "as known on"), and the incidents between them.
+fn diff_command(
+    engine: &Engine,
+    data: Option<&Path>,
+    (from, to): (&str, &str),
+    (known_on, known_on_from, known_on_to): (&Option<String>, &Option<String>, &Option<String>),
+    files: &IncidentFlags,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let flag = |name: &str, text: &Option<String>| {
+        text.as_deref()
+            .map(|k| known_on_flag(engine, k).map_err(|e| e.replacen("--known-on", name, 1)))
+            .transpose()
+            .map_err(usage)
+    };
+    let both = flag("--known-on", known_on)?;
+    let from = crate::compare::View {
+        at: time_flag(engine, "from", from).map_err(usage)?,
+        known_on: flag("--known-on-from", known_on_from)?.or(both),
+    };
+    let to = crate::compare::View {
+        at: time_flag(engine, "to", to).map_err(usage)?,
+        known_on: flag("--known-on-to", known_on_to)?.or(both),
+    };
+    let incidents = files.open_if_any(engine, data)?;
+    let extra = incidents
+        .as_ref()
+        .map(|i| listing::between(engine, i, (from.at, to.at), to.known_on));
+    match format {
+        Format::Json => with_member(out, &report::diff_doc(engine, from, to), extra),
+        Format::Table => {
+            write!(out, "{}", report::diff_table(engine, from, to)).map_err(write_failed)?;
+            let lines = extra.map(|d| listing::between_lines(engine, &d));
+            lines_out(out, lines)
+        }
+    }
 }
 
 /// `incidents`: the flags `--zone`, `--by-status` and `--known-on` checked, the files read.

@@ -407,6 +407,12 @@ impl UiCommand {
 
     pub fn tooltip(self) -> &'static str {
         match self {
+            UiCommand::ReadStory
+            | UiCommand::EditStory
+            | UiCommand::AddStoryStep
+            | UiCommand::PreviousStoryStep
+            | UiCommand::NextStoryStep
+            | UiCommand::LeaveStory => self.story_tooltip(),
             UiCommand::OpenDataset => {
                 "Open a dataset folder of JSON or CSV files (see data/FORMAT.md); if it has errors, they are listed and the current dataset stays"
             }
@@ -495,6 +501,13 @@ impl UiCommand {
                 "Move the keyboard focus to the next region: menus, time controls, side panel, map"
             }
             UiCommand::PreviousRegion => "Move the keyboard focus to the previous region",
+        }
+    }
+
+    /// The Story menu's tooltips (kept apart, so that each match stays short; the test that
+    /// every command says what it does holds them to it).
+    fn story_tooltip(self) -> &'static str {
+        match self {
             UiCommand::ReadStory => {
                 "Read the dataset's story step by step: the map, the slider and the filter move to each step, with its text and quotes (→ ← or Page Down / Page Up to turn, Esc to leave)"
             }
@@ -513,6 +526,7 @@ impl UiCommand {
             UiCommand::LeaveStory => {
                 "Stop reading: the view goes back to what it was (Esc while reading)"
             }
+            _ => "",
         }
     }
 
