@@ -76,6 +76,11 @@ impl Picturing {
         self.cancel.clone()
     }
 
+    /// Whether the job pictures a story's steps (not a range of instants).
+    pub fn is_story(&self) -> bool {
+        self.plan.story.is_some()
+    }
+
     /// An `export animation` run, reporting on the terminal.
     pub fn terminal(&self) -> bool {
         self.terminal

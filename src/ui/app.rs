@@ -843,6 +843,7 @@ impl AtlasApp {
             super::animate::Step::Over(outcome) => outcome,
         };
         let (terminal, back) = (job.terminal(), job.return_to);
+        let what = if job.is_story() { "story" } else { "animation" };
         self.animation = None;
         if terminal {
             // As a screenshot run does: nothing is left to save, and the teardown of the GL
@@ -859,13 +860,13 @@ impl AtlasApp {
         self.session.apply(Command::SetInstant(back));
         self.session.tell(match outcome {
             super::animate::Outcome::Written { path, pictures } => format!(
-                "Exported the animation ({pictures} pictures) to {}",
+                "Exported the {what} ({pictures} pictures) to {}",
                 path.display()
             ),
             super::animate::Outcome::Cancelled => {
-                "The animation export was cancelled; no file was written.".into()
+                format!("The {what} export was cancelled; nothing was written.")
             }
-            super::animate::Outcome::Failed(e) => format!("The animation was not exported: {e}"),
+            super::animate::Outcome::Failed(e) => format!("The {what} was not exported: {e}"),
         });
     }
 

@@ -137,7 +137,10 @@ pub fn show(ctx: &egui::Context, dialog: &mut ExportDialog) -> Option<ExportActi
                 story_fields(ui, &mut dialog.story_as, &mut dialog.path);
                 ui.separator();
             }
-            ui.label("The file is written in full beside this path, then put in its place.");
+            ui.label(match dialog.target {
+                Target::Story => "It is written in full beside this path, then put in its place; the path must be new.",
+                _ => "The file is written in full beside this path, then put in its place.",
+            });
             ui.horizontal(|ui| {
                 let label = ui.label(PATH_LABEL);
                 let edit =

@@ -1,5 +1,6 @@
 """Listens to the app through Orca: starts Truce Atlas on 1 May 2016 at noon (Damascus time),
-presses the keys of the three uses a blind user starts with, and checks what Orca said after
+presses the keys of the three uses a blind user starts with (and reads the story: each step said,
+the instant held back), and checks what Orca said after
 each key, from the `SPEECH OUTPUT` lines of its debug log. Run by tests/orca/run.sh.
 
     listen.py BINARY ORCA_DEBUG_LOG
@@ -58,10 +59,10 @@ class Orca:
 
 
 class App:
-    def __init__(self, binary):
+    def __init__(self, binary, args=("--at", START)):
         self.binary = binary
         self.process = subprocess.Popen(
-            [binary, "--fresh", "--size", "1400x900", "--at", START],
+            [binary, "--fresh", "--size", "1400x900", *args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -169,6 +170,20 @@ def step_elsewhere(app, orca, checks):
     checks.no_number("Page Down on a menu button", said)
 
 
+def story(app, orca, checks):
+    """Reading the story: each step's title and text is said, and the instant is not."""
+    said = orca.listen(until=r"^Step 1 of ", timeout=15)
+    checks.expect("opened reading the story", said, r"^Step 1 of \d+\. 27 February: ")
+    orca.skip()
+    app.key("Right")
+    said = orca.listen(until=r"^Step 2 of ")
+    checks.expect("→ while reading", said, r"^Step 2 of \d+\. Late April: .*hundreds", once=True)
+    checks.expect("→ while reading (the instant held back)", [s for s in said if re.search(r"^Sunday 24 April", s)] or ["none"], r"^none$")
+    app.key("Escape")
+    said = orca.listen(until=r"Stopped reading")
+    checks.expect("Esc while reading", said, r"^Stopped reading the story\.$", once=True)
+
+
 def main():
     binary, log = sys.argv[1], sys.argv[2]
     orca = Orca(log)
@@ -180,6 +195,11 @@ def main():
     try:
         for use in (launch, slider, zone, step_elsewhere):
             use(app, orca, checks)
+    finally:
+        app.close()
+    app = App(binary, ("--story",))
+    try:
+        story(app, orca, checks)
     finally:
         app.close()
     for f in checks.failures:
