@@ -217,10 +217,21 @@ impl walkers::Plugin for Footer<'_> {
         let painter = ui.painter().with_clip_rect(view);
         let centre = projector.unproject(view.center().to_vec2());
         let mut occupied = self.frame.occupied.borrow_mut();
+        // On a short map the legend (or the filter's notice under it) reaches the bottom-left
+        // corner: the scale bar then stands to the right of it, not over it.
+        let corner =
+            Rect::from_min_max(pos2(view.left(), view.bottom() - 46.0), view.right_bottom());
+        let clear_from = occupied
+            .rects()
+            .iter()
+            .filter(|r| r.intersects(corner) && r.left() < view.left() + 40.0)
+            .map(|r| r.right())
+            .fold(view.left(), f32::max);
         occupied.extend(scale_bar(
             &painter,
             view,
             projector.scale_pixel_per_meter(centre),
+            clear_from,
         ));
         let basemap = (self.frame.basemap_shown.get() && !self.basemap.trim().is_empty())
             .then(|| self.basemap.to_string());
@@ -238,7 +249,12 @@ impl walkers::Plugin for Footer<'_> {
     }
 }
 
-fn scale_bar(painter: &egui::Painter, view: Rect, pixels_per_meter: f32) -> Option<Rect> {
+fn scale_bar(
+    painter: &egui::Painter,
+    view: Rect,
+    pixels_per_meter: f32,
+    clear_from: f32,
+) -> Option<Rect> {
     let tk = theme::tokens(painter.ctx());
     if !(pixels_per_meter.is_finite() && pixels_per_meter > 0.0) {
         return None;
@@ -257,7 +273,7 @@ fn scale_bar(painter: &egui::Painter, view: Rect, pixels_per_meter: f32) -> Opti
     } else {
         format!("{nice} m")
     };
-    let left = view.left_bottom() + vec2(14.0, -16.0);
+    let left = pos2(clear_from + 14.0, view.bottom() - 16.0);
     let right = left + vec2(width, 0.0);
     let stroke = Stroke::new(2.0, colors.map_text);
     let back = Rect::from_min_max(left + vec2(-6.0, -22.0), right + vec2(6.0, 6.0));
