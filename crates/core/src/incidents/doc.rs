@@ -173,7 +173,7 @@ pub fn incidents_doc(engine: &Engine, incidents: &Incidents, ask: Ask) -> Incide
     }
 }
 
-fn counts(names: &[String], tallies: &[Tally]) -> Vec<CountDoc> {
+pub(super) fn counts(names: &[String], tallies: &[Tally]) -> Vec<CountDoc> {
     names
         .iter()
         .zip(tallies)
@@ -227,25 +227,24 @@ pub fn report_doc(engine: &Engine, r: &AggregateReport) -> ReportDoc {
         what: r.what.clone(),
         as_reported: r.as_reported.clone(),
         fatalities: fatalities_doc(r.fatalities),
-        citations: r
-            .citations
-            .iter()
-            .map(|c| {
-                let source = &ds.sources[c.source];
-                QuoteDoc {
-                    source: source.id.clone(),
-                    outlet: source.outlet.clone(),
-                    published: source.published.time.format("%Y-%m-%d").to_string(),
-                    quote: c.quote.clone(),
-                    speaker: c.speaker.clone(),
-                }
-            })
-            .collect(),
+        citations: r.citations.iter().map(|c| quote_doc(ds, c)).collect(),
         note: r.note.clone(),
     }
 }
 
-fn fatalities_doc(f: Fatalities) -> FatalitiesDoc {
+/// A citation with its source's id, outlet and publication day.
+pub(super) fn quote_doc(ds: &crate::model::Dataset, c: &crate::model::Citation) -> QuoteDoc {
+    let source = &ds.sources[c.source];
+    QuoteDoc {
+        source: source.id.clone(),
+        outlet: source.outlet.clone(),
+        published: source.published.time.format("%Y-%m-%d").to_string(),
+        quote: c.quote.clone(),
+        speaker: c.speaker.clone(),
+    }
+}
+
+pub(super) fn fatalities_doc(f: Fatalities) -> FatalitiesDoc {
     FatalitiesDoc {
         low: f.low,
         best: f.best,

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::doc::{
-    COUNTING_NOTE, CountDoc, FatalitiesDoc, IMPORTED_NOTE, QuoteDoc, ReportDoc, count_words, days,
-    report_doc,
+    COUNTING_NOTE, CountDoc, FatalitiesDoc, IMPORTED_NOTE, QuoteDoc, ReportDoc, count_words,
+    counts, days, fatalities_doc, quote_doc, report_doc,
 };
 use super::{Incidents, heard, report_heard, tally};
 use crate::engine::Engine;
@@ -131,16 +131,7 @@ fn row(
             let quotes = citations
                 .iter()
                 .filter(|c| engine.hears(c.source))
-                .map(|c| {
-                    let source = &ds.sources[c.source];
-                    QuoteDoc {
-                        source: source.id.clone(),
-                        outlet: source.outlet.clone(),
-                        published: source.published.time.format("%Y-%m-%d").to_string(),
-                        quote: c.quote.clone(),
-                        speaker: c.speaker.clone(),
-                    }
-                })
+                .map(|c| quote_doc(ds, c))
                 .collect();
             (quotes, None, None)
         }
@@ -154,7 +145,6 @@ fn row(
         }),
         Where::Zones(_) => None,
     };
-    let f = incident.fatalities;
     IncidentRowDoc {
         set: set.name.clone(),
         id: incident.id.to_string(),
@@ -170,11 +160,7 @@ fn row(
             .iter()
             .map(|&a| set.word(a).to_string())
             .collect(),
-        fatalities: FatalitiesDoc {
-            low: f.low,
-            best: f.best,
-            high: f.high,
-        },
+        fatalities: fatalities_doc(incident.fatalities),
         citations,
         line,
         summary_label: summary.as_ref().map(|_| set.kind.summary_label()),
@@ -239,23 +225,18 @@ pub fn between(
     let tz = ds.meta.timezone;
     let (from, to) = (a.min(b), a.max(b));
     let span = (Some(from.timestamp()), Some(to.timestamp()));
+    let names: Vec<String> = incidents.sets.iter().map(|p| p.set.name.clone()).collect();
     let zones = (0..ds.zones.len())
-        .map(|z| BetweenZoneDoc {
-            id: ds.zones[z].id.clone(),
-            sets: incidents
+        .map(|z| {
+            let tallies: Vec<_> = incidents
                 .sets
                 .iter()
-                .map(|p| {
-                    let t = tally(engine, p, z, span, known_on);
-                    CountDoc {
-                        set: p.set.name.clone(),
-                        incidents: t.whole,
-                        partly: t.partly,
-                        fatalities_best: t.best,
-                        fatalities_low: t.low,
-                    }
-                })
-                .collect(),
+                .map(|p| tally(engine, p, z, span, known_on))
+                .collect();
+            BetweenZoneDoc {
+                id: ds.zones[z].id.clone(),
+                sets: counts(&names, &tallies),
+            }
         })
         .collect();
     BetweenDoc {
