@@ -33,27 +33,79 @@ pub fn bounds(clipped: &ClippedShape) -> Rect {
     moved.intersect(clipped.clip_rect)
 }
 
-/// The rectangles (in points, unmerged) that differ between the `old` and `new` paint lists,
-/// compared place by place in paint order: a shape that is the same in the same place cannot
-/// change a pixel, whatever else changes around it.
+/// How far ahead [`changed`] looks for the place where the two paint lists agree again after a
+/// difference: a label that appears or goes (or a handful of marks) shifts every later shape by
+/// that many places.
+const LOOKAHEAD: usize = 12;
+
+/// How many equal shapes in a row make a place where the lists agree again.
+const AGREE: usize = 2;
+
+/// The rectangles (in points, unmerged) that differ between the `old` and `new` paint lists.
+///
+/// The lists are matched in paint order: equal shapes are paired without crossing, and every
+/// shape left unpaired damages where it is. Any such pairing is safe: at a pixel outside the
+/// damage, every shape that covers it is paired with an equal one, in the same order, so the
+/// pixel comes out the same. Pairing place by place alone would make a label that appears
+/// shift every later shape out of step and damage the whole window; so after a difference the
+/// lists are searched a little way ahead for where they agree again.
 pub fn changed(old: &[ClippedShape], new: &[ClippedShape]) -> Vec<Rect> {
     let mut out = Vec::new();
-    let mut push = |r: Rect| {
+    let mut push = |c: &ClippedShape| {
+        let r = bounds(c);
         if r.is_positive() {
             out.push(r);
         }
     };
-    for (a, b) in old.iter().zip(new) {
-        if a != b {
-            push(bounds(a));
-            push(bounds(b));
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() && j < new.len() {
+        if old[i] == new[j] {
+            (i, j) = (i + 1, j + 1);
+            continue;
+        }
+        // Where they agree again; failing that, the two shapes are one changed shape.
+        let (skip_old, skip_new) = agree_again(old, new, i, j).unwrap_or((1, 1));
+        old[i..i + skip_old].iter().for_each(&mut push);
+        new[j..j + skip_new].iter().for_each(&mut push);
+        (i, j) = (i + skip_old, j + skip_new);
+    }
+    old[i..].iter().chain(&new[j..]).for_each(push);
+    out
+}
+
+/// The fewest shapes to skip in `old` (from `i`) and `new` (from `j`) to reach a place where
+/// [`AGREE`] shapes in a row are equal (or both lists end), within [`LOOKAHEAD`] of each;
+/// among as few, an equal number from each first (a changed shape is commoner than a shift).
+fn agree_again(
+    old: &[ClippedShape],
+    new: &[ClippedShape],
+    i: usize,
+    j: usize,
+) -> Option<(usize, usize)> {
+    let agree_at = |a: usize, b: usize| {
+        (0..AGREE).all(|k| match (old.get(a + k), new.get(b + k)) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => true,
+            _ => false,
+        })
+    };
+    for skipped in 1..=2 * LOOKAHEAD {
+        let (lo, hi) = (skipped.saturating_sub(LOOKAHEAD), skipped.min(LOOKAHEAD));
+        // The splits of `skipped` into (a from old, b from new), the most even first.
+        let half = skipped / 2;
+        let splits = (0..=LOOKAHEAD).flat_map(|d| [half.checked_sub(d), Some(skipped - half + d)]);
+        let mut last = None;
+        for a in splits.flatten().filter(|a| (lo..=hi).contains(a)) {
+            if last.replace(a) == Some(a) {
+                continue;
+            }
+            let b = skipped - a;
+            if i + a <= old.len() && j + b <= new.len() && agree_at(i + a, j + b) {
+                return Some((a, b));
+            }
         }
     }
-    let common = old.len().min(new.len());
-    for extra in old[common..].iter().chain(&new[common..]) {
-        push(bounds(extra));
-    }
-    out
+    None
 }
 
 /// `rects` snapped outwards to whole pixels and merged until they are at most [`MAX_RECTS`]
@@ -193,6 +245,89 @@ mod tests {
         let new = vec![old[0].clone()];
         let damage = changed(&old, &new);
         assert!(damage.iter().any(|r| r.contains(pos2(52.0, 52.0))));
+    }
+
+    #[test]
+    fn a_label_that_appears_early_damages_only_where_it_is() {
+        let old: Vec<ClippedShape> = (0..40)
+            .map(|i| rect_shape(i as f32 * 20.0, 300.0, 10.0, 10.0, Color32::RED))
+            .collect();
+        let mut new = old.clone();
+        new.insert(3, rect_shape(500.0, 10.0, 60.0, 12.0, Color32::BLACK));
+        let damage = merge(&changed(&old, &new), 1.0);
+        assert_eq!(damage.len(), 1, "{damage:?}");
+        assert!(damage[0].contains(pos2(530.0, 16.0)));
+        assert!(
+            damage[0].height() < 20.0,
+            "the shapes after it are not repainted: {damage:?}"
+        );
+    }
+
+    #[test]
+    fn a_label_that_goes_and_a_colour_that_changes_damage_only_where_they_are() {
+        let old: Vec<ClippedShape> = (0..40)
+            .map(|i| rect_shape(i as f32 * 20.0, 300.0, 10.0, 10.0, Color32::RED))
+            .collect();
+        let mut new = old.clone();
+        new.remove(5);
+        new[30] = rect_shape(31.0 * 20.0, 300.0, 10.0, 10.0, Color32::GREEN);
+        let damage = changed(&old, &new);
+        let covered = |x: f32| damage.iter().any(|r| r.contains(pos2(x, 305.0)));
+        assert!(covered(105.0) && covered(625.0), "{damage:?}");
+        for k in (0..40).filter(|k| ![5, 31].contains(k)) {
+            assert!(
+                !covered(k as f32 * 20.0 + 5.0),
+                "shape {k} is not repainted: {damage:?}"
+            );
+        }
+    }
+
+    /// The shapes (as indices into their frame's colours and places) that cover `p`, in order.
+    fn cover(frame: &[ClippedShape], p: egui::Pos2) -> Vec<&Shape> {
+        frame
+            .iter()
+            .filter(|c| c.shape.visual_bounding_rect().contains(p))
+            .map(|c| &c.shape)
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Whatever was inserted, removed, moved or recoloured, a point that the new frame
+        /// would paint differently is inside the damage.
+        #[test]
+        fn every_point_painted_differently_is_in_the_damage(
+            start in proptest::collection::vec((0u8..20, 0u8..20, 0u8..4), 0..40),
+            edits in proptest::collection::vec((0u8..4, 0usize..64, 0u8..20, 0u8..20, 0u8..4), 0..12),
+        ) {
+            let colours = [Color32::RED, Color32::BLUE, Color32::GREEN, Color32::BLACK];
+            let shape = |x: u8, y: u8, c: u8| {
+                rect_shape(f32::from(x) * 10.0, f32::from(y) * 10.0, 25.0, 25.0, colours[usize::from(c)])
+            };
+            let old: Vec<ClippedShape> = start.iter().map(|&(x, y, c)| shape(x, y, c)).collect();
+            let mut new = old.clone();
+            for (what, at, x, y, c) in edits {
+                let k = if new.is_empty() { 0 } else { at % new.len() };
+                match what {
+                    0 => new.insert(k.min(new.len()), shape(x, y, c)),
+                    1 if !new.is_empty() => {
+                        new.remove(k);
+                    }
+                    _ if !new.is_empty() => new[k] = shape(x, y, c),
+                    _ => {}
+                }
+            }
+            let damage = changed(&old, &new);
+            let merged = merge(&damage, 1.0);
+            for gx in 0..80 {
+                for gy in 0..80 {
+                    let p = pos2(gx as f32 * 3.0 + 0.5, gy as f32 * 3.0 + 0.5);
+                    if cover(&old, p) != cover(&new, p) {
+                        proptest::prop_assert!(damage.iter().any(|r| r.contains(p)), "{p:?}");
+                        proptest::prop_assert!(merged.iter().any(|r| r.contains(p)), "{p:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
