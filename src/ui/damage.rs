@@ -10,7 +10,9 @@
 //!
 //! Pure: no OpenGL, unit-tested; `partial` applies it.
 
-use egui::epaint::ClippedShape;
+use std::sync::Arc;
+
+use egui::epaint::{ClippedShape, TextShape};
 use egui::{Rect, Shape};
 
 /// At most this many rectangles: each costs a pass over the shapes that touch it.
@@ -59,7 +61,7 @@ pub fn changed(old: &[ClippedShape], new: &[ClippedShape]) -> Vec<Rect> {
     };
     let (mut i, mut j) = (0, 0);
     while i < old.len() && j < new.len() {
-        if old[i] == new[j] {
+        if same(&old[i], &new[j]) {
             (i, j) = (i + 1, j + 1);
             continue;
         }
@@ -73,6 +75,40 @@ pub fn changed(old: &[ClippedShape], new: &[ClippedShape]) -> Vec<Rect> {
     out
 }
 
+/// Whether two shapes paint the same pixels: `==`, except that a text's galley or a mesh held
+/// by the same `Arc` is the same without walking it. egui's galley cache hands back the same
+/// `Arc` for the same text frame after frame, and kept drawings (the incident marks) keep
+/// theirs; `Arc`'s own `==` walks both all the same (every glyph of every text, each frame).
+pub fn same(a: &ClippedShape, b: &ClippedShape) -> bool {
+    if a.clip_rect != b.clip_rect
+        || a.transform_after_tessellation != b.transform_after_tessellation
+    {
+        return false;
+    }
+    match (&a.shape, &b.shape) {
+        (Shape::Text(x), Shape::Text(y)) if Arc::ptr_eq(&x.galley, &y.galley) => {
+            // Every other field, named so that a field egui adds is not left out unseen.
+            let TextShape {
+                pos,
+                galley: _,
+                underline,
+                fallback_color,
+                override_text_color,
+                opacity_factor,
+                angle,
+            } = x;
+            *pos == y.pos
+                && *underline == y.underline
+                && *fallback_color == y.fallback_color
+                && *override_text_color == y.override_text_color
+                && *opacity_factor == y.opacity_factor
+                && *angle == y.angle
+        }
+        (Shape::Mesh(x), Shape::Mesh(y)) if Arc::ptr_eq(x, y) => true,
+        (x, y) => x == y,
+    }
+}
+
 /// The fewest shapes to skip in `old` (from `i`) and `new` (from `j`) to reach a place where
 /// [`AGREE`] shapes in a row are equal (or both lists end), within [`LOOKAHEAD`] of each;
 /// among as few, an equal number from each first (a changed shape is commoner than a shift).
@@ -84,7 +120,7 @@ fn agree_again(
 ) -> Option<(usize, usize)> {
     let agree_at = |a: usize, b: usize| {
         (0..AGREE).all(|k| match (old.get(a + k), new.get(b + k)) {
-            (Some(x), Some(y)) => x == y,
+            (Some(x), Some(y)) => same(x, y),
             (None, None) => true,
             _ => false,
         })
@@ -172,9 +208,23 @@ fn cheapest_pair(rects: &[Rect]) -> Option<(usize, usize, f32)> {
 /// frame's shapes that reach into it, in paint order. The rectangles must not overlap.
 pub fn restrict(frame: &[ClippedShape], damage: &[Rect]) -> Vec<ClippedShape> {
     let mut out = Vec::new();
+    // Each shape's bounds once, not once a rectangle: a mesh's are a walk over its vertices. A
+    // shape clipped away from all the damage (the map's many marks, while only the time bar
+    // changes) needs none.
+    let reach = damage.iter().fold(Rect::NOTHING, |a, r| a.union(*r));
+    let all: Vec<Rect> = frame
+        .iter()
+        .map(|c| {
+            if c.clip_rect.intersects(reach) {
+                bounds(c)
+            } else {
+                Rect::NOTHING
+            }
+        })
+        .collect();
     for rect in damage {
-        for clipped in frame {
-            if bounds(clipped).intersects(*rect) {
+        for (clipped, b) in frame.iter().zip(&all) {
+            if b.intersects(*rect) {
                 let mut cut = clipped.clone();
                 cut.clip_rect = clipped.clip_rect.intersect(*rect);
                 if cut.clip_rect.is_positive() {
@@ -280,6 +330,43 @@ mod tests {
                 "shape {k} is not repainted: {damage:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_text_with_the_same_galley_is_the_same_only_where_and_as_it_was() {
+        let ctx = egui::Context::default();
+        let mut galleys = Vec::new();
+        let _ = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let font = egui::FontId::proportional(14.0);
+            galleys = ["1 May", "1 May", "2 May"]
+                .iter()
+                .map(|t| {
+                    ui.painter()
+                        .layout_no_wrap(t.to_string(), font.clone(), Color32::BLACK)
+                })
+                .collect();
+        });
+        let text = |at: f32, g: &Arc<egui::Galley>, colour: Color32| ClippedShape {
+            clip_rect: Rect::EVERYTHING,
+            shape: Shape::galley(pos2(at, 0.0), Arc::clone(g), colour),
+            transform_after_tessellation: egui::emath::TSTransform::IDENTITY,
+        };
+        let black = Color32::BLACK;
+        let shown = text(10.0, &galleys[0], black);
+        assert!(same(&shown, &text(10.0, &galleys[0], black)));
+        assert!(
+            same(&shown, &text(10.0, &galleys[1], black)),
+            "an equal galley, maybe another Arc"
+        );
+        assert!(!same(&shown, &text(11.0, &galleys[0], black)), "moved");
+        assert!(
+            !same(&shown, &text(10.0, &galleys[0], Color32::RED)),
+            "recoloured"
+        );
+        assert!(
+            !same(&shown, &text(10.0, &galleys[2], black)),
+            "other words"
+        );
     }
 
     /// The shapes (as indices into their frame's colours and places) that cover `p`, in order.

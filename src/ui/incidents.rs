@@ -139,6 +139,13 @@ type WindowKey = (
     crate::incidents::view::Days,
 );
 
+/// A number never given before in this process: a `Shown` made afresh (another dataset) must
+/// not reuse the number of marks the map drew for the last one.
+fn next_version() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// While the instant moves (a drag, playback, held keys), the marks are picked again once it
 /// has rested this long, or at least this often: each new set of marks repaints the whole map,
 /// which a software rasteriser pays for by the pixel, and a drag crosses a day every few moves.
@@ -153,6 +160,8 @@ pub struct Shown {
     marks: Arc<Marks>,
     /// The marks of the current window (as known on, heard), and what they were picked for.
     pub in_window: Vec<Mark>,
+    /// Numbers each pick of `in_window` (see [`next_version`]): its drawing is made again only then.
+    marks_version: u64,
     window_for: Option<WindowKey>,
     /// One line for the layer: "Incidents in the 7 days up to 1 May 2016: 12 marks".
     pub layer_words: String,
@@ -232,6 +241,7 @@ impl Shown {
                 Vec::new()
             };
             self.window_for = Some(key);
+            self.marks_version = next_version();
             let when = words::window_words(at, tz, view.days);
             self.layer_words = format!("Incidents {when}: {} on the map", self.in_window.len());
             self.legend_words = format!("Incident, {}", view.days.label().to_lowercase());
@@ -279,6 +289,7 @@ impl Shown {
     ) -> crate::ui::map::IncidentInput<'a> {
         crate::ui::map::IncidentInput {
             marks: &self.in_window,
+            marks_version: self.marks_version,
             zone_words,
             violence,
             layer_words: &self.layer_words,

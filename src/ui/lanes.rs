@@ -441,7 +441,13 @@ fn markers(
             ui.painter().circle_stroke(at, 9.0, ring);
         }
         paint_marker(ui.painter(), at, event.kind, known, r.hovered());
-        let r = r.on_hover_ui(|ui| marker_tooltip(ui, &view()));
+        // egui's own tooltip check is many lookups, for each of the many markers every frame
+        // (and a drag through time is frames); most are not under the pointer.
+        let r = if r.hovered() || r.is_tooltip_open() {
+            r.on_hover_ui(|ui| marker_tooltip(ui, &view()))
+        } else {
+            r
+        };
         if r.clicked() {
             out.push(Intent::Session(Command::SetInstant(t)));
             out.push(Intent::Session(Command::Select(Some(z))));

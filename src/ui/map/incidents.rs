@@ -119,18 +119,81 @@ fn push_disc(mesh: &mut egui::epaint::Mesh, at: Pos2, r: f32, color: Color32) {
     }
 }
 
+/// What identifies a drawing of the marks: the marks (their version), the camera, the map's
+/// rectangle, the look and the pixel density (the counts' glyphs are placed for it).
+type PictureKey = (u64, Transform, Rect, usize, u32);
+
+/// The marks as last drawn, kept while the marks, camera and look stay: a drag through time
+/// keeps the camera, and the marks change only when they are picked again (see
+/// `ui::incidents`), so most frames draw the same shapes again without making them.
+#[derive(Default)]
+pub(super) struct Picture {
+    key: Option<PictureKey>,
+    clusters: Vec<Cluster>,
+    /// One mesh per cluster (with its number, when merged): a cluster that changes repaints
+    /// only where it is (see `ui::damage`), not every mark on the map.
+    shapes: Vec<egui::Shape>,
+}
+
+impl Picture {
+    fn draw(&mut self, ctx: &egui::Context, marks: &[Mark], key: PictureKey, t: &Transform) {
+        if self.key == Some(key) {
+            return;
+        }
+        let view = key.2;
+        let tk = theme::tokens(ctx);
+        self.clusters = clusters(marks, t, view);
+        let font = FontId::proportional(tk.text.small);
+        self.shapes.clear();
+        for c in &self.clusters {
+            let r = c.radius();
+            let mut mesh = egui::epaint::Mesh::default();
+            push_disc(&mut mesh, c.at, r + 1.5, tk.colors.incident_ring);
+            push_disc(&mut mesh, c.at, r, tk.colors.incident);
+            if c.count == 1 && c.unknown {
+                // Deaths unknown: hollow.
+                push_disc(&mut mesh, c.at, (r - 2.0).max(1.0), tk.colors.incident_ring);
+            }
+            self.shapes.push(egui::Shape::mesh(mesh));
+            if c.count > 1 {
+                let galley = ctx.fonts_mut(|f| {
+                    f.layout(
+                        c.count.to_string(),
+                        font.clone(),
+                        Color32::WHITE,
+                        f32::INFINITY,
+                    )
+                });
+                let at = Align2::CENTER_CENTER.anchor_size(c.at, galley.size()).min;
+                self.shapes
+                    .push(egui::Shape::galley(at, galley, Color32::WHITE));
+            }
+        }
+        self.key = Some(key);
+    }
+}
+
 /// The layer's plugin: draws the clusters, finds the one under the pointer and a click on it.
 pub(super) struct Plugin<'a> {
     pub marks: &'a [Mark],
+    /// Changes whenever `marks` does.
+    pub version: u64,
+    pub picture: &'a mut Picture,
     pub frame: &'a Frame,
     /// What a screen reader hears of the layer: one line.
     pub words: &'a str,
 }
 
 impl<'a> Plugin<'a> {
-    pub fn new(input: &super::IncidentInput<'a>, frame: &'a Frame) -> Self {
+    pub fn new(
+        input: &super::IncidentInput<'a>,
+        picture: &'a mut Picture,
+        frame: &'a Frame,
+    ) -> Self {
         Plugin {
             marks: input.marks,
+            version: input.marks_version,
+            picture,
             frame,
             words: input.layer_words,
         }
@@ -147,34 +210,19 @@ impl walkers::Plugin for Plugin<'_> {
     ) {
         let view = response.rect;
         let t = Transform::of(projector, view);
-        let painter = ui.painter().with_clip_rect(view);
-        let tk = theme::tokens(ui.ctx());
-        let found = clusters(self.marks, &t, view);
-        // One mesh for every mark (egui would tessellate each circle anew every frame), and
-        // a number over each merged one.
-        let mut mesh = egui::epaint::Mesh::default();
-        mesh.reserve_triangles(found.len() * 3 * SEGMENTS * 3);
-        mesh.reserve_vertices(found.len() * 3 * (2 * SEGMENTS + 1));
-        let font = FontId::proportional(tk.text.small);
-        for c in &found {
-            let r = c.radius();
-            push_disc(&mut mesh, c.at, r + 1.5, tk.colors.incident_ring);
-            push_disc(&mut mesh, c.at, r, tk.colors.incident);
-            if c.count == 1 && c.unknown {
-                // Deaths unknown: hollow.
-                push_disc(&mut mesh, c.at, (r - 2.0).max(1.0), tk.colors.incident_ring);
-            }
-        }
-        painter.add(egui::Shape::mesh(mesh));
-        for c in found.iter().filter(|c| c.count > 1) {
-            painter.text(
-                c.at,
-                Align2::CENTER_CENTER,
-                c.count.to_string(),
-                font.clone(),
-                Color32::WHITE,
-            );
-        }
+        let tk: *const theme::Tokens = theme::tokens(ui.ctx());
+        let key = (
+            self.version,
+            t,
+            view,
+            tk as usize,
+            ui.ctx().pixels_per_point().to_bits(),
+        );
+        self.picture.draw(ui.ctx(), self.marks, key, &t);
+        ui.painter()
+            .with_clip_rect(view)
+            .extend(self.picture.shapes.iter().cloned());
+        let found = &self.picture.clusters;
         let under = |p: Pos2| {
             found
                 .iter()
@@ -236,5 +284,46 @@ mod tests {
         // The last mark is out of view: not drawn, not counted.
         assert_eq!(counts, [(2, 3, true), (1, 1, false)]);
         assert!(found[0].radius() > found[1].radius() - 8.0);
+    }
+
+    #[test]
+    fn the_marks_are_drawn_again_only_when_they_or_the_camera_change() {
+        let ctx = egui::Context::default();
+        let t = Transform {
+            scale: 1000.0,
+            offset: [0.0, 0.0],
+        };
+        let view = Rect::from_min_size(Pos2::ZERO, vec2(300.0, 300.0));
+        let mut picture = Picture::default();
+        let (a, b) = (
+            [mark(0.010, 0.010, Some(3)), mark(0.011, 0.011, None)],
+            [mark(0.200, 0.200, Some(1)), mark(0.100, 0.100, Some(1))],
+        );
+        let mut drawn = Vec::new();
+        let _ = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let ctx = ui.ctx();
+            picture.draw(ctx, &a, (1, t, view, 0, 0), &t);
+            drawn.push((picture.clusters.clone(), picture.shapes.len()));
+            // The same version, camera and look: what was drawn stands.
+            picture.draw(ctx, &b, (1, t, view, 0, 0), &t);
+            drawn.push((picture.clusters.clone(), picture.shapes.len()));
+            picture.draw(ctx, &b, (2, t, view, 0, 0), &t);
+            drawn.push((picture.clusters.clone(), picture.shapes.len()));
+            let moved = Transform {
+                scale: 1000.0,
+                offset: [50.0, 0.0],
+            };
+            picture.draw(ctx, &b, (2, moved, view, 0, 0), &moved);
+            drawn.push((picture.clusters.clone(), picture.shapes.len()));
+        });
+        assert_eq!(drawn[0], drawn[1]);
+        assert_eq!(drawn[0].0.len(), 1, "the two marks crowd into one count");
+        assert_eq!(drawn[0].1, 2, "a mesh for the cluster and its number");
+        assert_eq!(
+            (drawn[2].0.len(), drawn[2].1),
+            (2, 2),
+            "a mesh for each mark"
+        );
+        assert_ne!(drawn[2].0[0].at, drawn[3].0[0].at, "a pan moves the marks");
     }
 }

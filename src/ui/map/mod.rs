@@ -184,17 +184,36 @@ impl MapState {
     }
 }
 
-/// A mesh kept between frames (see the module comment).
+/// A mesh kept between frames (see the module comment), and what it was made for, if known.
 #[derive(Default)]
-struct Buffer(Arc<Mesh>);
+struct Buffer(Arc<Mesh>, Vec<u64>);
 
 impl Buffer {
     fn fill(&mut self, texture: egui::TextureId, f: impl FnOnce(&mut Mesh)) -> Arc<Mesh> {
+        self.1.clear();
         let mesh = Arc::make_mut(&mut self.0);
         mesh.clear();
         mesh.texture_id = texture;
         f(mesh);
         self.0.clone()
+    }
+
+    /// The mesh `f` makes, made again only when `key` (everything it depends on) differs from
+    /// the last one's. The same `Arc` otherwise: the frame comparison then sees the same mesh
+    /// without walking it, and no copy of it is made (the last frame still holds it, so
+    /// filling it in place would copy it first).
+    fn fill_for(
+        &mut self,
+        key: &[u64],
+        texture: egui::TextureId,
+        f: impl FnOnce(&mut Mesh),
+    ) -> Arc<Mesh> {
+        if !key.is_empty() && self.1 == key && self.0.texture_id == texture {
+            return self.0.clone();
+        }
+        let mesh = self.fill(texture, f);
+        self.1.extend_from_slice(key);
+        mesh
     }
 }
 
@@ -358,6 +377,8 @@ pub struct MapLayers {
     centre: (f64, f64),
     /// Each zone's label point (lon, lat): where an incident with no point is drawn.
     label_points: Vec<(f64, f64)>,
+    /// The incident marks as last drawn.
+    incident_picture: incidents::Picture,
 }
 
 /// The zoom that shows projected `bounds` in a rect of the given size, with room around them
@@ -416,6 +437,7 @@ impl MapLayers {
             zones_bounds,
             centre: (clon, clat),
             label_points,
+            incident_picture: incidents::Picture::default(),
         }
     }
 
@@ -548,6 +570,8 @@ pub struct MapInput<'a> {
 pub struct IncidentInput<'a> {
     /// The marks of the window (none: the layer is off or empty).
     pub marks: &'a [crate::incidents::view::Mark],
+    /// Changes whenever `marks` does (their drawing is kept until then).
+    pub marks_version: u64,
     /// Per zone: its counts in words, for its screen-reader node.
     pub zone_words: &'a dyn Fn(usize) -> Option<String>,
     /// Per zone: "Violence reported during the truce", where it applies, for its label.
@@ -651,6 +675,7 @@ pub fn map_view(
             zone_meshes,
             world_labels,
             places,
+            incident_picture,
             ..
         } = &mut *layers;
         let (basemap, shapes, places) = (&*basemap, &*shapes, &*places);
@@ -679,7 +704,7 @@ pub fn map_view(
                 frame: &frame,
                 zone_words: incidents.zone_words,
             })
-            .with_plugin(incidents::Plugin::new(&incidents, &frame))
+            .with_plugin(incidents::Plugin::new(&incidents, incident_picture, &frame))
             .with_plugin(overlay::Legend {
                 patterns,
                 frame: &frame,
@@ -853,6 +878,35 @@ fn centre_tile_loaded(tiles: &mut HttpTiles, memory: &MapMemory) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_mesh_is_made_again_only_for_another_key() {
+        let mut buffer = Buffer::default();
+        let texture = egui::TextureId::default();
+        let mut made = 0;
+        let mut make = |key: &[u64], buffer: &mut Buffer| {
+            buffer.fill_for(key, texture, |mesh| {
+                made += 1;
+                mesh.add_colored_rect(
+                    Rect::from_min_size(Pos2::ZERO, Vec2::splat(1.0)),
+                    Color32::RED,
+                );
+            })
+        };
+        let first = make(&[1, 2], &mut buffer);
+        let again = make(&[1, 2], &mut buffer);
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the same key: the same mesh, not a copy"
+        );
+        let other = make(&[1, 3], &mut buffer);
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert_eq!(made, 2);
+        assert_eq!(
+            first.vertices, other.vertices,
+            "the last frame's mesh is left as it was"
+        );
+    }
 
     #[test]
     fn the_datasets_own_places_win_over_the_basemaps_and_syria_is_its_focus() {

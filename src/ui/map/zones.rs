@@ -40,8 +40,9 @@ impl walkers::Plugin for Plugin<'_> {
         let mut this = *self;
         // The zones in view, found once for the fills, the outlines and the keyboard stops.
         let shown = shown(this.zones, this.shapes, &t, view);
-        this.fills(&painter, &t, &shown);
-        this.outlines(&painter, &t, &shown);
+        let key = drawn_for(&t, tk, &shown);
+        this.fills(&painter, &t, &shown, &key);
+        this.outlines(&painter, &t, &shown, &key);
         for &z in this
             .outlined
             .iter()
@@ -137,6 +138,27 @@ impl Plugin<'_> {
     }
 }
 
+/// What the zones' meshes depend on: the camera, the look, and each zone in view with its
+/// status, dispute and horizon. A drag through time changes none of them on most frames.
+fn drawn_for(t: &Transform, tk: &theme::Tokens, shown: &[(usize, &ZoneSummary)]) -> Vec<u64> {
+    let look: *const theme::Tokens = tk;
+    let mut key = vec![
+        t.scale.to_bits(),
+        t.offset[0].to_bits(),
+        t.offset[1].to_bits(),
+        look as u64,
+    ];
+    for (z, s) in shown {
+        key.extend([
+            *z as u64,
+            s.status as u64,
+            u64::from(s.contested),
+            u64::from(s.after_reports),
+        ]);
+    }
+    key
+}
+
 /// The zones on screen, with their summaries.
 fn shown<'z>(
     zones: &'z [ZoneSummary],
@@ -153,27 +175,36 @@ fn shown<'z>(
 }
 
 impl Plugin<'_> {
-    fn fills(&mut self, painter: &egui::Painter, t: &Transform, shown: &[(usize, &ZoneSummary)]) {
+    fn fills(
+        &mut self,
+        painter: &egui::Painter,
+        t: &Transform,
+        shown: &[(usize, &ZoneSummary)],
+        key: &[u64],
+    ) {
         let tk = theme::tokens(painter.ctx());
         let shapes = &self.shapes.shapes;
-        let fill = self.meshes.fill.fill(egui::TextureId::default(), |mesh| {
-            for (z, look) in shown {
-                let color = tk
-                    .status(look.status)
-                    .fill
-                    .gamma_multiply_u8(tk.zone_fill_alpha);
-                let (fill, outline) = shapes[*z].at_scale(t.scale());
-                push_fill(mesh, fill, t, color, None);
-                push_fill_edge(mesh, outline, t, color);
-            }
-        });
+        let fill = self
+            .meshes
+            .fill
+            .fill_for(key, egui::TextureId::default(), |mesh| {
+                for (z, look) in shown {
+                    let color = tk
+                        .status(look.status)
+                        .fill
+                        .gamma_multiply_u8(tk.zone_fill_alpha);
+                    let (fill, outline) = shapes[*z].at_scale(t.scale());
+                    push_fill(mesh, fill, t, color, None);
+                    push_fill_edge(mesh, outline, t, color);
+                }
+            });
         painter.add(Shape::Mesh(fill));
         let patterned = [Pattern::Dots, Pattern::Stripes, Pattern::CrossHatch];
         for (k, pattern) in patterned.into_iter().enumerate() {
             let Some(texture) = self.patterns.texture(pattern) else {
                 continue;
             };
-            let mesh = self.meshes.patterns[k].fill(texture, |mesh| {
+            let mesh = self.meshes.patterns[k].fill_for(key, texture, |mesh| {
                 for (z, look) in shown {
                     let style = tk.status(look.status);
                     if style.pattern == pattern {
@@ -193,7 +224,7 @@ impl Plugin<'_> {
         let contested = self
             .meshes
             .contested
-            .fill(self.patterns.contested(), |mesh| {
+            .fill_for(key, self.patterns.contested(), |mesh| {
                 for (z, _) in shown.iter().filter(|(_, l)| l.contested) {
                     push_fill(
                         mesh,
@@ -208,7 +239,7 @@ impl Plugin<'_> {
         // Past the last report: dashes over the zone, as on the lanes (and words on its label).
         let ink = tk.colors.after_reports_ink;
         let texture = self.patterns.after_reports();
-        let after = self.meshes.after_reports.fill(texture, |mesh| {
+        let after = self.meshes.after_reports.fill_for(key, texture, |mesh| {
             for (z, _) in shown.iter().filter(|(_, l)| l.after_reports) {
                 push_fill(
                     mesh,
@@ -227,16 +258,20 @@ impl Plugin<'_> {
         painter: &egui::Painter,
         t: &Transform,
         shown: &[(usize, &ZoneSummary)],
+        key: &[u64],
     ) {
         let tk = theme::tokens(painter.ctx());
         let (shapes, approximate) = (&self.shapes.shapes, &self.shapes.approximate);
         let width = tk.sizes.zone_outline_width;
-        let lines = self.meshes.lines.fill(egui::TextureId::default(), |mesh| {
-            for (z, look) in shown.iter().filter(|(z, _)| !approximate[*z]) {
-                let ink = tk.status(look.status).ink;
-                push_outline(mesh, shapes[*z].at_scale(t.scale()).1, t, ink, width);
-            }
-        });
+        let lines = self
+            .meshes
+            .lines
+            .fill_for(key, egui::TextureId::default(), |mesh| {
+                for (z, look) in shown.iter().filter(|(z, _)| !approximate[*z]) {
+                    let ink = tk.status(look.status).ink;
+                    push_outline(mesh, shapes[*z].at_scale(t.scale()).1, t, ink, width);
+                }
+            });
         painter.add(Shape::Mesh(lines));
         // Hand-drawn outlines are dashed, so nobody mistakes them for a surveyed boundary. They
         // are few and small, so drawing them as dashed paths each frame costs little.
