@@ -120,7 +120,7 @@ fn push_disc(mesh: &mut egui::epaint::Mesh, at: Pos2, r: f32, color: Color32) {
 }
 
 /// What identifies a drawing of the marks: the marks (their version), the camera, the map's
-/// rectangle, the look and the pixel density (the counts' glyphs are placed for it).
+/// rectangle, the look and the pixel density.
 type PictureKey = (u64, Transform, Rect, usize, u32);
 
 /// The marks as last drawn, kept while the marks, camera and look stay: a drag through time
@@ -130,9 +130,13 @@ type PictureKey = (u64, Transform, Rect, usize, u32);
 pub(super) struct Picture {
     key: Option<PictureKey>,
     clusters: Vec<Cluster>,
-    /// One mesh per cluster (with its number, when merged): a cluster that changes repaints
-    /// only where it is (see `ui::damage`), not every mark on the map.
+    /// One mesh per cluster: a cluster that changes repaints only where it is (see
+    /// `ui::damage`), not every mark on the map.
     shapes: Vec<egui::Shape>,
+    /// The merged clusters' numbers, laid out each frame: a galley kept across frames would
+    /// point into a font atlas egui may have cleared since (it does when the atlas fills).
+    /// egui's galley cache hands back the same galley while the atlas stands.
+    labels: Vec<(Pos2, String)>,
 }
 
 impl Picture {
@@ -143,8 +147,8 @@ impl Picture {
         let view = key.2;
         let tk = theme::tokens(ctx);
         self.clusters = clusters(marks, t, view);
-        let font = FontId::proportional(tk.text.small);
         self.shapes.clear();
+        self.labels.clear();
         for c in &self.clusters {
             let r = c.radius();
             let mut mesh = egui::epaint::Mesh::default();
@@ -156,17 +160,7 @@ impl Picture {
             }
             self.shapes.push(egui::Shape::mesh(mesh));
             if c.count > 1 {
-                let galley = ctx.fonts_mut(|f| {
-                    f.layout(
-                        c.count.to_string(),
-                        font.clone(),
-                        Color32::WHITE,
-                        f32::INFINITY,
-                    )
-                });
-                let at = Align2::CENTER_CENTER.anchor_size(c.at, galley.size()).min;
-                self.shapes
-                    .push(egui::Shape::galley(at, galley, Color32::WHITE));
+                self.labels.push((c.at, c.count.to_string()));
             }
         }
         self.key = Some(key);
@@ -219,9 +213,18 @@ impl walkers::Plugin for Plugin<'_> {
             ui.ctx().pixels_per_point().to_bits(),
         );
         self.picture.draw(ui.ctx(), self.marks, key, &t);
-        ui.painter()
-            .with_clip_rect(view)
-            .extend(self.picture.shapes.iter().cloned());
+        let painter = ui.painter().with_clip_rect(view);
+        painter.extend(self.picture.shapes.iter().cloned());
+        let font = FontId::proportional(theme::tokens(ui.ctx()).text.small);
+        for (at, count) in &self.picture.labels {
+            painter.text(
+                *at,
+                Align2::CENTER_CENTER,
+                count,
+                font.clone(),
+                Color32::WHITE,
+            );
+        }
         let found = &self.picture.clusters;
         let under = |p: Pos2| {
             found
@@ -303,18 +306,30 @@ mod tests {
         let _ = ctx.run_ui(egui::RawInput::default(), |ui| {
             let ctx = ui.ctx();
             picture.draw(ctx, &a, (1, t, view, 0, 0), &t);
-            drawn.push((picture.clusters.clone(), picture.shapes.len()));
+            drawn.push((
+                picture.clusters.clone(),
+                picture.shapes.len() + picture.labels.len(),
+            ));
             // The same version, camera and look: what was drawn stands.
             picture.draw(ctx, &b, (1, t, view, 0, 0), &t);
-            drawn.push((picture.clusters.clone(), picture.shapes.len()));
+            drawn.push((
+                picture.clusters.clone(),
+                picture.shapes.len() + picture.labels.len(),
+            ));
             picture.draw(ctx, &b, (2, t, view, 0, 0), &t);
-            drawn.push((picture.clusters.clone(), picture.shapes.len()));
+            drawn.push((
+                picture.clusters.clone(),
+                picture.shapes.len() + picture.labels.len(),
+            ));
             let moved = Transform {
                 scale: 1000.0,
                 offset: [50.0, 0.0],
             };
             picture.draw(ctx, &b, (2, moved, view, 0, 0), &moved);
-            drawn.push((picture.clusters.clone(), picture.shapes.len()));
+            drawn.push((
+                picture.clusters.clone(),
+                picture.shapes.len() + picture.labels.len(),
+            ));
         });
         assert_eq!(drawn[0], drawn[1]);
         assert_eq!(drawn[0].0.len(), 1, "the two marks crowd into one count");
